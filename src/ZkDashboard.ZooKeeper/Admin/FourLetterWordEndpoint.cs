@@ -18,6 +18,11 @@ public static class FourLetterWordEndpoint
             throw new ArgumentException("The ZooKeeper server address is empty; expected 'host:port', e.g. '10.0.0.5:2181'.", nameof(hostPort));
         }
 
+        if (s.Contains(',', StringComparison.Ordinal) || s.Contains('/', StringComparison.Ordinal))
+        {
+            throw new ArgumentException($"'{hostPort}' is not a single 'host:port' (a connect string with several hosts or a chroot is not accepted here).", nameof(hostPort));
+        }
+
         string host;
         string? portText;
         if (s.StartsWith('['))
