@@ -19,7 +19,7 @@ public sealed partial class ZooKeeperClient
     {
         var failures = 0;
         var closing = _closeCts.Token;
-        while (!closing.IsCancellationRequested)
+        while (!closing.IsCancellationRequested && !IsTerminal(State))
         {
             var host = _hosts[_hostIndex];
             _hostIndex = (_hostIndex + 1) % _hosts.Length;
@@ -57,12 +57,18 @@ public sealed partial class ZooKeeperClient
                 break;
             }
 
-            failures = 0;
+            var connectedAt = Environment.TickCount64;
             var reason = await RunConnectionAsync(conn).ConfigureAwait(false);
             _connection = null;
-            var terminal = reason is AuthFailedException ? ConnectionState.AuthFailed : (ConnectionState?)null;
-            if (!closing.IsCancellationRequested) Log.ConnectionLost(_logger, conn.Server, Describe(reason));
-            FailInFlight(conn, reason, closing.IsCancellationRequested || terminal is not null ? TerminalException(terminal ?? ConnectionState.Closed) : null);
+            // A connection that dies at once (a server that accepts and drops us) counts as a failed attempt, so we back off.
+            failures = Environment.TickCount64 - connectedAt < 1000 ? failures + 1 : 0;
+            var current = State;
+            var terminal = reason is AuthFailedException ? ConnectionState.AuthFailed
+                : IsTerminal(current) ? current
+                : closing.IsCancellationRequested ? ConnectionState.Closed
+                : (ConnectionState?)null;
+            if (terminal is null) Log.ConnectionLost(_logger, conn.Server, Describe(reason));
+            FailInFlight(conn, reason, terminal is { } term ? TerminalException(term, reason is AuthFailedException ? reason.Message : null) : null);
             await conn.DisposeAsync().ConfigureAwait(false);
             if (terminal is { } t)
             {
@@ -70,8 +76,18 @@ public sealed partial class ZooKeeperClient
                 FailQueued(_ => TerminalException(t));
                 break;
             }
-            if (closing.IsCancellationRequested) break;
             TransitionTo(ConnectionState.Suspended, conn.Server, Describe(reason));
+            if (failures > 0)
+            {
+                try
+                {
+                    await Task.Delay(Backoff(failures), closing).ConfigureAwait(false);
+                }
+                catch (OperationCanceledException)
+                {
+                    break;
+                }
+            }
         }
     }
 
