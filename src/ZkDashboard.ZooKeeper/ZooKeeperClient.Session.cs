@@ -24,9 +24,9 @@ public sealed partial class ZooKeeperClient
             if (SessionLapsed())
             {
                 var ms = Volatile.Read(ref _negotiatedTimeoutMs);
-                var reason = $"no server could be reached for longer than the session timeout ({ms} ms); the ensemble has expired the session or will when it sees it";
-                TransitionTo(ConnectionState.Expired, null, reason);
-                FailQueued(_ => TerminalException(ConnectionState.Expired, reason));
+                var lapse = $"no server could be reached for longer than the session timeout ({ms} ms); the ensemble has expired the session or will when it sees it";
+                TransitionTo(ConnectionState.Expired, null, lapse);
+                FailQueued(_ => TerminalException(ConnectionState.Expired, lapse));
                 break;
             }
             var host = Interlocked.Exchange(ref _readWriteHost, null) ?? _hosts[_hostIndex];
