@@ -103,6 +103,30 @@ public sealed class FakeServerTests
     }
 
     [Fact]
+    public async Task OversizedReply_IsSkipped_WithoutLosingTheNextReplyInTheSameRead()
+    {
+        await using var server = new FakeZooKeeperServer(async s =>
+        {
+            var a = await s.ReadRequestAsync();
+            var b = await s.ReadRequestAsync();
+            var big = FakeZooKeeperServer.Session.Reply(a!.Xid, 0, FakeZooKeeperServer.Session.GetDataBody(new byte[10_000]));
+            var small = FakeZooKeeperServer.Session.Reply(b!.Xid, 0, FakeZooKeeperServer.Session.GetDataBody([5]));
+            var both = new byte[8 + big.Length + small.Length];
+            BinaryPrimitives.WriteInt32BigEndian(both, big.Length);
+            big.CopyTo(both, 4);
+            BinaryPrimitives.WriteInt32BigEndian(both.AsSpan(4 + big.Length), small.Length);
+            small.CopyTo(both, 8 + big.Length);
+            await s.SendRawAsync(both);
+            await s.HoldAsync();
+        });
+        await using var zk = await ConnectAsync(server, maxReply: 4096);
+        var first = zk.GetDataAsync("/a");
+        var second = zk.GetDataAsync("/b");
+        await Assert.ThrowsAsync<ReplyTooLargeException>(() => first.WaitAsync(Deadline));
+        Assert.Equal(new byte[] { 5 }, (await second.WaitAsync(Deadline)).Data);
+    }
+
+    [Fact]
     public async Task Calls_FailWithConnectionLoss_AndStateSuspends_WhenServerClosesConnection()
     {
         await using var server = new FakeZooKeeperServer(async s =>
