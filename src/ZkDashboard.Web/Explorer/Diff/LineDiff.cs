@@ -25,7 +25,7 @@ public sealed record SideBySideDiff(IReadOnlyList<DiffRow> Rows, int Added, int 
 public static class LineDiff
 {
     /// <summary>Above this edit distance the middle section is shown as one replaced block (bounded time and memory).</summary>
-    public const int MaxEditDistance = 4000;
+    public const int MaxEditDistance = 2000;
 
     public static IReadOnlyList<string> SplitLines(string? text)
     {

@@ -71,7 +71,9 @@ public static class FormatValidator
         }
         catch (XmlException ex)
         {
-            return new ValidationResult(false, StripXmlPosition(ex.Message), ex.LineNumber, Math.Max(1, ex.LinePosition));
+            return ex.LineNumber > 0
+                ? new ValidationResult(false, StripXmlPosition(ex.Message), ex.LineNumber, Math.Max(1, ex.LinePosition))
+                : new ValidationResult(false, StripXmlPosition(ex.Message));
         }
     }
 

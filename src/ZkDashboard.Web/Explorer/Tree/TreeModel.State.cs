@@ -279,7 +279,7 @@ public sealed partial class TreeModel
         if (l.Self is { } self)
         {
             return new TreeRow(l.FlatIndex, TreeRowKind.Node, self.Path, self.Info.Name, self.Level,
-                self.IndexInParent + 1, self.Parent?.Matched ?? 1, self.Info, Expanded: true,
+                Math.Max(1, self.IndexInParent + 1), self.Parent?.Matched ?? 1, self.Info, Expanded: true,
                 Highlight: IsHighlighted(self.Path, now), ChangeNote: NoteFor(self.Path, now));
         }
 
