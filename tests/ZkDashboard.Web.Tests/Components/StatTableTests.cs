@@ -1,15 +1,16 @@
 using ZkDashboard.Web.Components.Shared;
-using ZkDashboard.Web.Explorer.Stat;
+using ZkDashboard.Web.Explorer.Stats;
+using ZkDashboard.ZooKeeper;
 
 namespace ZkDashboard.Web.Tests.Components;
 
 public sealed class StatTableTests
 {
-    private static readonly StatFields Sample = new(
+    private static readonly Stat Sample = new(
         Czxid: 0x100000002, Mzxid: 0x100000005, Ctime: 1_763_730_000_000, Mtime: 1_763_730_180_000,
         Version: 3, Cversion: 7, Aversion: 1, EphemeralOwner: 0x1000a2b3c4d0001, DataLength: 1536, NumChildren: 2, Pzxid: 0x100000009);
 
-    private static Task<string> Render(StatFields stat) => ComponentRenderer.RenderAsync<StatTable>(new()
+    private static Task<string> Render(Stat stat) => ComponentRenderer.RenderAsync<StatTable>(new()
     {
         [nameof(StatTable.Stat)] = stat,
         [nameof(StatTable.Now)] = DateTimeOffset.FromUnixTimeMilliseconds(1_763_730_360_000),

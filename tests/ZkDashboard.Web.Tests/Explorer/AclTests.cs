@@ -1,3 +1,4 @@
+using ZkDashboard.ZooKeeper;
 using System.Net;
 using ZkDashboard.Web.Explorer.Acl;
 
@@ -15,9 +16,9 @@ public sealed class AclTests
         Assert.True(result.IsValid, string.Join("; ", result.Errors));
         Assert.Equal(
         [
-            new AclEntry("world", "anyone", AclPermissions.Read),
-            new AclEntry("digest", AliceDigest, AclPermissions.All),
-            new AclEntry("ip", "10.0.0.0/8", AclPermissions.Read | AclPermissions.Write),
+            new AclEntry("world", "anyone", Perms.Read),
+            new AclEntry("digest", AliceDigest, Perms.All),
+            new AclEntry("ip", "10.0.0.0/8", Perms.Read | Perms.Write),
         ], result.Entries);
     }
 
@@ -85,10 +86,10 @@ public sealed class AclTests
     [Fact]
     public void PermissionText_LettersAndWords()
     {
-        Assert.Equal("cdrwa", AclPermissionText.Letters(AclPermissions.All));
-        Assert.Equal("rw", AclPermissionText.Letters(AclPermissions.Write | AclPermissions.Read));
-        Assert.Equal("Read, Admin", AclPermissionText.Words(AclPermissions.Admin | AclPermissions.Read));
-        Assert.Equal("None", AclPermissionText.Words(AclPermissions.None));
+        Assert.Equal("cdrwa", AclPermissionText.Letters(Perms.All));
+        Assert.Equal("rw", AclPermissionText.Letters(Perms.Write | Perms.Read));
+        Assert.Equal("Read, Admin", AclPermissionText.Words(Perms.Admin | Perms.Read));
+        Assert.Equal("None", AclPermissionText.Words(Perms.None));
     }
 
     [Fact]
@@ -146,7 +147,7 @@ public sealed class AclTests
     [Fact]
     public void Lockout_ReadOnlyWorld_LosesAdminOnly()
     {
-        var result = AclLockoutCheck.Assess([AclEntry.WorldAnyone(AclPermissions.Read)], DashboardIdentities.FromDigestIds([]));
+        var result = AclLockoutCheck.Assess([AclEntry.WorldAnyone(Perms.Read)], DashboardIdentities.FromDigestIds([]));
         Assert.False(result.LosesRead);
         Assert.True(result.LosesAdmin);
         Assert.Contains("Admin", result.Warning);

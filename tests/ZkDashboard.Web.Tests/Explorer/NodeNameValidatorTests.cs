@@ -66,3 +66,20 @@ public sealed class NodeNameValidatorTests
     public void ValidatePath_SequentialMayEndWithSlash() =>
         Assert.Null(NodeNameValidator.ValidatePath("/queue/", sequential: true));
 }
+
+public sealed class NodeNameValidatorAgreementTests
+{
+    [Fact]
+    public void ValidateName_AgreesWithClientPathUtils_OnRandomNames()
+    {
+        var random = new Random(7);
+        char[] alphabet = ['a', 'Z', '.', '-', ' ', '\u0000', '\u0001', '\u001f', '\u007f', '\u0085', '\u00a0', '\ud800', '\ue000', '\uf8ff', '\uf900', '\ufff0', '\uffff', '日'];
+        for (var i = 0; i < 2000; i++)
+        {
+            var name = new string(Enumerable.Range(0, random.Next(1, 5)).Select(_ => alphabet[random.Next(alphabet.Length)]).ToArray());
+            var mine = ZkDashboard.Web.Explorer.Naming.NodeNameValidator.ValidateName(name);
+            var client = ZkDashboard.ZooKeeper.PathUtils.GetError("/" + name);
+            Assert.True((mine is null) == (client is null), $"'{name}' ({string.Join(" ", name.Select(c => ((int)c).ToString("X4", System.Globalization.CultureInfo.InvariantCulture)))}): mine={mine} client={client}");
+        }
+    }
+}

@@ -1,3 +1,4 @@
+using ZkDashboard.ZooKeeper;
 using Microsoft.AspNetCore.Components;
 using ZkDashboard.Web.Explorer.Acl;
 
@@ -17,7 +18,7 @@ public partial class AclTable
     public string AriaLabel { get; set; } = "Access control list";
 
     private bool IsDashboardIdentity(AclEntry entry) =>
-        Identities is not null && AclLockoutCheck.Assess([entry], Identities).Effective != AclPermissions.None;
+        Identities is not null && AclLockoutCheck.Assess([entry], Identities).Effective != Perms.None;
 
     internal static string SchemeClass(string scheme) =>
         AclSchemes.All.Contains(scheme) ? scheme : "other";

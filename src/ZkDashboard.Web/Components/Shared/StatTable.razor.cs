@@ -1,5 +1,6 @@
 using Microsoft.AspNetCore.Components;
-using ZkDashboard.Web.Explorer.Stat;
+using ZkDashboard.Web.Explorer.Stats;
+using ZkDashboard.ZooKeeper;
 
 namespace ZkDashboard.Web.Components.Shared;
 
@@ -10,7 +11,7 @@ namespace ZkDashboard.Web.Components.Shared;
 public partial class StatTable
 {
     [Parameter, EditorRequired]
-    public StatFields Stat { get; set; } = default!;
+    public Stat Stat { get; set; } = default!;
 
     /// <summary>The time zone for "local" times (the browser's zone when known); the server's zone by default.</summary>
     [Parameter]

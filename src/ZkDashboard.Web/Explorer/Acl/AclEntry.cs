@@ -1,3 +1,4 @@
+using ZkDashboard.ZooKeeper;
 namespace ZkDashboard.Web.Explorer.Acl;
 
 /// <summary>ACL schemes the dashboard knows how to validate and edit.</summary>
@@ -26,10 +27,24 @@ public static class AclSchemes
 }
 
 /// <summary>One ACL entry: scheme, id and permission bits.</summary>
-public sealed record AclEntry(string Scheme, string Id, AclPermissions Perms)
+public sealed record AclEntry(string Scheme, string Id, Perms Perms)
 {
     /// <summary>zkCli form <c>scheme:id:perms</c>.</summary>
     public override string ToString() => $"{Scheme}:{Id}:{AclPermissionText.Letters(Perms)}";
 
-    public static AclEntry WorldAnyone(AclPermissions perms = AclPermissions.All) => new(AclSchemes.World, "anyone", perms);
+    public static AclEntry WorldAnyone(Perms perms = Perms.All) => new(AclSchemes.World, "anyone", perms);
+
+    /// <summary>From the client's ACL entry.</summary>
+    public static AclEntry FromClient(ZkDashboard.ZooKeeper.Acl acl)
+    {
+        ArgumentNullException.ThrowIfNull(acl);
+        return new AclEntry(acl.Id.Scheme, acl.Id.Ident, acl.Perms);
+    }
+
+    /// <summary>To the client's ACL entry (for setACL / create).</summary>
+    public ZkDashboard.ZooKeeper.Acl ToClient() => new(Perms, new ZkDashboard.ZooKeeper.Id(Scheme, Id));
+
+    public static IReadOnlyList<AclEntry> FromClient(IEnumerable<ZkDashboard.ZooKeeper.Acl> acl) => acl.Select(FromClient).ToList();
+
+    public static IReadOnlyList<ZkDashboard.ZooKeeper.Acl> ToClient(IEnumerable<AclEntry> entries) => entries.Select(e => e.ToClient()).ToList();
 }

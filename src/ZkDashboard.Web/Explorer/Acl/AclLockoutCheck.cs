@@ -1,3 +1,4 @@
+using ZkDashboard.ZooKeeper;
 using System.Net;
 
 namespace ZkDashboard.Web.Explorer.Acl;
@@ -25,7 +26,7 @@ public sealed record AclEntryId(string Scheme, string Id)
 }
 
 /// <summary>What the dashboard could still do on a node after an ACL change.</summary>
-public sealed record LockoutAssessment(AclPermissions Effective, bool LosesRead, bool LosesAdmin, string? Warning)
+public sealed record LockoutAssessment(Perms Effective, bool LosesRead, bool LosesAdmin, string? Warning)
 {
     public bool LocksOut => LosesRead || LosesAdmin;
 }
@@ -35,7 +36,7 @@ public static class AclLockoutCheck
 {
     public static LockoutAssessment Assess(IReadOnlyList<AclEntry> acl, DashboardIdentities identities)
     {
-        var effective = AclPermissions.None;
+        var effective = Perms.None;
         foreach (var entry in acl)
         {
             if (Matches(entry, identities))
@@ -44,8 +45,8 @@ public static class AclLockoutCheck
             }
         }
 
-        var losesRead = (effective & AclPermissions.Read) == 0;
-        var losesAdmin = (effective & AclPermissions.Admin) == 0;
+        var losesRead = (effective & Perms.Read) == 0;
+        var losesAdmin = (effective & Perms.Admin) == 0;
         string? warning = null;
         if (losesRead || losesAdmin)
         {

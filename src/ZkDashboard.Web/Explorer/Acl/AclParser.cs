@@ -1,3 +1,4 @@
+using ZkDashboard.ZooKeeper;
 using System.Text.RegularExpressions;
 
 namespace ZkDashboard.Web.Explorer.Acl;
@@ -65,7 +66,7 @@ public static partial class AclParser
     /// <summary>Parses one <c>scheme:id:perms</c> entry without semantic validation.</summary>
     public static bool TryParseEntry(string text, out AclEntry entry, out string? error)
     {
-        entry = AclEntry.WorldAnyone(AclPermissions.None);
+        entry = AclEntry.WorldAnyone(Perms.None);
         var first = text.IndexOf(':');
         var last = text.LastIndexOf(':');
         if (text.Length == 0)

@@ -1,3 +1,4 @@
+using ZkDashboard.ZooKeeper;
 using System.Net;
 using System.Net.Sockets;
 
@@ -15,12 +16,12 @@ public static class AclValidator
             return "the scheme is missing; use one of " + string.Join(", ", AclSchemes.All);
         }
 
-        if (entry.Perms == AclPermissions.None)
+        if (entry.Perms == Perms.None)
         {
             return "grants no permission; tick at least one of Create, Delete, Read, Write, Admin (or remove the entry)";
         }
 
-        if ((entry.Perms & ~AclPermissions.All) != 0)
+        if ((entry.Perms & ~Perms.All) != 0)
         {
             return "has unknown permission bits";
         }

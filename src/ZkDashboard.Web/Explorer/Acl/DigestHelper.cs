@@ -1,5 +1,4 @@
-using System.Security.Cryptography;
-using System.Text;
+using ZkDashboard.ZooKeeper;
 
 namespace ZkDashboard.Web.Explorer.Acl;
 
@@ -24,7 +23,6 @@ public static class DigestHelper
             throw new ArgumentException("A digest user name cannot contain ':'.", nameof(user));
         }
 
-        var hash = SHA1.HashData(Encoding.UTF8.GetBytes(user + ":" + password));
-        return user + ":" + Convert.ToBase64String(hash);
+        return DigestAuth.MakeDigestId(user, password);
     }
 }

@@ -1,11 +1,13 @@
 using System.Globalization;
+using ZkDashboard.ZooKeeper;
 
 namespace ZkDashboard.Web.Explorer.Naming;
 
 /// <summary>
-/// Validates a new child name (and full paths) with ZooKeeper's PathUtils rules before anything is sent:
-/// no empty segments, no "." or ".." segments, no null character, and no characters in the ranges
-/// U+0001–U+001F, U+007F–U+009F, U+D800–U+F8FF and U+FFF0–U+FFFF. Errors name the offending character.
+/// Validates a new child name (and full paths) before anything is sent. The rules are ZooKeeper's PathUtils
+/// (the client's <see cref="PathUtils.GetError"/> is the authority): no empty segments, no "." or ".." segments,
+/// no null character, and no characters in U+0001–U+001F, U+007F–U+009F, U+D800–U+F8FF and U+FFF0–U+FFFF.
+/// Messages name the offending character and its position within the name.
 /// </summary>
 public static class NodeNameValidator
 {
@@ -29,7 +31,7 @@ public static class NodeNameValidator
             return $"'{name}' is not allowed as a node name (relative paths are not supported).";
         }
 
-        return FirstBadChar(name, 0);
+        return FirstBadChar(name, 0) ?? Authority("/" + name, sequential);
     }
 
     /// <summary>Null when <paramref name="path"/> is a valid absolute path; otherwise the reason.</summary>
@@ -79,7 +81,14 @@ public static class NodeNameValidator
             position += segment.Length + 1;
         }
 
-        return null;
+        return Authority(path, sequential);
+    }
+
+    /// <summary>The client's PathUtils verdict, so nothing passes here that the client would refuse.</summary>
+    private static string? Authority(string path, bool sequential)
+    {
+        var error = PathUtils.GetError(sequential ? path + "0000000000" : path);
+        return error is null ? null : "Invalid name: " + error + ".";
     }
 
     /// <summary>Describes a character for an error message: "U+0007 (control character)", "'\u00a0'".</summary>

@@ -56,6 +56,14 @@ public sealed record TreeNodeInfo(
     string? CreatedHereAs = null)
 {
     public bool IsEphemeral => EphemeralOwner != 0;
+
+    /// <summary>From a path and the client's <see cref="ZkDashboard.ZooKeeper.Stat"/>.</summary>
+    public static TreeNodeInfo FromStat(string path, ZkDashboard.ZooKeeper.Stat stat, bool noAuth = false, string? createdHereAs = null)
+    {
+        ArgumentNullException.ThrowIfNull(stat);
+        var name = path == "/" ? string.Empty : path[(path.LastIndexOf('/') + 1)..];
+        return new TreeNodeInfo(name, path, stat.NumChildren, stat.DataLength, stat.Modified, stat.EphemeralOwner, noAuth, createdHereAs);
+    }
 }
 
 /// <summary>One page of children.</summary>

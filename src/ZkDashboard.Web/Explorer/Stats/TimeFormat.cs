@@ -1,6 +1,6 @@
 using System.Globalization;
 
-namespace ZkDashboard.Web.Explorer.Stat;
+namespace ZkDashboard.Web.Explorer.Stats;
 
 /// <summary>Time display for the explorer: local, UTC and relative age.</summary>
 public static class TimeFormat

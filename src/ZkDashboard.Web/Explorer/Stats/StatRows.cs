@@ -1,24 +1,6 @@
-namespace ZkDashboard.Web.Explorer.Stat;
+using ZkDashboard.ZooKeeper;
 
-/// <summary>
-/// The 11 fields of a znode's stat, as the explorer displays them (the same fields as the client's <c>Stat</c>).
-/// Times are milliseconds since the Unix epoch, as ZooKeeper sends them.
-/// </summary>
-public sealed record StatFields(
-    long Czxid,
-    long Mzxid,
-    long Ctime,
-    long Mtime,
-    int Version,
-    int Cversion,
-    int Aversion,
-    long EphemeralOwner,
-    int DataLength,
-    int NumChildren,
-    long Pzxid)
-{
-    public bool IsEphemeral => EphemeralOwner != 0;
-}
+namespace ZkDashboard.Web.Explorer.Stats;
 
 /// <summary>What a stat row holds, so the table can add links or time details.</summary>
 public enum StatValueKind
@@ -36,7 +18,7 @@ public sealed record StatRow(string Name, string Value, StatValueKind Kind, stri
 /// <summary>Builds the rows of the stat table in zkCli's order with zkCli's names.</summary>
 public static class StatRows
 {
-    public static IReadOnlyList<StatRow> Build(StatFields stat) =>
+    public static IReadOnlyList<StatRow> Build(Stat stat) =>
     [
         new("cZxid", Hex(stat.Czxid), StatValueKind.Zxid, "Transaction that created the node", Raw: stat.Czxid),
         new("ctime", string.Empty, StatValueKind.Time, "When the node was created", TimeFormat.FromEpochMs(stat.Ctime), stat.Ctime),
