@@ -62,6 +62,7 @@ public sealed record EnsembleDefinition(
             fourLetterWordHosts is { Count: > 0 } ? fourLetterWordHosts : Ensembles.ConnectString.DeriveHosts(connectString), source);
 
     /// <summary>The connect string parsed (hosts and chroot). Throws <see cref="EnsembleValidationException"/> when invalid.</summary>
+    [JsonIgnore]
     public ConnectString Parsed => Ensembles.ConnectString.Parse(ConnectString);
 
     public bool Equals(EnsembleDefinition? other)

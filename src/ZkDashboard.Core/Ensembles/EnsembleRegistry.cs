@@ -332,7 +332,7 @@ internal sealed partial class EnsembleRegistry : IEnsembleRegistry
         var credentials = r.DigestUser is not null && r.DigestPasswordProtected is not null && decrypt
             ? new DigestCredential(r.DigestUser, _protector.Unprotect(r.DigestPasswordProtected))
             : null;
-        var tls = r.TlsEnabled || r.TlsCaCertificatePath is not null || r.TlsClientCertificatePath is not null
+        var tls = r.TlsEnabled || r.TlsAllowUntrusted || r.TlsCaCertificatePath is not null || r.TlsClientCertificatePath is not null || r.TlsClientCertificatePasswordProtected is not null
             ? new EnsembleTlsSettings(r.TlsEnabled, r.TlsAllowUntrusted, r.TlsCaCertificatePath, r.TlsClientCertificatePath,
                 r.TlsClientCertificatePasswordProtected is { } p && decrypt ? _protector.Unprotect(p) : null)
             : null;
