@@ -104,12 +104,12 @@ public sealed class PrometheusTextWriter
         for (var i = 0; i < chars.Length; i++)
         {
             var c = chars[i];
-            var ok = char.IsAsciiLetter(c) || c == '_' || (allowColon && c == ':') || (i > 0 && char.IsAsciiDigit(c));
+            var ok = char.IsAsciiLetterOrDigit(c) || c == '_' || (allowColon && c == ':');
             if (!ok)
             {
                 chars[i] = '_';
             }
         }
-        return new string(chars);
+        return char.IsAsciiDigit(chars[0]) ? "_" + new string(chars) : new string(chars);
     }
 }
