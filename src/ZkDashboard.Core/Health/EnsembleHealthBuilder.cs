@@ -42,6 +42,9 @@ internal static class EnsembleHealthBuilder
         var hasQuorum = serving.Any(s => s.Mode is "leader" or "follower" or "standalone");
         var quorum = QuorumState.Compute(voters, voters > 0 ? Math.Min(votersServing, voters) : votersServing, hasQuorum);
 
+        // With the monitoring words refused everywhere, nothing is known about leadership: say so instead of "down".
+        var unknown = !hasQuorum && polled.Any(s => s.Status == ServerStatus.FourLetterWordsDisabled)
+                      && polled.All(s => s.Status is ServerStatus.FourLetterWordsDisabled or ServerStatus.Unreachable);
         var counts = serving.Where(s => s.ZnodeCount.HasValue).Select(s => s.ZnodeCount!.Value).ToArray();
         return new EnsembleHealth
         {
@@ -56,7 +59,7 @@ internal static class EnsembleHealthBuilder
             LeaderZxid = leader?.Zxid,
             ZnodeCountDivergence = counts.Length > 0 ? counts.Max() - counts.Min() : null,
             PollDuration = duration,
-            Status = !hasQuorum ? EnsembleStatus.Down : EnsembleStatus.Healthy,
+            Status = unknown ? EnsembleStatus.Unknown : !hasQuorum ? EnsembleStatus.Down : EnsembleStatus.Healthy,
         };
     }
 
@@ -64,12 +67,12 @@ internal static class EnsembleHealthBuilder
     {
         var result = new List<AlertCondition>();
         var anyFollowing = health.Servers.Any(s => s.Status == ServerStatus.Up && s.Mode is "follower" or "observer");
-        if (!health.Quorum.HasQuorum)
+        if (!health.Quorum.HasQuorum && health.Status != EnsembleStatus.Unknown)
         {
             result.Add(new(null, AlertKind.NoQuorum, AlertSeverity.Critical,
                 $"No quorum: {health.Quorum.VotersServing} of {health.Quorum.Voters} voters serving, {health.Quorum.QuorumSize} needed. Clients cannot read or write."));
         }
-        if (health.Leader is null && !anyFollowing)
+        if (health.Leader is null && !anyFollowing && health.Status != EnsembleStatus.Unknown)
         {
             result.Add(new(null, AlertKind.NoLeader, AlertSeverity.Critical, "No server reports itself as leader."));
         }

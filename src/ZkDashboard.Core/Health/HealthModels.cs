@@ -92,6 +92,7 @@ public sealed record QuorumState(int Voters, int QuorumSize, int FailuresTolerat
 
 public enum EnsembleStatus
 {
+    /// <summary>Not polled yet, or every reachable server refuses the monitoring words (leadership cannot be known).</summary>
     Unknown,
     Healthy,
     /// <summary>Serving, with at least one active alert.</summary>

@@ -148,7 +148,7 @@ internal sealed partial class HealthMonitor : BackgroundService, IHealthMonitor
             health = health with
             {
                 ActiveAlerts = active,
-                Status = health.Status == EnsembleStatus.Down ? EnsembleStatus.Down : active.Count > 0 ? EnsembleStatus.Degraded : EnsembleStatus.Healthy,
+                Status = health.Status is EnsembleStatus.Down or EnsembleStatus.Unknown ? health.Status : active.Count > 0 ? EnsembleStatus.Degraded : EnsembleStatus.Healthy,
             };
             foreach (var server in health.Servers)
             {
