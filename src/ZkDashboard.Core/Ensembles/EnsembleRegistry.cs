@@ -260,11 +260,11 @@ internal sealed partial class EnsembleRegistry : IEnsembleRegistry
                     ? new HostReachability(host, true, "imok")
                     : new HostReachability(host, true, "connected, but ruok answered '" + reply.Trim() + "'");
             }
-            catch (FourLetterWordException ex) when (ex.Failure == FourLetterWordFailure.Disabled)
+            catch (FourLetterWordProbeException ex) when (ex.Failure == FourLetterWordFailure.Disabled)
             {
                 return new HostReachability(host, true, "connected (ruok is not in 4lw.commands.whitelist)");
             }
-            catch (FourLetterWordException ex)
+            catch (FourLetterWordProbeException ex)
             {
                 return new HostReachability(host, false, ex.Message);
             }
@@ -284,7 +284,7 @@ internal sealed partial class EnsembleRegistry : IEnsembleRegistry
     private void RequireAdmin(ActingUser user, string action)
     {
         ArgumentNullException.ThrowIfNull(user);
-        if (!user.Roles.Contains(_options.AdminRole, StringComparer.OrdinalIgnoreCase))
+        if (!user.IsInRole(_options.AdminRole))
         {
             throw new UnauthorizedAccessException($"User '{user.Name}' may not {action}: the '{_options.AdminRole}' role is required.");
         }

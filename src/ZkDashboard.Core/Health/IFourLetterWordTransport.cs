@@ -7,7 +7,7 @@ namespace ZkDashboard.Core.Health;
 /// <summary>Sends one four-letter word and returns the raw reply (read to EOF). The seam the health monitor and the registry's reachability check poll through.</summary>
 public interface IFourLetterWordTransport
 {
-    /// <exception cref="FourLetterWordException">The server refused the word, could not be reached, or timed out.</exception>
+    /// <exception cref="FourLetterWordProbeException">The server refused the word, could not be reached, or timed out.</exception>
     Task<string> SendAsync(string hostPort, string word, TimeSpan timeout, CancellationToken ct = default);
 }
 
@@ -21,9 +21,9 @@ public enum FourLetterWordFailure
     Disabled,
 }
 
-public sealed class FourLetterWordException : Exception
+public sealed class FourLetterWordProbeException : Exception
 {
-    public FourLetterWordException(string hostPort, string word, FourLetterWordFailure failure, string message, Exception? inner = null)
+    public FourLetterWordProbeException(string hostPort, string word, FourLetterWordFailure failure, string message, Exception? inner = null)
         : base(message, inner)
     {
         HostPort = hostPort;
@@ -31,11 +31,11 @@ public sealed class FourLetterWordException : Exception
         Failure = failure;
     }
 
-    public FourLetterWordException() : this("", "", FourLetterWordFailure.Unreachable, "Four-letter word failed.") { }
+    public FourLetterWordProbeException() : this("", "", FourLetterWordFailure.Unreachable, "Four-letter word failed.") { }
 
-    public FourLetterWordException(string message) : this("", "", FourLetterWordFailure.Unreachable, message) { }
+    public FourLetterWordProbeException(string message) : this("", "", FourLetterWordFailure.Unreachable, message) { }
 
-    public FourLetterWordException(string message, Exception innerException) : this("", "", FourLetterWordFailure.Unreachable, message, innerException) { }
+    public FourLetterWordProbeException(string message, Exception innerException) : this("", "", FourLetterWordFailure.Unreachable, message, innerException) { }
 
     public string HostPort { get; }
     public string Word { get; }
@@ -71,7 +71,7 @@ public sealed class SocketFourLetterWordTransport : IFourLetterWordTransport
                 }
                 if (buffer.Length + n > MaxReply)
                 {
-                    throw new FourLetterWordException(hostPort, word, FourLetterWordFailure.Unreachable, $"'{word}' reply from {hostPort} is larger than {MaxReply} bytes.");
+                    throw new FourLetterWordProbeException(hostPort, word, FourLetterWordFailure.Unreachable, $"'{word}' reply from {hostPort} is larger than {MaxReply} bytes.");
                 }
                 buffer.Write(chunk, 0, n);
             }
@@ -79,20 +79,20 @@ public sealed class SocketFourLetterWordTransport : IFourLetterWordTransport
         }
         catch (OperationCanceledException) when (!ct.IsCancellationRequested)
         {
-            throw new FourLetterWordException(hostPort, word, FourLetterWordFailure.Timeout, $"'{word}' to {hostPort} timed out after {timeout.TotalMilliseconds:0} ms.");
+            throw new FourLetterWordProbeException(hostPort, word, FourLetterWordFailure.Timeout, $"'{word}' to {hostPort} timed out after {timeout.TotalMilliseconds:0} ms.");
         }
         catch (SocketException ex)
         {
-            throw new FourLetterWordException(hostPort, word, FourLetterWordFailure.Unreachable, $"'{word}' to {hostPort} failed: {ex.SocketErrorCode} ({ex.Message}).", ex);
+            throw new FourLetterWordProbeException(hostPort, word, FourLetterWordFailure.Unreachable, $"'{word}' to {hostPort} failed: {ex.SocketErrorCode} ({ex.Message}).", ex);
         }
         catch (IOException ex)
         {
-            throw new FourLetterWordException(hostPort, word, FourLetterWordFailure.Unreachable, $"'{word}' to {hostPort} failed: {ex.Message}.", ex);
+            throw new FourLetterWordProbeException(hostPort, word, FourLetterWordFailure.Unreachable, $"'{word}' to {hostPort} failed: {ex.Message}.", ex);
         }
 
         if (reply.Contains("is not executed because it is not in the whitelist", StringComparison.Ordinal))
         {
-            throw new FourLetterWordException(hostPort, word, FourLetterWordFailure.Disabled,
+            throw new FourLetterWordProbeException(hostPort, word, FourLetterWordFailure.Disabled,
                 $"'{word}' is disabled on {hostPort}; enable it with 4lw.commands.whitelist in zoo.cfg (e.g. 4lw.commands.whitelist=mntr,srvr,conf,cons,wchs,isro,ruok).");
         }
         return reply;

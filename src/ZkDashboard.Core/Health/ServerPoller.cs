@@ -5,7 +5,7 @@ namespace ZkDashboard.Core.Health;
 /// <summary>Polls one server with every word of <see cref="HealthOptions.Commands"/> concurrently and folds the replies into a <see cref="ServerHealth"/>.</summary>
 internal sealed class ServerPoller(IFourLetterWordTransport transport, TimeProvider time)
 {
-    private sealed record WordResult(string Word, string? Reply, FourLetterWordException? Failure);
+    private sealed record WordResult(string Word, string? Reply, FourLetterWordProbeException? Failure);
 
     public async Task<ServerHealth> PollAsync(string hostPort, TimeSpan timeout, CancellationToken ct)
     {
@@ -112,7 +112,7 @@ internal sealed class ServerPoller(IFourLetterWordTransport transport, TimeProvi
         {
             return new WordResult(word, await transport.SendAsync(hostPort, word, timeout, ct).ConfigureAwait(false), null);
         }
-        catch (FourLetterWordException ex)
+        catch (FourLetterWordProbeException ex)
         {
             return new WordResult(word, null, ex);
         }
