@@ -131,8 +131,12 @@ internal sealed partial class HealthMonitor : BackgroundService, IHealthMonitor
         return definition is null ? null : await PollAsync(definition, ct).ConfigureAwait(false);
     }
 
-    private async Task<EnsembleHealth> PollAsync(EnsembleDefinition definition, CancellationToken ct)
+    private async Task<EnsembleHealth?> PollAsync(EnsembleDefinition definition, CancellationToken ct)
     {
+        if (_registry.Find(definition.Name) is null)
+        {
+            return null;
+        }
         var state = _ensembles.AddOrUpdate(definition.Name,
             _ => new EnsembleState(definition.FourLetterWordHosts),
             (_, existing) => existing.Hosts.SequenceEqual(definition.FourLetterWordHosts) ? existing : new EnsembleState(definition.FourLetterWordHosts));
@@ -144,6 +148,10 @@ internal sealed partial class HealthMonitor : BackgroundService, IHealthMonitor
             var at = _time.GetUtcNow();
             var servers = await Task.WhenAll(state.Hosts.Select(h => _poller.PollAsync(h, _options.CommandTimeout, ct))).ConfigureAwait(false);
             var health = EnsembleHealthBuilder.Build(definition.Name, servers, at, Stopwatch.GetElapsedTime(started));
+            if (!IsCurrent(definition.Name, state))
+            {
+                return health; // removed or re-pointed while polling: keep no state, raise no alerts
+            }
             var active = _alerts.Apply(definition.Name, EnsembleHealthBuilder.Conditions(health, _options.Thresholds), _time.GetUtcNow());
             health = health with
             {
@@ -155,11 +163,8 @@ internal sealed partial class HealthMonitor : BackgroundService, IHealthMonitor
                 var history = state.History.GetOrAdd(server.HostPort, _ => new ServerMetricHistory(_options.HistoryCapacity));
                 history.Record(server.SampledAt, HistorySample(server));
             }
-            if (_ensembles.TryGetValue(definition.Name, out var current) && ReferenceEquals(current, state))
-            {
-                state.Latest = health;
-                Publish(health);
-            }
+            state.Latest = health;
+            Publish(health);
             return health;
         }
         finally
@@ -167,6 +172,9 @@ internal sealed partial class HealthMonitor : BackgroundService, IHealthMonitor
             state.PollGate.Release();
         }
     }
+
+    private bool IsCurrent(string name, EnsembleState state)
+        => _registry.Find(name) is not null && _ensembles.TryGetValue(name, out var current) && ReferenceEquals(current, state);
 
     private void Publish(EnsembleHealth health)
     {
