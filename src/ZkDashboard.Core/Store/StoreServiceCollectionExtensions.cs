@@ -22,7 +22,11 @@ public static class StoreServiceCollectionExtensions
         options.ConnectionString ??= configuration.GetConnectionString("ZkDashboard");
         services.AddSingleton(Options.Create(options));
 
-        services.AddDbContextFactory<ZkDashboardDbContext>(b => ConfigureProvider(b, options));
+        services.AddDbContextFactory<ZkDashboardDbContext>((sp, b) =>
+        {
+            options.BaseDirectory ??= sp.GetService<IHostEnvironment>()?.ContentRootPath;
+            ConfigureProvider(b, options);
+        });
         services.AddSingleton<IDashboardStore, DashboardStore>();
 
         services.AddDataProtection().SetApplicationName(options.DataProtectionApplicationName);
