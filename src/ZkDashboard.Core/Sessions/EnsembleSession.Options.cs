@@ -21,6 +21,7 @@ public sealed partial class EnsembleSession
             Auth = auth,
             Tls = BuildTls(d.Tls),
             LoggerFactory = _loggerFactory,
+            EventQueueCapacity = 100_000,
         };
     }
 

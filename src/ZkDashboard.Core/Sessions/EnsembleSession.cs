@@ -34,6 +34,7 @@ public sealed partial class EnsembleSession : IAsyncDisposable
     private Task<ZooKeeperClient>? _opening;
     private EnsembleSessionStatus _status;
     private bool _wasDisconnected;
+    private long _droppedSeen;
 
     internal EnsembleSession(EnsembleDefinition definition, SessionOptions options, ILoggerFactory loggerFactory, DashboardMetrics metrics)
     {
@@ -108,6 +109,7 @@ public sealed partial class EnsembleSession : IAsyncDisposable
                 _client = client;
                 _opening = null;
             }
+            Interlocked.Exchange(ref _droppedSeen, client.DroppedEvents);
             client.StateChanged += OnClientStateChanged;
             client.WatchEvent += OnClientWatchEvent;
             _metrics.SessionOpened();
@@ -143,11 +145,19 @@ public sealed partial class EnsembleSession : IAsyncDisposable
 
     private void OnClientWatchEvent(object? sender, WatchedEvent e)
     {
-        if (!ReferenceEquals(sender, CurrentClient) && sender is not null)
+        if (sender is not ZooKeeperClient client || !ReferenceEquals(client, CurrentClient))
         {
             return;
         }
         WatchEvent?.Invoke(this, e);
+        // The client's event queue is bounded and drops when full. A drop could hide a final change, so
+        // everything watched is re-read (the same path a reconnect takes).
+        var dropped = client.DroppedEvents;
+        if (dropped != Interlocked.Read(ref _droppedSeen) && Interlocked.Exchange(ref _droppedSeen, dropped) != dropped)
+        {
+            _logger.LogWarning("Ensemble {Ensemble}: the client dropped watch events ({Dropped} so far); re-reading everything watched", Name, dropped);
+            RaiseRestored(newSession: false);
+        }
     }
 
     private void OnClientStateChanged(object? sender, ConnectionStateChangedEventArgs e)
