@@ -1,4 +1,3 @@
-using System.Text.RegularExpressions;
 using Microsoft.Extensions.Logging;
 using ZkDashboard.Core.Sessions;
 using ZkDashboard.Core.Watches;
@@ -55,26 +54,51 @@ internal sealed partial class ChildrenEntry : IWatchSubscriber
         return loaded.WaitAsync(ct);
     }
 
+    /// <summary>
+    /// Subscribes the children watch and reads the list at the same time, so the first page does not wait
+    /// for the watch round trip. Once the watch is in place, the parent's cversion is compared with the
+    /// one read: a change that slipped in between triggers a reload, so none is lost.
+    /// </summary>
     private async Task LoadAsync()
     {
+        IWatchSubscription? sub = null;
         if (_subscription is null)
         {
-            var sub = _owner.Hub.Subscribe(Ensemble, Path, WatchKind.Children, this);
+            sub = _owner.Hub.Subscribe(Ensemble, Path, WatchKind.Children, this);
             lock (_gate)
             {
                 _subscription = sub;
             }
-            try
-            {
-                await sub.Ready.ConfigureAwait(false);
-            }
-            catch (Exception ex) when (ex is not OperationCanceledException)
-            {
-                // The hub keeps trying; the list is read anyway and shown stale until the watch is back.
-                _owner.Logger.LogDebug("Cache {Ensemble}:{Path}: watch not ready: {Message}", Ensemble, Path, ex.Message);
-            }
         }
         await ReloadAsync(CancellationToken.None).ConfigureAwait(false);
+        if (sub is not null)
+        {
+            _ = VerifyAfterWatchAsync(sub);
+        }
+    }
+
+    private async Task VerifyAfterWatchAsync(IWatchSubscription sub)
+    {
+        try
+        {
+            await sub.Ready.ConfigureAwait(false);
+            var client = await _owner.Sessions.GetClientAsync(Ensemble).ConfigureAwait(false);
+            var now = await client.ExistsAsync(Path).ConfigureAwait(false);
+            Stat? read;
+            lock (_gate)
+            {
+                read = _parentStat;
+            }
+            if (now?.Cversion != read?.Cversion || (now is null) != (read is null))
+            {
+                await ReloadAsync(CancellationToken.None).ConfigureAwait(false);
+            }
+        }
+        catch (Exception ex) when (ex is not OutOfMemoryException)
+        {
+            // Watch not in place yet (ensemble unreachable): the hub retries and sends a resync, which reloads.
+            _owner.Logger.LogDebug("Cache {Ensemble}:{Path}: watch not ready: {Message}", Ensemble, Path, ex.Message);
+        }
     }
 
     /// <summary>Reads the names (one getChildren2), keeps known stats, fetches the stats of new children.</summary>
