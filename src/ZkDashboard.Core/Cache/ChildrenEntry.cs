@@ -107,8 +107,8 @@ internal sealed partial class ChildrenEntry : IWatchSubscriber
         await _refresh.WaitAsync(ct).ConfigureAwait(false);
         try
         {
-            var started = DateTimeOffset.UtcNow;
             var client = await _owner.Sessions.GetClientAsync(Ensemble, ct).ConfigureAwait(false);
+            var started = DateTimeOffset.UtcNow;
             ChildrenResult result;
             try
             {

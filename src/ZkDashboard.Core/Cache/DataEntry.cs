@@ -55,8 +55,8 @@ internal sealed class DataEntry(NodeCache owner, string ensemble, string path) :
                     return Snapshot(false);
                 }
             }
-            var started = DateTimeOffset.UtcNow;
             var client = await owner.Sessions.GetClientAsync(Ensemble, ct).ConfigureAwait(false);
+            var started = DateTimeOffset.UtcNow;
             try
             {
                 var r = await client.GetDataAsync(Path, watch: false, ct).ConfigureAwait(false);
