@@ -89,6 +89,8 @@ public sealed class EnsembleSessions : IEnsembleSessions, IAsyncDisposable
     {
         if (e.Kind == EnsembleChangeKind.Added)
         {
+            // Subscriptions kept from before a removal come back on the re-added ensemble.
+            Restored?.Invoke(this, new SessionRestoredEventArgs(e.Name, NewSession: true));
             return;
         }
         EnsembleSession? old;

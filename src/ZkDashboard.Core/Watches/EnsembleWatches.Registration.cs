@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Logging;
+using ZkDashboard.Core.Sessions;
 using ZkDashboard.ZooKeeper;
 
 namespace ZkDashboard.Core.Watches;
@@ -64,7 +65,10 @@ internal sealed partial class EnsembleWatches
                     _resyncPending |= resync;
                     _resyncNewSession |= newSession;
                 }
-                ScheduleRetry();
+                if (ex is not UnknownEnsembleException)
+                {
+                    ScheduleRetry(); // an ensemble that was removed is not retried; re-adding it restores the watches
+                }
                 continue;
             }
             catch (OperationCanceledException)

@@ -121,6 +121,8 @@ public interface IWatchSubscription : IDisposable
 /// collapsed into one <see cref="WatchChange.Resync"/> notice for the subscribed path. Handlers run on the
 /// thread pool, one at a time per subscription; a slow or failing subscriber never blocks the client's I/O
 /// loop or any other subscriber, and memory stays bounded whatever the event rate.</para>
+/// <para><b>One-shot mode limits.</b> Without persistent watches, a subtree subscription watches only its
+/// root's data and children (it is told when direct children come and go, not about deeper changes).</para>
 /// <para><b>Reconnects.</b> After a reconnect every watched path is re-read and changed ones are notified;
 /// after a session expiry every server watch is registered again on the new session and every subscriber
 /// gets a <see cref="WatchChange.Resync"/>.</para>
