@@ -29,8 +29,10 @@ public enum ConnectionState
     /// </summary>
     Suspended,
     /// <summary>
-    /// Terminal. The ensemble expired the session: its ephemeral nodes and watches are gone and every
-    /// watcher got a final event. Open a new client (and recreate ephemerals and watches) to go on.
+    /// Terminal. The ensemble expired the session (reported by a server on reconnect, or concluded by the
+    /// client after hearing from no server for longer than the session timeout): its ephemeral nodes and
+    /// watches are gone (or about to be) and every watcher got a final event. Open a new client (and
+    /// recreate ephemerals and watches) to go on.
     /// </summary>
     Expired,
     /// <summary>

@@ -19,9 +19,17 @@ public sealed partial class ZooKeeperClient
     {
         var failures = 0;
         var closing = _closeCts.Token;
-        while (!closing.IsCancellationRequested)
+        while (!closing.IsCancellationRequested && !IsTerminal(State))
         {
-            var host = _hosts[_hostIndex];
+            if (SessionLapsed())
+            {
+                var ms = Volatile.Read(ref _negotiatedTimeoutMs);
+                var lapse = $"no server could be reached for longer than the session timeout ({ms} ms); the ensemble has expired the session or will when it sees it";
+                TransitionTo(ConnectionState.Expired, null, lapse);
+                FailQueued(_ => TerminalException(ConnectionState.Expired, lapse));
+                break;
+            }
+            var host = Interlocked.Exchange(ref _readWriteHost, null) ?? _hosts[_hostIndex];
             _hostIndex = (_hostIndex + 1) % _hosts.Length;
             Connection? conn = null;
             try
@@ -57,12 +65,19 @@ public sealed partial class ZooKeeperClient
                 break;
             }
 
-            failures = 0;
+            var connectedAt = Environment.TickCount64;
             var reason = await RunConnectionAsync(conn).ConfigureAwait(false);
             _connection = null;
-            var terminal = reason is AuthFailedException ? ConnectionState.AuthFailed : (ConnectionState?)null;
-            if (!closing.IsCancellationRequested) Log.ConnectionLost(_logger, conn.Server, Describe(reason));
-            FailInFlight(conn, reason, closing.IsCancellationRequested || terminal is not null ? TerminalException(terminal ?? ConnectionState.Closed) : null);
+            Interlocked.Exchange(ref _lastHeard, conn.LastRecv);
+            // A connection that dies at once (a server that accepts and drops us) counts as a failed attempt, so we back off.
+            failures = Environment.TickCount64 - connectedAt < 1000 ? failures + 1 : 0;
+            var current = State;
+            var terminal = reason is AuthFailedException ? ConnectionState.AuthFailed
+                : IsTerminal(current) ? current
+                : closing.IsCancellationRequested ? ConnectionState.Closed
+                : (ConnectionState?)null;
+            if (terminal is null) Log.ConnectionLost(_logger, conn.Server, Describe(reason));
+            FailInFlight(conn, reason, terminal is { } term ? TerminalException(term, reason is AuthFailedException ? reason.Message : null) : null);
             await conn.DisposeAsync().ConfigureAwait(false);
             if (terminal is { } t)
             {
@@ -70,9 +85,31 @@ public sealed partial class ZooKeeperClient
                 FailQueued(_ => TerminalException(t));
                 break;
             }
-            if (closing.IsCancellationRequested) break;
             TransitionTo(ConnectionState.Suspended, conn.Server, Describe(reason));
+            if (failures > 0)
+            {
+                try
+                {
+                    await Task.Delay(Backoff(failures), closing).ConfigureAwait(false);
+                }
+                catch (OperationCanceledException)
+                {
+                    break;
+                }
+            }
         }
+    }
+
+    /// <summary>
+    /// Client-side expiry (as Curator does): once a session exists, going longer than its timeout without
+    /// hearing from any server means the ensemble expired it (or will as soon as it sees it), so the
+    /// client reports Expired instead of retrying forever with a session nobody can trust.
+    /// </summary>
+    private bool SessionLapsed()
+    {
+        var timeout = Volatile.Read(ref _negotiatedTimeoutMs);
+        var lastHeard = Interlocked.Read(ref _lastHeard);
+        return timeout > 0 && lastHeard > 0 && Environment.TickCount64 - lastHeard > timeout;
     }
 
     private int Backoff(int failures)
@@ -177,11 +214,12 @@ public sealed partial class ZooKeeperClient
         var reader = Task.Run(() => ReaderLoopAsync(conn));
         var writer = Task.Run(() => WriterLoopAsync(conn));
         var pinger = PingLoopAsync(conn);
+        var probe = conn.ReadOnly && _hosts.Length > 1 ? ProbeReadWriteAsync(conn) : Task.CompletedTask;
         TransitionTo(conn.ReadOnly ? ConnectionState.ConnectedReadOnly : ConnectionState.Connected, conn.Server,
             $"session 0x{SessionId:x}, timeout {conn.NegotiatedTimeoutMs} ms");
         await Task.WhenAny(reader, writer, pinger).ConfigureAwait(false);
         conn.Abort(new ConnectionLossException("connection stopped"));
-        await Task.WhenAll(reader, writer, pinger).ConfigureAwait(false);
+        await Task.WhenAll(reader, writer, pinger, probe).ConfigureAwait(false);
         return conn.Failure ?? new ConnectionLossException("connection stopped");
 
         List<string> ToServer(List<string> paths)
@@ -189,6 +227,64 @@ public sealed partial class ZooKeeperClient
             for (var i = 0; i < paths.Count; i++)
                 if (paths[i] != "/zookeeper/config") paths[i] = _chroot.ToServer(paths[i]);
             return paths;
+        }
+    }
+
+    /// <summary>
+    /// While connected to a read-only server, looks for a read-write one like ClientCnxn.pingRwServer:
+    /// sends the "isro" four-letter word to the other hosts with a growing interval (100 ms .. 60 s) and,
+    /// when one answers "rw", drops the read-only connection to move there (the session is kept).
+    /// Needs "isro" in the servers' 4lw.commands.whitelist.
+    /// </summary>
+    private async Task ProbeReadWriteAsync(Connection conn)
+    {
+        var delay = 100;
+        try
+        {
+            while (!conn.Token.IsCancellationRequested)
+            {
+                await Task.Delay(delay, conn.Token).ConfigureAwait(false);
+                delay = Math.Min(delay * 2, 60_000);
+                foreach (var host in _hosts)
+                {
+                    if (host == conn.Host) continue;
+                    if (await IsReadWriteAsync(host, conn.Token).ConfigureAwait(false))
+                    {
+                        Volatile.Write(ref _readWriteHost, host);
+                        conn.Abort(new ConnectionLossException($"moving from read-only {conn.Server} to read-write {host}"));
+                        return;
+                    }
+                }
+            }
+        }
+        catch (OperationCanceledException)
+        {
+        }
+    }
+
+    private static async Task<bool> IsReadWriteAsync(HostEndpoint host, CancellationToken ct)
+    {
+        using var cts = CancellationTokenSource.CreateLinkedTokenSource(ct);
+        cts.CancelAfter(1000);
+        try
+        {
+            using var socket = new Socket(SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
+            await socket.ConnectAsync(host.Host, host.Port, cts.Token).ConfigureAwait(false);
+            await socket.SendAsync("isro"u8.ToArray(), SocketFlags.None, cts.Token).ConfigureAwait(false);
+            var buffer = new byte[16];
+            var total = 0;
+            while (total < buffer.Length)
+            {
+                var n = await socket.ReceiveAsync(buffer.AsMemory(total), SocketFlags.None, cts.Token).ConfigureAwait(false);
+                if (n == 0) break;
+                total += n;
+            }
+            return total == 2 && buffer[0] == (byte)'r' && buffer[1] == (byte)'w';
+        }
+        catch (Exception ex) when (ex is SocketException or OperationCanceledException or IOException)
+        {
+            ct.ThrowIfCancellationRequested();
+            return false;
         }
     }
 

@@ -42,6 +42,8 @@ public sealed partial class ZooKeeperClient : IAsyncDisposable
     private int _xid = Protocol.Xids.First;
     private int _hostIndex;
     private string? _lastConnectError;
+    private HostEndpoint? _readWriteHost;
+    private long _lastHeard;
 
     private ZooKeeperClient(ZooKeeperClientOptions options)
     {
