@@ -1,0 +1,101 @@
+using ZkDashboard.ZooKeeper.Protocol;
+using ZkDashboard.ZooKeeper.Protocol.Records;
+
+namespace ZkDashboard.ZooKeeper.Internal;
+
+/// <summary>Which one-shot watch a read registers when its reply arrives.</summary>
+internal enum WatchKind : byte { None, Data, Exists, Child, Persistent, PersistentRecursive }
+
+/// <summary>A request waiting in the write queue or for its reply (the pending FIFO).</summary>
+internal interface IPendingCall
+{
+    int Xid { get; set; }
+    OpCode OpCode { get; }
+    string? ClientPath { get; }
+    WatchKind Watch { get; }
+    bool IsWrite { get; }
+    /// <summary>Moves the call from queued to sent; false when the caller gave up before it was written.</summary>
+    bool TryMarkSent();
+    bool WasSent { get; }
+    void WriteBody(ref JuteWriter writer);
+    /// <summary>Parses the reply (on the reader loop) into a stashed result or error; throws only for protocol faults.</summary>
+    void OnReply(ref JuteReader reader, ErrorCode err, Chroot chroot);
+    /// <summary>True when <see cref="OnReply"/> stashed a success.</summary>
+    bool Succeeded { get; }
+    /// <summary>Completes the task with the stashed result or error.</summary>
+    void Deliver();
+    void Fail(Exception error);
+}
+
+/// <summary>
+/// One request and its completion. The task runs continuations asynchronously, so nothing of the
+/// caller's runs on the I/O loops.
+/// </summary>
+internal sealed class Call<TReq, TRes> : TaskCompletionSource<TRes>, IPendingCall
+    where TReq : IRequest<TRes>
+{
+    private const int Queued = 0, Sent = 1, Abandoned = 2;
+    private readonly TReq _request;
+    private int _state;
+    private TRes? _result;
+    private Exception? _error;
+
+    public Call(TReq request, string? clientPath, WatchKind watch, bool isWrite)
+        : base(TaskCreationOptions.RunContinuationsAsynchronously)
+    {
+        _request = request;
+        ClientPath = clientPath;
+        Watch = watch;
+        IsWrite = isWrite;
+    }
+
+    public int Xid { get; set; }
+    public OpCode OpCode => _request.OpCode;
+    public string? ClientPath { get; }
+    public WatchKind Watch { get; }
+    public bool IsWrite { get; }
+    public bool Succeeded => _error is null;
+    public bool WasSent => Volatile.Read(ref _state) == Sent;
+
+    public bool TryMarkSent() => Interlocked.CompareExchange(ref _state, Sent, Queued) == Queued;
+
+    /// <summary>Called by a caller that stops waiting; true when the call had not been written yet (so it never will be).</summary>
+    public bool TryAbandon() => Interlocked.CompareExchange(ref _state, Abandoned, Queued) == Queued;
+
+    public void WriteBody(ref JuteWriter writer) => _request.Write(ref writer);
+
+    public void OnReply(ref JuteReader reader, ErrorCode err, Chroot chroot)
+    {
+        if (err == ErrorCode.Ok)
+        {
+            try
+            {
+                _result = _request.ReadReply(ref reader, chroot);
+            }
+            catch (ZooKeeperProtocolException)
+            {
+                throw;
+            }
+            catch (ZooKeeperException ex)
+            {
+                _error = ex;
+            }
+        }
+        else if (err == ErrorCode.NoNode && _request.OpCode == OpCode.Exists)
+        {
+            _result = default;
+        }
+        else
+        {
+            _error = ErrorMapper.Map(_request, err, ClientPath);
+        }
+    }
+
+    public void Deliver()
+    {
+        if (_error is null) TrySetResult(_result!);
+        else TrySetException(_error);
+    }
+
+    public void Fail(Exception error) => TrySetException(error);
+}
