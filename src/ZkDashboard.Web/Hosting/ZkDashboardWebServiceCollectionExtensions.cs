@@ -1,0 +1,29 @@
+using Radzen;
+using ZkDashboard.Web.Components.Layout;
+
+namespace ZkDashboard.Web.Hosting;
+
+/// <summary>Registers the web shell: Blazor (interactive server), Radzen, health checks, shell options.</summary>
+public static class ZkDashboardWebServiceCollectionExtensions
+{
+    /// <summary>Adds everything the Blazor Server host itself needs. Feature areas add their own Add… call next to this one.</summary>
+    public static IServiceCollection AddZkDashboardWeb(this IServiceCollection services, IConfiguration configuration)
+    {
+        ArgumentNullException.ThrowIfNull(configuration);
+
+        services.AddRazorComponents()
+            .AddInteractiveServerComponents(options =>
+            {
+                options.DetailedErrors = configuration.GetValue("DetailedErrors", false);
+            });
+        services.AddRadzenComponents();
+        services.AddHealthChecks();
+        services.AddOptions<ShellOptions>();
+        services.AddOptions<ReconnectOptions>()
+            .Bind(configuration.GetSection(ReconnectOptions.Section))
+            .Validate(o => o.MaxRetries > 0 && o.RetryIntervalMilliseconds is null or >= 0,
+                $"{ReconnectOptions.Section}: MaxRetries must be at least 1 and RetryIntervalMilliseconds 0 or more.")
+            .ValidateOnStart();
+        return services;
+    }
+}

@@ -1,0 +1,69 @@
+using Microsoft.Playwright;
+using ZkDashboard.E2E.Infrastructure;
+using static Microsoft.Playwright.Assertions;
+
+namespace ZkDashboard.E2E;
+
+[Collection(E2ECollection.Name)]
+public sealed class ShellTests(AppFixture app)
+{
+    [Fact]
+    public async Task ThemeToggle_SwitchesToDarkAndIsRemembered_WhenClicked()
+    {
+        var page = await app.NewPageAsync();
+        var toggle = page.Button("Dark theme");
+        await Expect(toggle).ToHaveAttributeAsync("aria-pressed", "false");
+        await Expect(page.Locator("html")).ToHaveAttributeAsync("data-theme", "light");
+        var lightBackground = await BodyBackgroundAsync(page);
+        await page.SaveScreenshotAsync("home-light");
+
+        await toggle.ClickAsync();
+
+        await Expect(toggle).ToHaveAttributeAsync("aria-pressed", "true");
+        await Expect(page.Locator("html")).ToHaveAttributeAsync("data-theme", "dark");
+        await Expect(page.Locator("#radzen-theme-link")).ToHaveAttributeAsync("href", new System.Text.RegularExpressions.Regex("standard-dark"));
+        await page.WaitForFunctionAsync(IsDarkBackgroundScript);
+        await page.SaveScreenshotAsync("home-dark");
+
+        // A new page in the same browser context renders dark straight from the server (cookie).
+        await page.GotoAndWaitForInteractiveAsync();
+        await Expect(page.Locator("html")).ToHaveAttributeAsync("data-theme", "dark");
+        await Expect(page.Button("Dark theme")).ToHaveAttributeAsync("aria-pressed", "true");
+        Assert.True(await page.EvaluateAsync<bool>(IsDarkBackgroundScript), "The page reloaded with the dark theme should be dark.");
+        Assert.NotEqual(lightBackground, await BodyBackgroundAsync(page));
+    }
+
+    [Fact]
+    public async Task Home_LinksEachConfiguredEnsembleToItsExplorer()
+    {
+        var page = await app.NewPageAsync();
+
+        await Expect(page.Heading("Ensembles")).ToBeVisibleAsync();
+        var list = page.Role(AriaRole.List, "Configured ensembles");
+        await Expect(list.GetByRole(AriaRole.Listitem)).ToHaveCountAsync(1);
+        await Expect(page.Link("Open local")).ToHaveAttributeAsync("href", "e/local/");
+        await Expect(list).ToContainTextAsync("127.0.0.1:2181");
+    }
+
+    [Fact]
+    public async Task UnknownAddress_ShowsNotFoundPage()
+    {
+        var page = await app.NewBlankPageAsync();
+
+        var response = await page.GotoAsync("no/such/page");
+
+        Assert.Equal(404, response!.Status);
+        await Expect(page.Heading("Page not found")).ToBeVisibleAsync();
+    }
+
+    /// <summary>True once the main area's computed background is dark (the dark stylesheet has loaded and applied).</summary>
+    private const string IsDarkBackgroundScript = """
+        () => {
+          const [r, g, b] = getComputedStyle(document.querySelector('.zk-body')).backgroundColor.match(/\d+/g).map(Number);
+          return (0.2126 * r + 0.7152 * g + 0.0722 * b) < 80;
+        }
+        """;
+
+    private static Task<string> BodyBackgroundAsync(IPage page) =>
+        page.EvaluateAsync<string>("() => getComputedStyle(document.querySelector('.zk-body')).backgroundColor");
+}
