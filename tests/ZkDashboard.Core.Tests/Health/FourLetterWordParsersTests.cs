@@ -68,6 +68,14 @@ public sealed class FourLetterWordParsersTests
         Assert.DoesNotContain(kinds, k => k.Kind is AlertKind.NoQuorum or AlertKind.NoLeader);
     }
 
+    [Theory]
+    [InlineData(0x1_0000_0010L, 0x1_0000_0004L, 12)]
+    [InlineData(0x2_0000_0003L, 0x1_0000_0050L, 3)]
+    [InlineData(0x2_0000_0000L, 0x1_0000_0050L, 0)]
+    [InlineData(0x1_0000_0003L, 0x2_0000_0001L, 0)]
+    public void ZxidLag_CountsTransactions_AcrossEpochs(long leader, long server, long expected)
+        => Assert.Equal(expected, EnsembleHealthBuilder.ZxidLag(leader, server));
+
     [Fact]
     public void AlertTracker_RaisesKeepsAndResolves_WithTimestamps()
     {
