@@ -11,7 +11,7 @@ namespace ZkDashboard.Core.Access;
 public sealed record ActingUser(string Name, IReadOnlyCollection<string> Roles, string? RemoteAddress)
 {
     /// <summary>The dashboard itself (background work such as health polling or cache refresh).</summary>
-    public static ActingUser System { get; } = new("system", ["system"], null);
+    public static ActingUser System { get; } = new("system", ["system", "admin"], null);
 
     /// <summary>True when the user holds <paramref name="role"/> (case-insensitive).</summary>
     public bool IsInRole(string role) => Roles.Contains(role, StringComparer.OrdinalIgnoreCase);
