@@ -21,7 +21,7 @@ public static class HealthServiceCollectionExtensions
             services.AddZkDashboardEnsembles(configuration);
         }
         services.AddOptions<HealthOptions>().Bind(configuration.GetSection(HealthOptions.Section));
-        services.TryAddSingleton<IFourLetterWordTransport, SocketFourLetterWordTransport>();
+        services.TryAddSingleton<IFourLetterWordTransport, AdminFourLetterWordTransport>();
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton<HealthMonitor>();
         services.TryAddSingleton<IHealthMonitor>(sp => sp.GetRequiredService<HealthMonitor>());

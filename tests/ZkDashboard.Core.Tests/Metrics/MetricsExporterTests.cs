@@ -2,12 +2,13 @@ using Microsoft.Extensions.DependencyInjection;
 using ZkDashboard.Core.Ensembles;
 using ZkDashboard.Core.Health;
 using ZkDashboard.Core.Metrics;
+using ZkDashboard.Core.Tests.Sessions;
 using ZkDashboard.Core.Tests.Support;
 using ZkDashboard.Testing;
 
 namespace ZkDashboard.Core.Tests.Metrics;
 
-[Collection(HealthEnsembleCollection.Name)]
+[Collection(SessionsEnsembleCollection.Name)]
 public sealed class MetricsExporterTests(EnsembleFixture fx)
 {
     [Fact]
