@@ -9,6 +9,7 @@ public static class MetricsServiceCollectionExtensions
     public static IServiceCollection AddZkDashboardMetrics(this IServiceCollection services)
     {
         services.TryAddSingleton<ZkMetricsExporter>();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IMetricsContributor, DashboardMetricsContributor>());
         return services;
     }
 }
