@@ -15,7 +15,7 @@ public sealed record ClientBenchSettings
 
     public int CreateDeleteInFlight { get; init; } = 64;
 
-    public int Rounds { get; init; } = 1;
+    public int Rounds { get; init; } = 3;
 
     /// <summary>Also run the minimal raw getData loop as a reference column (off with --no-raw).</summary>
     public bool IncludeRaw { get; init; } = true;
@@ -27,7 +27,7 @@ public sealed record ClientBenchSettings
         WarmupSeconds = a.GetDouble("warmup-seconds", 2),
         LatencyOps = a.GetInt("latency-ops", 3000),
         CreateDeleteInFlight = a.GetInt("cd-in-flight", 64),
-        Rounds = Math.Clamp(a.GetInt("rounds", 1), 1, 10),
+        Rounds = Math.Clamp(a.GetInt("rounds", 3), 1, 10),
         IncludeRaw = a.Get("no-raw") is null,
     };
 
