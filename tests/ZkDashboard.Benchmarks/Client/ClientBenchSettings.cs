@@ -9,7 +9,7 @@ public sealed record ClientBenchSettings
 
     public double PhaseSeconds { get; init; } = 3;
 
-    public double WarmupSeconds { get; init; } = 2;
+    public double WarmupSeconds { get; init; } = 3;
 
     public int LatencyOps { get; init; } = 3000;
 
@@ -24,7 +24,7 @@ public sealed record ClientBenchSettings
     {
         Nodes = a.GetInt("nodes", 1000),
         PhaseSeconds = a.GetDouble("phase-seconds", 3),
-        WarmupSeconds = a.GetDouble("warmup-seconds", 2),
+        WarmupSeconds = a.GetDouble("warmup-seconds", 3),
         LatencyOps = a.GetInt("latency-ops", 3000),
         CreateDeleteInFlight = a.GetInt("cd-in-flight", 64),
         Rounds = Math.Clamp(a.GetInt("rounds", 3), 1, 10),
