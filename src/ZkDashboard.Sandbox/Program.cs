@@ -1,1 +1,3 @@
-Console.WriteLine("sandbox: not yet");
+using ZkDashboard.Sandbox;
+
+return await SandboxCli.RunAsync(args).ConfigureAwait(false);

@@ -137,6 +137,11 @@ public sealed partial class ZooKeeperClient
                         }
                         OnOversizedFrame(conn, buffer.AsSpan(start + 4, ReplyHeader.Size), length);
                         var inBuffer = end - start - 4;
+                        if (inBuffer >= length)
+                        {
+                            start += 4 + length;
+                            continue;
+                        }
                         long toSkip = length - (long)inBuffer;
                         start = end = 0;
                         while (toSkip > 0)

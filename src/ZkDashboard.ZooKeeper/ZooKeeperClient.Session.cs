@@ -200,7 +200,9 @@ public sealed partial class ZooKeeperClient
     /// <summary>Runs the writer, reader and ping loops of a connection until one of them stops; returns why.</summary>
     private async Task<Exception> RunConnectionAsync(Connection conn)
     {
-        foreach (var auth in _auth.ToArray()) conn.Preamble.Add(new AuthRequest(auth, null));
+        AuthInfo[] auths;
+        lock (_auth) auths = [.. _auth];
+        foreach (var auth in auths) conn.Preamble.Add(new AuthRequest(auth, null));
         var (data, exist, child, persistent, recursive) = _watches.Snapshot();
         var total = data.Count + exist.Count + child.Count + persistent.Count + recursive.Count;
         if (total > 0)

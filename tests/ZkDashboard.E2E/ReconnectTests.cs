@@ -68,4 +68,41 @@ public sealed class ReconnectTests(AppFixture app)
             await first.DisposeAsync();
         }
     }
+
+    [Fact]
+    public async Task RetryButton_ReloadsPage_WhenReconnectFailedAndServerIsBack()
+    {
+        var quickGiveUp = new Dictionary<string, string?>
+        {
+            ["ZkDashboard:Web:Reconnect:MaxRetries"] = "2",
+            ["ZkDashboard:Web:Reconnect:RetryIntervalMilliseconds"] = "200",
+        };
+        var first = await WebAppServer.StartAsync(quickGiveUp);
+        var context = await app.Browser.NewContextAsync(first.BaseUrl);
+        try
+        {
+            var page = await context.NewPageAsync();
+            await page.GotoAndWaitForInteractiveAsync();
+            await first.StopAsync();
+
+            await Expect(page.Role(AriaRole.Alertdialog, "Could not reconnect to the server")).ToBeVisibleAsync(new() { Timeout = 30_000 });
+            var retry = page.Button("Retry");
+            await Expect(retry).ToBeVisibleAsync();
+            await page.SaveScreenshotAsync("reconnect-failed");
+            await using var second = await WebAppServer.StartAsync(quickGiveUp, first.BaseUri.Port);
+
+            // The new server does not know the old circuit, so Retry reloads the page, which is live again.
+            await page.EvaluateAsync("() => document.documentElement.removeAttribute('data-interactive')");
+            await retry.ClickAsync();
+
+            await page.WaitForInteractiveAsync();
+            await Expect(page.Locator("#components-reconnect-modal")).ToBeHiddenAsync();
+            await Expect(page.Heading("Ensembles")).ToBeVisibleAsync();
+        }
+        finally
+        {
+            await context.CloseAsync();
+            await first.DisposeAsync();
+        }
+    }
 }

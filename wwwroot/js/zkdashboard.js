@@ -5,14 +5,24 @@ window.zkDashboard = (() => {
 
   const themeCookie = 'zk-theme';
 
-  /** Retry quickly at first, then back off: about 3 minutes in total before the overlay shows "failed". */
-  const reconnectionOptions = {
-    maxRetries: 30,
-    retryIntervalMilliseconds: attempt => (attempt < 5 ? 1000 : attempt < 15 ? 3000 : 10000),
-  };
+  /**
+   * From <body data-zk-reconnect-*> (ZkDashboard:Web:Reconnect). By default retry quickly at first, then back off:
+   * about 3 minutes in total before the overlay shows "failed".
+   */
+  function reconnectionOptions() {
+    const data = document.body.dataset;
+    const maxRetries = Number.parseInt(data.zkReconnectMaxRetries, 10);
+    const fixedInterval = Number.parseInt(data.zkReconnectIntervalMs, 10);
+    return {
+      maxRetries: Number.isFinite(maxRetries) && maxRetries > 0 ? maxRetries : 30,
+      retryIntervalMilliseconds: Number.isFinite(fixedInterval) && fixedInterval >= 0
+        ? fixedInterval
+        : attempt => (attempt < 5 ? 1000 : attempt < 15 ? 3000 : 10000),
+    };
+  }
 
   function startBlazor() {
-    return Blazor.start({ circuit: { reconnectionOptions } });
+    return Blazor.start({ circuit: { reconnectionOptions: reconnectionOptions() } });
   }
 
   /** Retry now; when the server no longer knows this page's circuit, reload the page. */

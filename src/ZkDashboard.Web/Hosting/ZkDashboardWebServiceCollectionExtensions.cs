@@ -19,6 +19,11 @@ public static class ZkDashboardWebServiceCollectionExtensions
         services.AddRadzenComponents();
         services.AddHealthChecks();
         services.AddOptions<ShellOptions>();
+        services.AddOptions<ReconnectOptions>()
+            .Bind(configuration.GetSection(ReconnectOptions.Section))
+            .Validate(o => o.MaxRetries > 0 && o.RetryIntervalMilliseconds is null or >= 0,
+                $"{ReconnectOptions.Section}: MaxRetries must be at least 1 and RetryIntervalMilliseconds 0 or more.")
+            .ValidateOnStart();
         return services;
     }
 }

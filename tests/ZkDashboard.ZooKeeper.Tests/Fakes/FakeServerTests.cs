@@ -41,7 +41,7 @@ public sealed class FakeServerTests
             var partial = new byte[14];
             BinaryPrimitives.WriteInt32BigEndian(partial, 100);
             await s.SendRawAsync(partial);
-            s.Stream.Socket.Shutdown(System.Net.Sockets.SocketShutdown.Both);
+            s.Socket.Shutdown(System.Net.Sockets.SocketShutdown.Both);
         });
         await using var zk = await ConnectAsync(server);
         var ex = await Assert.ThrowsAsync<ConnectionLossException>(() => zk.GetDataAsync("/a").WaitAsync(Deadline));
@@ -73,7 +73,7 @@ public sealed class FakeServerTests
             FakeZooKeeperServer.Session.Reply(req!.Xid, 0, []).CopyTo(frame, 4);
             await s.SendRawAsync(frame);
             await s.SendRawAsync(new byte[4096]);
-            s.Stream.Socket.Shutdown(System.Net.Sockets.SocketShutdown.Both);
+            s.Socket.Shutdown(System.Net.Sockets.SocketShutdown.Both);
         });
         await using var zk = await ConnectAsync(server);
         var before = GC.GetTotalAllocatedBytes(precise: true);
@@ -103,12 +103,36 @@ public sealed class FakeServerTests
     }
 
     [Fact]
+    public async Task OversizedReply_IsSkipped_WithoutLosingTheNextReplyInTheSameRead()
+    {
+        await using var server = new FakeZooKeeperServer(async s =>
+        {
+            var a = await s.ReadRequestAsync();
+            var b = await s.ReadRequestAsync();
+            var big = FakeZooKeeperServer.Session.Reply(a!.Xid, 0, FakeZooKeeperServer.Session.GetDataBody(new byte[10_000]));
+            var small = FakeZooKeeperServer.Session.Reply(b!.Xid, 0, FakeZooKeeperServer.Session.GetDataBody([5]));
+            var both = new byte[8 + big.Length + small.Length];
+            BinaryPrimitives.WriteInt32BigEndian(both, big.Length);
+            big.CopyTo(both, 4);
+            BinaryPrimitives.WriteInt32BigEndian(both.AsSpan(4 + big.Length), small.Length);
+            small.CopyTo(both, 8 + big.Length);
+            await s.SendRawAsync(both);
+            await s.HoldAsync();
+        });
+        await using var zk = await ConnectAsync(server, maxReply: 4096);
+        var first = zk.GetDataAsync("/a");
+        var second = zk.GetDataAsync("/b");
+        await Assert.ThrowsAsync<ReplyTooLargeException>(() => first.WaitAsync(Deadline));
+        Assert.Equal(new byte[] { 5 }, (await second.WaitAsync(Deadline)).Data);
+    }
+
+    [Fact]
     public async Task Calls_FailWithConnectionLoss_AndStateSuspends_WhenServerClosesConnection()
     {
         await using var server = new FakeZooKeeperServer(async s =>
         {
             await s.ReadRequestAsync();
-            s.Stream.Socket.Close();
+            s.Socket.Close();
         });
         await using var zk = await ConnectAsync(server);
         var suspended = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
@@ -126,7 +150,7 @@ public sealed class FakeServerTests
         await using var server = new FakeZooKeeperServer(async s =>
         {
             await s.ReadRequestAsync();
-            s.Stream.Socket.Close();
+            s.Socket.Close();
         });
         await using var zk = await ConnectAsync(server);
         var ex = await Assert.ThrowsAsync<OperationOutcomeUnknownException>(() => zk.SetDataAsync("/a", new byte[] { 1 }).WaitAsync(Deadline));
@@ -229,5 +253,56 @@ public sealed class FakeServerTests
         await Assert.ThrowsAsync<DataTooLargeException>(() => zk.CreateAsync("/a", new byte[101], Acls.OpenUnsafe));
         await Assert.ThrowsAsync<InvalidPathException>(() => zk.GetDataAsync("/a/"));
         Assert.Equal(0, Volatile.Read(ref requests));
+    }
+
+    private static System.Security.Cryptography.X509Certificates.X509Certificate2 SelfSigned()
+    {
+        using var key = System.Security.Cryptography.RSA.Create(2048);
+        var req = new System.Security.Cryptography.X509Certificates.CertificateRequest("CN=localhost", key, System.Security.Cryptography.HashAlgorithmName.SHA256, System.Security.Cryptography.RSASignaturePadding.Pkcs1);
+        using var cert = req.CreateSelfSigned(DateTimeOffset.UtcNow.AddMinutes(-5), DateTimeOffset.UtcNow.AddHours(1));
+        return System.Security.Cryptography.X509Certificates.X509CertificateLoader.LoadPkcs12(cert.Export(System.Security.Cryptography.X509Certificates.X509ContentType.Pfx), null);
+    }
+
+    private static Func<FakeZooKeeperServer.Session, Task> EchoData(byte value) => async s =>
+    {
+        while (await s.ReadRequestAsync() is { } req)
+            await s.SendReplyAsync(req.Xid, 0, FakeZooKeeperServer.Session.GetDataBody([value]));
+    };
+
+    [Fact]
+    public async Task Tls_Works_WhenCertificateValidationAcceptsTheServer()
+    {
+        using var cert = SelfSigned();
+        await using var server = new FakeZooKeeperServer(EchoData(7), tlsCertificate: cert);
+        var seen = 0;
+        await using var zk = await ZooKeeperClient.ConnectAsync(new ZooKeeperClientOptions
+        {
+            ConnectString = server.ConnectString,
+            Tls = new ZooKeeperTlsOptions
+            {
+                TargetHost = "localhost",
+                ServerCertificateValidation = (_, c, _, _) =>
+                {
+                    Interlocked.Increment(ref seen);
+                    return c?.Subject == "CN=localhost";
+                },
+            },
+        }).WaitAsync(Deadline);
+        Assert.Equal(new byte[] { 7 }, (await zk.GetDataAsync("/x").WaitAsync(Deadline)).Data);
+        Assert.True(Volatile.Read(ref seen) >= 1);
+    }
+
+    [Fact]
+    public async Task Tls_RefusesUntrustedServer_ByDefault()
+    {
+        using var cert = SelfSigned();
+        await using var server = new FakeZooKeeperServer(EchoData(7), tlsCertificate: cert);
+        var ex = await Assert.ThrowsAsync<ConnectionLossException>(() => ZooKeeperClient.ConnectAsync(new ZooKeeperClientOptions
+        {
+            ConnectString = server.ConnectString,
+            ConnectTimeout = TimeSpan.FromSeconds(2),
+            Tls = new ZooKeeperTlsOptions { TargetHost = "localhost" },
+        }).WaitAsync(Deadline));
+        Assert.Contains(server.ConnectString, ex.Message, StringComparison.Ordinal);
     }
 }

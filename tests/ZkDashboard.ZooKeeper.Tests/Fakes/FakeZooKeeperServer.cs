@@ -1,6 +1,8 @@
 using System.Buffers.Binary;
 using System.Net;
+using System.Net.Security;
 using System.Net.Sockets;
+using System.Security.Cryptography.X509Certificates;
 
 namespace ZkDashboard.ZooKeeper.Tests.Fakes;
 
@@ -19,11 +21,13 @@ public sealed class FakeZooKeeperServer : IAsyncDisposable
     private readonly CancellationTokenSource _cts = new();
     private readonly List<TcpClient> _clients = [];
     private readonly Task _acceptLoop;
+    private readonly X509Certificate2? _tls;
     private int _connections;
 
-    public FakeZooKeeperServer(Func<Session, Task> behaviour, int sessionTimeoutMs = 4000)
+    public FakeZooKeeperServer(Func<Session, Task> behaviour, int sessionTimeoutMs = 4000, X509Certificate2? tlsCertificate = null)
     {
         _behaviour = behaviour;
+        _tls = tlsCertificate;
         SessionTimeoutMs = sessionTimeoutMs;
         _listener.Start();
         _acceptLoop = AcceptAsync();
@@ -54,8 +58,14 @@ public sealed class FakeZooKeeperServer : IAsyncDisposable
     {
         try
         {
-            var stream = client.GetStream();
-            var session = new Session(stream, _cts.Token);
+            Stream stream = client.GetStream();
+            if (_tls is not null)
+            {
+                var ssl = new SslStream(stream, false);
+                await ssl.AuthenticateAsServerAsync(new SslServerAuthenticationOptions { ServerCertificate = _tls }, _cts.Token);
+                stream = ssl;
+            }
+            var session = new Session(stream, client.Client, _cts.Token);
             var connect = await session.ReadFrameAsync();
             if (connect is null) return;
             // ConnectResponse: protocolVersion, timeOut, sessionId, passwd(16), readOnly
@@ -66,7 +76,7 @@ public sealed class FakeZooKeeperServer : IAsyncDisposable
             await session.SendFrameAsync(resp);
             await _behaviour(session);
         }
-        catch (Exception ex) when (ex is IOException or SocketException or ObjectDisposedException or OperationCanceledException or EndOfStreamException)
+        catch (Exception ex) when (ex is IOException or SocketException or ObjectDisposedException or OperationCanceledException or EndOfStreamException or System.Security.Authentication.AuthenticationException)
         {
         }
         finally
@@ -92,9 +102,10 @@ public sealed class FakeZooKeeperServer : IAsyncDisposable
     }
 
     /// <summary>One accepted connection after the handshake.</summary>
-    public sealed class Session(NetworkStream stream, CancellationToken ct)
+    public sealed class Session(Stream stream, Socket socket, CancellationToken ct)
     {
-        public NetworkStream Stream { get; } = stream;
+        public Stream Stream { get; } = stream;
+        public Socket Socket { get; } = socket;
 
         public async Task<byte[]?> ReadFrameAsync()
         {
