@@ -46,6 +46,17 @@ public sealed class ShellTests(AppFixture app)
     }
 
     [Fact]
+    public async Task EnsembleSwitcher_NavigatesToExplorerAddress_WhenEnsembleChosen()
+    {
+        var page = await app.NewPageAsync();
+
+        await page.Role(AriaRole.Combobox, "Ensemble").ClickAsync();
+        await page.Role(AriaRole.Option, "local").ClickAsync();
+
+        await Expect(page).ToHaveURLAsync(new System.Text.RegularExpressions.Regex("/e/local/$"));
+    }
+
+    [Fact]
     public async Task UnknownAddress_ShowsNotFoundPage()
     {
         var page = await app.NewBlankPageAsync();

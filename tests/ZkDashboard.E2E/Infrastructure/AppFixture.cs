@@ -30,8 +30,11 @@ public class AppFixture : IAsyncLifetime
     /// <inheritdoc />
     public virtual async Task InitializeAsync()
     {
-        await browser.InitializeAsync();
-        server = await WebAppServer.StartAsync(await GetSettingsAsync());
+        // The browser launches while the settings (e.g. a sandbox ensemble) are prepared.
+        var launch = browser.InitializeAsync();
+        var settings = await GetSettingsAsync();
+        await launch;
+        server = await WebAppServer.StartAsync(settings);
     }
 
     /// <summary>Opens a page in a new browser context and navigates to <paramref name="path"/> (relative to the app).</summary>

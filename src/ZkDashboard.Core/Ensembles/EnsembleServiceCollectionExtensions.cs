@@ -1,0 +1,31 @@
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using ZkDashboard.Core.Health;
+using ZkDashboard.Core.Store;
+
+namespace ZkDashboard.Core.Ensembles;
+
+public static class EnsembleServiceCollectionExtensions
+{
+    /// <summary>
+    /// Registers <see cref="IEnsembleRegistry"/> bound to "ZkDashboard:Ensembles" (and "ZkDashboard:Registry"), plus the store
+    /// when it is not registered yet. Digest passwords may come from environment variables
+    /// (ZkDashboard__Ensembles__0__Digest__Password) or user secrets.
+    /// </summary>
+    public static IServiceCollection AddZkDashboardEnsembles(this IServiceCollection services, IConfiguration configuration)
+    {
+        ArgumentNullException.ThrowIfNull(configuration);
+        if (!services.Any(s => s.ServiceType == typeof(IDashboardStore)))
+        {
+            services.AddZkDashboardStore(configuration);
+        }
+        services.AddOptions<EnsembleRegistryOptions>()
+            .Bind(configuration.GetSection(EnsembleRegistryOptions.RegistrySection))
+            .Configure(o => o.Ensembles = configuration.GetSection(EnsembleRegistryOptions.EnsemblesSection).Get<List<EnsembleConfigEntry>>() ?? []);
+        services.TryAddSingleton<IFourLetterWordTransport, AdminFourLetterWordTransport>();
+        services.TryAddSingleton(TimeProvider.System);
+        services.TryAddSingleton<IEnsembleRegistry, EnsembleRegistry>();
+        return services;
+    }
+}

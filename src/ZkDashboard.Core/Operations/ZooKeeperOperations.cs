@@ -1,0 +1,190 @@
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using ZkDashboard.Core.Access;
+using ZkDashboard.Core.Cache;
+using ZkDashboard.Core.Sessions;
+using ZkDashboard.ZooKeeper;
+
+namespace ZkDashboard.Core.Operations;
+
+/// <summary>The operations boundary over the shared sessions (see <see cref="IZooKeeperOperations"/>).</summary>
+public sealed partial class ZooKeeperOperations : IZooKeeperOperations
+{
+    private readonly IEnsembleSessions _sessions;
+    private readonly INodeCache _cache;
+    private readonly IAccessPolicy _policy;
+    private readonly IAuditSink _audit;
+    private readonly ICreatedNodeRegistry _created;
+    private readonly SessionOptions _options;
+    private readonly ILogger _logger;
+
+    /// <summary>Creates the service.</summary>
+    public ZooKeeperOperations(IEnsembleSessions sessions, INodeCache cache, IAccessPolicy policy, IAuditSink audit,
+        ICreatedNodeRegistry created, IOptions<SessionOptions> options, ILogger<ZooKeeperOperations> logger)
+    {
+        _sessions = sessions;
+        _cache = cache;
+        _policy = policy;
+        _audit = audit;
+        _created = created;
+        _options = options.Value;
+        _logger = logger;
+    }
+
+    /// <inheritdoc />
+    public Task<NodeDetails> GetNodeAsync(ActingUser user, string ensemble, string path, CancellationToken ct = default)
+        => RunAsync(new OperationContext(user, ensemble, ZkOperationKind.Read, path), async (client, session) =>
+        {
+            PathUtils.Validate(path);
+            var aclTask = client.GetAclAsync(path, ct);
+            DataResult data;
+            try
+            {
+                data = await client.GetDataAsync(path, watch: false, ct).ConfigureAwait(false);
+            }
+            catch (NoAuthException ex)
+            {
+                throw new NodeAccessDeniedException(ensemble, path, "read", session.CredentialsDescription, await TryAclAsync(aclTask).ConfigureAwait(false), ex);
+            }
+            IReadOnlyList<Acl>? acl = null;
+            string? aclError = null;
+            try
+            {
+                acl = (await aclTask.ConfigureAwait(false)).Acl;
+            }
+            catch (NoAuthException)
+            {
+                aclError = $"The ACL is not readable with {session.CredentialsDescription}.";
+            }
+            catch (NoNodeException)
+            {
+                aclError = "The node was deleted while it was being read.";
+            }
+            var createdHere = await _created.FindAsync(ensemble, path, data.Stat.Czxid, ct).ConfigureAwait(false);
+            return new NodeDetails(ensemble, path, data.Data, data.Stat, acl, aclError, createdHere);
+        }, ct);
+
+    /// <inheritdoc />
+    public Task<Stat?> ExistsAsync(ActingUser user, string ensemble, string path, CancellationToken ct = default)
+        => RunAsync(new OperationContext(user, ensemble, ZkOperationKind.Read, path), (client, _) =>
+        {
+            PathUtils.Validate(path);
+            return client.ExistsAsync(path, watch: false, ct);
+        }, ct);
+
+    /// <inheritdoc />
+    public Task<ChildrenPage> GetChildrenAsync(ActingUser user, string ensemble, string path, ChildrenQuery query, CancellationToken ct = default)
+        => RunAsync(new OperationContext(user, ensemble, ZkOperationKind.Read, path), async (_, session) =>
+        {
+            try
+            {
+                return await _cache.GetChildrenPageAsync(ensemble, path, query, ct).ConfigureAwait(false);
+            }
+            catch (NoAuthException ex)
+            {
+                var client = await session.GetClientAsync(ct).ConfigureAwait(false);
+                throw new NodeAccessDeniedException(ensemble, path, "list the children of", session.CredentialsDescription,
+                    await TryAclAsync(client.GetAclAsync(path, ct)).ConfigureAwait(false), ex);
+            }
+        }, ct, connect: false);
+
+    /// <inheritdoc />
+    public Task<IReadOnlyList<string>> GetEphemeralsAsync(ActingUser user, string ensemble, string prefixPath = "/", CancellationToken ct = default)
+        => RunAsync(new OperationContext(user, ensemble, ZkOperationKind.Read, prefixPath), (client, _) =>
+        {
+            PathUtils.Validate(prefixPath);
+            return client.GetEphemeralsAsync(prefixPath, ct);
+        }, ct);
+
+    /// <inheritdoc />
+    public Task<long> CountSubtreeAsync(ActingUser user, string ensemble, string path, CancellationToken ct = default)
+        => RunAsync(new OperationContext(user, ensemble, ZkOperationKind.Read, path), async (client, _) =>
+        {
+            PathUtils.Validate(path);
+            return await client.GetAllChildrenNumberAsync(path, ct).ConfigureAwait(false) + 1L;
+        }, ct);
+
+    private static async Task<IReadOnlyList<Acl>?> TryAclAsync(Task<AclResult> aclTask)
+    {
+        try
+        {
+            return (await aclTask.ConfigureAwait(false)).Acl;
+        }
+        catch (ZooKeeperException)
+        {
+            return null;
+        }
+    }
+
+    /// <summary>
+    /// The one path every operation takes: access check, read-only check, the call, the audit record.
+    /// </summary>
+    private async Task<T> RunAsync<T>(OperationContext op, Func<ZooKeeperClient, EnsembleSession, Task<T>> body, CancellationToken ct,
+        bool connect = true, Func<T, (AuditOutcome, string?)>? outcome = null)
+    {
+        ArgumentNullException.ThrowIfNull(op.User);
+        var session = _sessions.Get(op.Ensemble);
+        try
+        {
+            await _policy.AuthorizeAsync(op, ct).ConfigureAwait(false);
+        }
+        catch (AccessDeniedException ex)
+        {
+            await AuditAsync(op, AuditOutcome.Denied, ex.Message).ConfigureAwait(false);
+            throw;
+        }
+        try
+        {
+            if (!op.IsRead)
+            {
+                EnsureWritable(session);
+            }
+            var client = connect ? await session.GetClientAsync(ct).ConfigureAwait(false) : null!;
+            var result = await body(client, session).ConfigureAwait(false);
+            var (o, detail) = outcome?.Invoke(result) ?? (AuditOutcome.Succeeded, null);
+            await AuditAsync(op, o, detail).ConfigureAwait(false);
+            return result;
+        }
+        catch (WriteOutcomeUnknownException ex)
+        {
+            await AuditAsync(op, AuditOutcome.Unknown, ex.Message).ConfigureAwait(false);
+            throw;
+        }
+        catch (NoAuthException ex) when (!op.IsRead)
+        {
+            await AuditAsync(op, AuditOutcome.Failed, ex.Message).ConfigureAwait(false);
+            var client = session.CurrentClient;
+            var acl = client is null ? null : await TryAclAsync(client.GetAclAsync(op.Path, CancellationToken.None)).ConfigureAwait(false);
+            throw new NodeAccessDeniedException(op.Ensemble, op.Path, op.Kind.ToString().ToLowerInvariant(), session.CredentialsDescription, acl, ex);
+        }
+        catch (Exception ex)
+        {
+            await AuditAsync(op, AuditOutcome.Failed, ex is OperationCanceledException ? "cancelled" : ex.Message).ConfigureAwait(false);
+            throw;
+        }
+    }
+
+    private static void EnsureWritable(EnsembleSession session)
+    {
+        if (session.Definition.ReadOnly)
+        {
+            throw new EnsembleReadOnlyException(session.Name, "it is configured read-only (ReadOnly: true). Change the ensemble's settings to allow writes.");
+        }
+        if (session.Status.State == EnsembleConnectionState.ReadOnly)
+        {
+            throw new EnsembleReadOnlyException(session.Name, "the connected server is in read-only mode (it lost its quorum). Writes are possible again once the ensemble has a quorum.");
+        }
+    }
+
+    private async Task AuditAsync(OperationContext op, AuditOutcome outcome, string? detail)
+    {
+        try
+        {
+            await _audit.RecordAsync(new AuditRecord(DateTimeOffset.UtcNow, op, outcome, detail), CancellationToken.None).ConfigureAwait(false);
+        }
+        catch (Exception ex)
+        {
+            _logger.LogError(ex, "Audit sink failed for {Kind} {Ensemble}:{Path}", op.Kind, op.Ensemble, op.Path);
+        }
+    }
+}

@@ -1,0 +1,75 @@
+using System.Collections.Concurrent;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using ZkDashboard.Core.Diagnostics;
+using ZkDashboard.Core.Sessions;
+using ZkDashboard.ZooKeeper;
+
+namespace ZkDashboard.Core.Watches;
+
+/// <summary>The watch fan-out over the shared sessions. See <see cref="IWatchHub"/> for the policy.</summary>
+public sealed class WatchHub : IWatchHub, IDisposable
+{
+    private readonly IEnsembleSessions _sessions;
+    private readonly SessionOptions _options;
+    private readonly DashboardMetrics _metrics;
+    private readonly ILoggerFactory _loggerFactory;
+    private readonly ConcurrentDictionary<string, EnsembleWatches> _ensembles = new(StringComparer.Ordinal);
+
+    /// <summary>Creates the hub (one per application).</summary>
+    public WatchHub(IEnsembleSessions sessions, IOptions<SessionOptions> options, DashboardMetrics metrics, ILoggerFactory loggerFactory)
+    {
+        _sessions = sessions;
+        _options = options.Value;
+        _metrics = metrics;
+        _loggerFactory = loggerFactory;
+        _sessions.WatchEvent += OnWatchEvent;
+        _sessions.Restored += OnRestored;
+    }
+
+    /// <inheritdoc />
+    public IWatchSubscription Subscribe(string ensemble, string path, WatchKind kind, IWatchSubscriber subscriber)
+    {
+        ArgumentNullException.ThrowIfNull(subscriber);
+        PathUtils.Validate(path);
+        if (!Enum.IsDefined(kind))
+        {
+            throw new ArgumentOutOfRangeException(nameof(kind), kind, "Watch kind must be Data, Children or Subtree.");
+        }
+        _ = _sessions.Get(ensemble); // throws UnknownEnsembleException for a name nobody configured
+        var watches = _ensembles.GetOrAdd(ensemble, name => new EnsembleWatches(name, _sessions, _options, _metrics, _loggerFactory.CreateLogger<EnsembleWatches>()));
+        return watches.Add(path, kind, subscriber);
+    }
+
+    /// <inheritdoc />
+    public IReadOnlyList<ServerWatchInfo> GetServerWatches(string ensemble)
+        => _ensembles.TryGetValue(ensemble, out var w) ? w.GetServerWatches() : [];
+
+    private void OnWatchEvent(object? sender, EnsembleWatchEventArgs e)
+    {
+        if (_ensembles.TryGetValue(e.Ensemble, out var w))
+        {
+            w.OnEvent(e.Event);
+        }
+    }
+
+    private void OnRestored(object? sender, SessionRestoredEventArgs e)
+    {
+        if (_ensembles.TryGetValue(e.Ensemble, out var w))
+        {
+            w.OnRestored(e.NewSession);
+        }
+    }
+
+    /// <inheritdoc />
+    public void Dispose()
+    {
+        _sessions.WatchEvent -= OnWatchEvent;
+        _sessions.Restored -= OnRestored;
+        foreach (var w in _ensembles.Values)
+        {
+            w.Dispose();
+        }
+        _ensembles.Clear();
+    }
+}

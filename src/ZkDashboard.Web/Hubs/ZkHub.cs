@@ -1,0 +1,84 @@
+using Microsoft.AspNetCore.SignalR;
+using ZkDashboard.Core.Sessions;
+using ZkDashboard.Core.Watches;
+
+namespace ZkDashboard.Web.Hubs;
+
+/// <summary>
+/// The event stream at <c>/hubs/zk</c> (SignalR, JSON or MessagePack hub protocol). Clients call
+/// <c>Subscribe(ensemble, path, kind)</c> (kind: Data, Children or Subtree) and receive <c>watchEvent</c>
+/// messages (<see cref="WatchEventMessage"/>); <c>SubscribeHealth(ensemble?)</c> streams <c>healthSnapshot</c>
+/// messages when a health source is registered. Until the access issue lands it only accepts local
+/// (loopback) requests; others get 403.
+/// </summary>
+public sealed class ZkHub(HubSubscriptions subscriptions, IWatchHub watches) : Hub
+{
+    /// <summary>The hub's route.</summary>
+    public const string Route = "/hubs/zk";
+
+    /// <summary>Client method receiving watch events.</summary>
+    public const string WatchEventMethod = "watchEvent";
+
+    /// <summary>Client method receiving health snapshots.</summary>
+    public const string HealthSnapshotMethod = "healthSnapshot";
+
+    /// <summary>Subscribes this connection to (ensemble, path, kind); returns the subscription id.</summary>
+    public async Task<string> Subscribe(string ensemble, string path, string kind)
+    {
+        if (!Enum.TryParse<WatchKind>(kind, ignoreCase: true, out var k) || !Enum.IsDefined(k))
+        {
+            throw new HubException($"Unknown watch kind '{kind}'. Use Data, Children or Subtree.");
+        }
+        IWatchSubscription sub;
+        var id = Guid.NewGuid().ToString("N");
+        try
+        {
+            sub = watches.Subscribe(ensemble, path, k, new HubWatchSubscriber(subscriptions, Context.ConnectionId, id));
+        }
+        catch (UnknownEnsembleException ex)
+        {
+            throw new HubException(ex.Message);
+        }
+        catch (ZooKeeper.InvalidPathException ex)
+        {
+            throw new HubException(ex.Message);
+        }
+        catch (ArgumentException ex)
+        {
+            throw new HubException(ex.Message);
+        }
+        subscriptions.Add(Context.ConnectionId, id, sub);
+        try
+        {
+            await sub.Ready.WaitAsync(TimeSpan.FromSeconds(30), Context.ConnectionAborted).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            // Kept: the hub re-registers when the ensemble is back and sends a Resync event.
+            await Clients.Caller.SendAsync(WatchEventMethod, WatchEventMessage.Pending(id, ensemble, path, k, ex.Message)).ConfigureAwait(false);
+        }
+        return id;
+    }
+
+    /// <summary>Ends one subscription of this connection. Returns false when it was not found.</summary>
+    public bool Unsubscribe(string subscriptionId) => subscriptions.Remove(Context.ConnectionId, subscriptionId);
+
+    /// <summary>Streams health snapshots (all ensembles when <paramref name="ensemble"/> is null); returns the subscription id.</summary>
+    public string SubscribeHealth(string? ensemble)
+    {
+        var source = subscriptions.HealthSource
+            ?? throw new HubException("Health snapshots are not available on this server (no health monitor registered).");
+        var id = Guid.NewGuid().ToString("N");
+        var connectionId = Context.ConnectionId;
+        var sub = source.Subscribe(ensemble, snapshot => subscriptions.SendAsync(connectionId, HealthSnapshotMethod, snapshot));
+        subscriptions.Add(connectionId, id, sub);
+        return id;
+    }
+
+    /// <inheritdoc />
+    public override Task OnDisconnectedAsync(Exception? exception)
+    {
+        subscriptions.RemoveAll(Context.ConnectionId);
+        return base.OnDisconnectedAsync(exception);
+    }
+}
