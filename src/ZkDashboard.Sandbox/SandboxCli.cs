@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Globalization;
 using System.Runtime.InteropServices;
+using ZkDashboard.Sandbox.Demo;
 
 namespace ZkDashboard.Sandbox;
 
@@ -102,9 +103,12 @@ internal static class SandboxCli
             Console.Error.WriteLine($"sandbox: {servers} server(s) ready in {clock.Elapsed.TotalSeconds:0.0} s from {ensemble.InstallationDescription}; data in {ensemble.DataRoot}");
             try
             {
+                DemoData? demoData = null;
                 if (demo)
                 {
-                    await DemoRunner.SeedAsync(ensemble, stop.Token).ConfigureAwait(false);
+                    var seeding = Stopwatch.StartNew();
+                    demoData = await DemoData.SeedAsync(ensemble.ConnectString, line => Console.Error.WriteLine("sandbox: " + line), stop.Token).ConfigureAwait(false);
+                    Console.Error.WriteLine($"sandbox: demo data seeded in {seeding.Elapsed.TotalSeconds:0.0} s; status writer running ({DemoPaths.Status} changes every second)");
                 }
 
                 if (connectFile is not null)
@@ -115,9 +119,12 @@ internal static class SandboxCli
                 }
 
                 Console.WriteLine(ensemble.ConnectString);
-                if (demo)
+                if (demoData is not null)
                 {
-                    await DemoRunner.RunStatusWriterAsync(ensemble, stop.Token).ConfigureAwait(false);
+                    await using (demoData.ConfigureAwait(false))
+                    {
+                        await demoData.RunStatusWriterAsync(stop.Token).ConfigureAwait(false);
+                    }
                 }
                 else
                 {

@@ -59,6 +59,11 @@ public sealed class SandboxEnsemble : IAsyncDisposable
         var installation = ZooKeeperInstallation.Find();
         var setsid = ZooKeeperInstallation.FindSetsid();
         var ownsDataRoot = options.DataRoot is null;
+        if (ownsDataRoot)
+        {
+            SweepStaleRoots();
+        }
+
         var dataRoot = options.DataRoot ?? Path.Combine(DefaultRootParent(), $"{DateTime.UtcNow:yyyyMMdd-HHmmss}-{Environment.ProcessId}-{Guid.NewGuid().ToString("N")[..8]}");
         Directory.CreateDirectory(dataRoot);
         var ensemble = new SandboxEnsemble(options, installation, Path.GetFullPath(dataRoot), ownsDataRoot, setsid);
@@ -181,6 +186,35 @@ public sealed class SandboxEnsemble : IAsyncDisposable
                 catch (IOException)
                 {
                     await Task.Delay(100).ConfigureAwait(false);
+                }
+            }
+        }
+    }
+
+    /// <summary>Deletes default data roots left by owners that were killed (their pid is in the name and is gone).</summary>
+    private static void SweepStaleRoots()
+    {
+        var parent = DefaultRootParent();
+        if (!Directory.Exists(parent))
+        {
+            return;
+        }
+
+        foreach (var dir in Directory.EnumerateDirectories(parent))
+        {
+            var parts = Path.GetFileName(dir).Split('-');
+            if (parts.Length == 4 && int.TryParse(parts[2], NumberStyles.Integer, CultureInfo.InvariantCulture, out var owner)
+                && owner != Environment.ProcessId && !Native.IsAlive(owner))
+            {
+                try
+                {
+                    Directory.Delete(dir, recursive: true);
+                }
+                catch (IOException)
+                {
+                }
+                catch (UnauthorizedAccessException)
+                {
                 }
             }
         }

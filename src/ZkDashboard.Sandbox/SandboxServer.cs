@@ -123,29 +123,28 @@ public sealed class SandboxServer
         }
     }
 
-    /// <summary>SIGSTOP: the process stays alive but answers nothing (a hung server).</summary>
-    public Task PauseAsync()
+    /// <summary>SIGSTOP: the process stays alive but answers nothing (a hung server). Returns once the kernel reports it stopped.</summary>
+    public async Task PauseAsync()
     {
         var p = _process is { HasExited: false } running ? running : throw new InvalidOperationException($"Server {Id} is not running; start it before pausing it.");
-        if (!p.Signal(Native.SigStop))
+        if (!p.Signal(Native.SigStop) || !await Native.WaitForStoppedAsync(p.Pid, stopped: true, TimeSpan.FromSeconds(10)).ConfigureAwait(false))
         {
             throw new InvalidOperationException($"Server {Id} (pid {p.Pid}) could not be stopped with SIGSTOP; it has probably just exited.");
         }
 
         _paused = true;
-        return Task.CompletedTask;
     }
 
-    /// <summary>SIGCONT after <see cref="PauseAsync"/>.</summary>
-    public Task ResumeAsync()
+    /// <summary>SIGCONT after <see cref="PauseAsync"/>; returns once the process runs again.</summary>
+    public async Task ResumeAsync()
     {
         if (_process is { HasExited: false } p)
         {
             p.Signal(Native.SigCont);
+            await Native.WaitForStoppedAsync(p.Pid, stopped: false, TimeSpan.FromSeconds(10)).ConfigureAwait(false);
         }
 
         _paused = false;
-        return Task.CompletedTask;
     }
 
     /// <summary>Stop (graceful) and start again on the same ports and data.</summary>

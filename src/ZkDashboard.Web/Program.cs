@@ -1,13 +1,20 @@
+using ZkDashboard.Core;
+using ZkDashboard.Web.Api;
 using ZkDashboard.Web.Hosting;
+using ZkDashboard.Web.Hubs;
 
 var builder = ZkDashboardHost.CreateBuilder(args);
 
 builder.Services.AddZkDashboardWeb(builder.Configuration);
+builder.Services.AddZkDashboardCore(builder.Configuration);
+builder.Services.AddZkHub();
 
 var app = builder.Build();
 
 app.UseZkDashboardWeb();
 app.MapZkDashboardWeb();
+app.MapZkHub();
+app.MapZkMetrics();
 
 app.Run();
 

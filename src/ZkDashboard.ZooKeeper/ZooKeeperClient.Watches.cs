@@ -28,7 +28,7 @@ public sealed partial class ZooKeeperClient
     /// <exception cref="NoWatcherException">No such watch is set.</exception>
     public async Task RemoveWatchesAsync(string path, WatcherType type, bool local = false, CancellationToken ct = default)
     {
-        var serverPath = ServerPath(path);
+        var serverPath = WatchServerPath(path);
         if (!_watches.Has(path, type))
             throw new NoWatcherException(path, $"No {type} watch is set on {path} by this client.");
         if (!local)
@@ -41,11 +41,14 @@ public sealed partial class ZooKeeperClient
     /// <exception cref="NoWatcherException">No such watch.</exception>
     public Task CheckWatchesAsync(string path, WatcherType type, CancellationToken ct = default)
     {
-        var serverPath = ServerPath(path);
+        var serverPath = WatchServerPath(path);
         if (!_watches.Has(path, type))
             throw new NoWatcherException(path, $"No {type} watch is set on {path} by this client.");
         return Submit<WatchesRequest, bool>(new WatchesRequest(OpCode.CheckWatches, serverPath, type), path, WatchKind.None, isWrite: false, ct);
     }
+
+    /// <summary>The config node is watched outside the chroot (see <see cref="GetConfigAsync"/>).</summary>
+    private string WatchServerPath(string path) => path == ConfigNode ? ConfigNode : ServerPath(path);
 
     /// <summary>
     /// Adds credentials to the session (e.g. scheme "digest", auth "user:password" in UTF-8). They are

@@ -23,7 +23,7 @@ public static class EnsembleServiceCollectionExtensions
         services.AddOptions<EnsembleRegistryOptions>()
             .Bind(configuration.GetSection(EnsembleRegistryOptions.RegistrySection))
             .Configure(o => o.Ensembles = configuration.GetSection(EnsembleRegistryOptions.EnsemblesSection).Get<List<EnsembleConfigEntry>>() ?? []);
-        services.TryAddSingleton<IFourLetterWordTransport, SocketFourLetterWordTransport>();
+        services.TryAddSingleton<IFourLetterWordTransport, AdminFourLetterWordTransport>();
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton<IEnsembleRegistry, EnsembleRegistry>();
         return services;

@@ -12,7 +12,7 @@ internal static class EnsembleHealthBuilder
         var leader = leaders.FirstOrDefault();
 
         var servers = polled.Select(s => s.Zxid is { } z && leader?.Zxid is { } lz && s.Status == ServerStatus.Up
-            ? s with { ZxidLag = Math.Max(0, lz - z) }
+            ? s with { ZxidLag = ZxidLag(lz, z) }
             : s).ToArray();
 
         var followers = serving.Where(s => s.Mode == "follower").Select(s => s.HostPort).ToArray();
@@ -61,6 +61,20 @@ internal static class EnsembleHealthBuilder
             PollDuration = duration,
             Status = unknown ? EnsembleStatus.Unknown : !hasQuorum ? EnsembleStatus.Down : EnsembleStatus.Healthy,
         };
+    }
+
+    /// <summary>
+    /// Transactions a server is behind the leader. Within one epoch: the counter difference. A server still on an older
+    /// epoch has applied none of the current epoch's transactions: the leader's counter. (A raw zxid difference across
+    /// epochs would count 2^32 per epoch.)
+    /// </summary>
+    public static long ZxidLag(long leaderZxid, long serverZxid)
+    {
+        long leaderEpoch = leaderZxid >>> 32, serverEpoch = serverZxid >>> 32;
+        long leaderCounter = leaderZxid & 0xFFFF_FFFF, serverCounter = serverZxid & 0xFFFF_FFFF;
+        return serverEpoch == leaderEpoch ? Math.Max(0, leaderCounter - serverCounter)
+            : serverEpoch < leaderEpoch ? leaderCounter
+            : 0;
     }
 
     public static List<AlertCondition> Conditions(EnsembleHealth health, HealthThresholds t)

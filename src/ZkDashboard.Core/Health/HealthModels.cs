@@ -151,3 +151,9 @@ public sealed record HealthAlert(long Id, string Ensemble, string? Server, Alert
 
 /// <summary>One point of a time series.</summary>
 public readonly record struct MetricPoint(DateTimeOffset Timestamp, double Value);
+
+/// <summary>A server listed by <c>conf</c> (static or dynamic configuration).</summary>
+public sealed record ConfiguredServer(long Id, string Host, string Role, string? ClientAddress)
+{
+    public bool IsVoter => Role != "observer";
+}

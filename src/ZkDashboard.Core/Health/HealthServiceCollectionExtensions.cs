@@ -3,12 +3,16 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;
 using ZkDashboard.Core.Ensembles;
+using ZkDashboard.Core.Metrics;
 
 namespace ZkDashboard.Core.Health;
 
 public static class HealthServiceCollectionExtensions
 {
-    /// <summary>Registers <see cref="IHealthMonitor"/> (a hosted poller) bound to "ZkDashboard:Health", plus the ensemble registry when missing.</summary>
+    /// <summary>
+    /// Registers <see cref="IHealthMonitor"/> (a hosted poller) bound to "ZkDashboard:Health", the /metrics exporter
+    /// (<see cref="ZkMetricsExporter"/>; map it with <c>app.MapZkMetrics()</c>), plus the ensemble registry and store when missing.
+    /// </summary>
     public static IServiceCollection AddZkDashboardHealth(this IServiceCollection services, IConfiguration configuration)
     {
         ArgumentNullException.ThrowIfNull(configuration);
@@ -17,11 +21,12 @@ public static class HealthServiceCollectionExtensions
             services.AddZkDashboardEnsembles(configuration);
         }
         services.AddOptions<HealthOptions>().Bind(configuration.GetSection(HealthOptions.Section));
-        services.TryAddSingleton<IFourLetterWordTransport, SocketFourLetterWordTransport>();
+        services.TryAddSingleton<IFourLetterWordTransport, AdminFourLetterWordTransport>();
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton<HealthMonitor>();
         services.TryAddSingleton<IHealthMonitor>(sp => sp.GetRequiredService<HealthMonitor>());
         services.AddHostedService(sp => sp.GetRequiredService<HealthMonitor>());
+        services.AddZkDashboardMetrics();
         return services;
     }
 }

@@ -1,6 +1,5 @@
-using System.Net.Sockets;
-using System.Text;
-using ZkDashboard.Core.Ensembles;
+using System.Collections.Concurrent;
+using ZkDashboard.ZooKeeper.Admin;
 
 namespace ZkDashboard.Core.Health;
 
@@ -42,59 +41,36 @@ public sealed class FourLetterWordProbeException : Exception
     public FourLetterWordFailure Failure { get; }
 }
 
-/// <summary>Plain TCP implementation: one connection per word, reply read to EOF.</summary>
-public sealed class SocketFourLetterWordTransport : IFourLetterWordTransport
+/// <summary>
+/// Sends through <see cref="FourLetterWordClient"/> (one client per timeout; the client is stateless) and maps its
+/// errors onto <see cref="FourLetterWordFailure"/>.
+/// </summary>
+public sealed class AdminFourLetterWordTransport : IFourLetterWordTransport
 {
-    private const int MaxReply = 16 * 1024 * 1024;
+    private readonly ConcurrentDictionary<TimeSpan, FourLetterWordClient> _clients = new();
 
     public async Task<string> SendAsync(string hostPort, string word, TimeSpan timeout, CancellationToken ct = default)
     {
-        ArgumentNullException.ThrowIfNull(word);
-        var hp = HostPort.Parse(hostPort);
-        using var cts = CancellationTokenSource.CreateLinkedTokenSource(ct);
-        cts.CancelAfter(timeout);
-        string reply;
+        var client = _clients.GetOrAdd(timeout, t => new FourLetterWordClient(t));
         try
         {
-            using var socket = new Socket(SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
-            await socket.ConnectAsync(hp.Host, hp.Port, cts.Token).ConfigureAwait(false);
-            await socket.SendAsync(Encoding.ASCII.GetBytes(word), SocketFlags.None, cts.Token).ConfigureAwait(false);
-            socket.Shutdown(SocketShutdown.Send);
-            using var buffer = new MemoryStream();
-            var chunk = new byte[8192];
-            while (true)
-            {
-                var n = await socket.ReceiveAsync(chunk, SocketFlags.None, cts.Token).ConfigureAwait(false);
-                if (n == 0)
-                {
-                    break;
-                }
-                if (buffer.Length + n > MaxReply)
-                {
-                    throw new FourLetterWordProbeException(hostPort, word, FourLetterWordFailure.Unreachable, $"'{word}' reply from {hostPort} is larger than {MaxReply} bytes.");
-                }
-                buffer.Write(chunk, 0, n);
-            }
-            reply = Encoding.UTF8.GetString(buffer.GetBuffer(), 0, (int)buffer.Length);
+            return await client.SendAsync(hostPort, word, ct).ConfigureAwait(false);
         }
-        catch (OperationCanceledException) when (!ct.IsCancellationRequested)
+        catch (FourLetterWordDisabledException ex)
         {
-            throw new FourLetterWordProbeException(hostPort, word, FourLetterWordFailure.Timeout, $"'{word}' to {hostPort} timed out after {timeout.TotalMilliseconds:0} ms.");
+            throw new FourLetterWordProbeException(hostPort, word, FourLetterWordFailure.Disabled, ex.Message, ex);
         }
-        catch (SocketException ex)
+        catch (FourLetterWordTimeoutException ex)
         {
-            throw new FourLetterWordProbeException(hostPort, word, FourLetterWordFailure.Unreachable, $"'{word}' to {hostPort} failed: {ex.SocketErrorCode} ({ex.Message}).", ex);
+            throw new FourLetterWordProbeException(hostPort, word, FourLetterWordFailure.Timeout, ex.Message, ex);
         }
-        catch (IOException ex)
+        catch (FourLetterWordException ex)
         {
-            throw new FourLetterWordProbeException(hostPort, word, FourLetterWordFailure.Unreachable, $"'{word}' to {hostPort} failed: {ex.Message}.", ex);
+            throw new FourLetterWordProbeException(hostPort, word, FourLetterWordFailure.Unreachable, ex.Message, ex);
         }
-
-        if (reply.Contains("is not executed because it is not in the whitelist", StringComparison.Ordinal))
+        catch (ArgumentException ex)
         {
-            throw new FourLetterWordProbeException(hostPort, word, FourLetterWordFailure.Disabled,
-                $"'{word}' is disabled on {hostPort}; enable it with 4lw.commands.whitelist in zoo.cfg (e.g. 4lw.commands.whitelist=mntr,srvr,conf,cons,wchs,isro,ruok).");
+            throw new FourLetterWordProbeException(hostPort, word, FourLetterWordFailure.Unreachable, $"'{hostPort}' is not a valid host:port: {ex.Message}", ex);
         }
-        return reply;
     }
 }

@@ -1,8 +1,13 @@
 using System.Diagnostics;
+using System.Globalization;
+using ZkDashboard.ZooKeeper.Admin;
 
 namespace ZkDashboard.Core.Health;
 
-/// <summary>Polls one server with every word of <see cref="HealthOptions.Commands"/> concurrently and folds the replies into a <see cref="ServerHealth"/>.</summary>
+/// <summary>
+/// Polls one server with every word of <see cref="HealthOptions.Commands"/> concurrently and folds the replies (parsed by the
+/// admin client's <see cref="FourLetterWordParsers"/>) into a <see cref="ServerHealth"/>. A refused word is recorded, never thrown.
+/// </summary>
 internal sealed class ServerPoller(IFourLetterWordTransport transport, TimeProvider time)
 {
     private sealed record WordResult(string Word, string? Reply, FourLetterWordProbeException? Failure);
@@ -16,8 +21,7 @@ internal sealed class ServerPoller(IFourLetterWordTransport transport, TimeProvi
         var elapsed = Stopwatch.GetElapsedTime(started);
 
         var disabled = results.Where(r => r.Failure?.Failure == FourLetterWordFailure.Disabled).Select(r => r.Word).ToArray();
-        var answered = results.Where(r => r.Reply is not null || r.Failure?.Failure == FourLetterWordFailure.Disabled).ToArray();
-        if (answered.Length == 0)
+        if (!results.Any(r => r.Reply is not null || r.Failure?.Failure == FourLetterWordFailure.Disabled))
         {
             var first = results.Select(r => r.Failure).FirstOrDefault(f => f is not null);
             return new ServerHealth
@@ -32,39 +36,64 @@ internal sealed class ServerPoller(IFourLetterWordTransport transport, TimeProvi
             };
         }
 
-        var mntrText = byWord["mntr"].Reply;
-        var srvrText = byWord["srvr"].Reply;
-        var notServing = (mntrText is not null && FourLetterWordParsers.IsNotServing(mntrText))
-                         || (srvrText is not null && FourLetterWordParsers.IsNotServing(srvrText));
-        var mntr = mntrText is not null && !FourLetterWordParsers.IsNotServing(mntrText) ? FourLetterWordParsers.ParseMntr(mntrText) : null;
-        var numeric = mntr is not null ? FourLetterWordParsers.Numeric(mntr) : new Dictionary<string, double>();
-        var srvr = srvrText is not null && !FourLetterWordParsers.IsNotServing(srvrText) ? FourLetterWordParsers.ParseSrvr(srvrText) : null;
-        var conf = byWord["conf"].Reply is { } confText && !FourLetterWordParsers.IsNotServing(confText) ? FourLetterWordParsers.ParseConf(confText) : null;
-        var wchs = byWord["wchs"].Reply is { } wchsText && !FourLetterWordParsers.IsNotServing(wchsText) ? FourLetterWordParsers.ParseWchs(wchsText) : null;
-        var cons = byWord["cons"].Reply is { } consText && !FourLetterWordParsers.IsNotServing(consText) ? FourLetterWordParsers.CountConnections(consText) : (int?)null;
-        var isro = byWord["isro"].Reply?.Trim();
-        var ruok = byWord["ruok"].Reply;
+        var notServing = false;
+        var parseErrors = new List<string>();
+        T? Parse<T>(string word, Func<string, T> parse) where T : class
+        {
+            if (byWord[word].Reply is not { } reply)
+            {
+                return null;
+            }
+            try
+            {
+                return parse(reply);
+            }
+            catch (FourLetterWordNotServingException)
+            {
+                notServing = true;
+            }
+            catch (FourLetterWordException ex)
+            {
+                parseErrors.Add(ex.Message);
+            }
+            return null;
+        }
 
-        long? L(string key) => numeric.TryGetValue(key, out var v) ? (long)v : null;
-        double? D(string key) => numeric.TryGetValue(key, out var v) ? v : null;
+        var mntr = Parse("mntr", r => FourLetterWordParsers.ParseMntr(r, hostPort));
+        var srvr = Parse("srvr", r => FourLetterWordParsers.ParseStat(r, hostPort, FourLetterWords.Srvr));
+        var conf = Parse("conf", r => FourLetterWordParsers.ParseConf(r, hostPort));
+        var wchs = Parse("wchs", r => FourLetterWordParsers.ParseWchs(r, hostPort));
+        var cons = Parse("cons", r => FourLetterWordParsers.ParseCons(r, hostPort));
+        var isro = Parse("isro", r => (object)FourLetterWordParsers.ParseIsro(r, hostPort)) as bool?;
+        var ruok = Parse("ruok", r => (object)FourLetterWordParsers.ParseRuok(r, hostPort)) as bool?;
 
-        var mode = mntr?.GetValueOrDefault("zk_server_state") ?? srvr?.Mode;
-        if (mode is null && isro == "ro")
+        var numeric = new Dictionary<string, double>(StringComparer.Ordinal);
+        foreach (var (key, value) in mntr?.Raw ?? new Dictionary<string, string>())
+        {
+            if (double.TryParse(value, NumberStyles.Float, CultureInfo.InvariantCulture, out var d) && double.IsFinite(d))
+            {
+                numeric[key] = d;
+            }
+        }
+
+        var status = notServing && mntr is null && srvr is null ? ServerStatus.NotServing
+            : mntr is not null || srvr is not null ? ServerStatus.Up
+            : disabled.Contains("mntr") && disabled.Contains("srvr") ? ServerStatus.FourLetterWordsDisabled
+            : ServerStatus.Unreachable;
+        var mode = mntr?.ServerState ?? srvr?.Mode;
+        if (mode is null && isro == true)
         {
             mode = "read-only";
         }
-        var status = notServing ? ServerStatus.NotServing
-            : mntr is null && srvr is null && (disabled.Contains("mntr") && disabled.Contains("srvr")) ? ServerStatus.FourLetterWordsDisabled
-            : mntr is null && srvr is null ? ServerStatus.Unreachable
-            : ServerStatus.Up;
 
-        var p99 = new[] { D("zk_p99_readlatency"), D("zk_p99_updatelatency") }.Where(v => v.HasValue).Max();
-        string? error = status switch
+        var error = status switch
         {
-            ServerStatus.NotServing => $"{hostPort} is not serving requests (it may be electing a leader or cut off from the quorum).",
+            ServerStatus.NotServing => $"{hostPort} is running but not serving requests (it may be electing a leader or cut off from the quorum).",
             ServerStatus.FourLetterWordsDisabled => $"{hostPort} refuses the monitoring commands; enable `4lw.commands.whitelist` (e.g. 4lw.commands.whitelist=mntr,srvr,conf,cons,wchs,isro,ruok) in zoo.cfg.",
-            ServerStatus.Unreachable => $"{hostPort} answered neither mntr nor srvr: " + string.Join("; ", results.Where(r => r.Failure is not null).Select(r => r.Failure!.Message).Take(2)),
-            _ => disabled.Length > 0 ? $"{hostPort} refuses {string.Join(", ", disabled)}; enable `4lw.commands.whitelist` for full monitoring." : null,
+            ServerStatus.Unreachable => $"{hostPort} answered neither mntr nor srvr: "
+                                        + string.Join("; ", results.Where(r => r.Failure is not null).Select(r => r.Failure!.Message).Concat(parseErrors).Take(2)),
+            _ => disabled.Length > 0 ? $"{hostPort} refuses {string.Join(", ", disabled)}; enable `4lw.commands.whitelist` for full monitoring."
+                : parseErrors.Count > 0 ? parseErrors[0] : null,
         };
 
         return new ServerHealth
@@ -76,32 +105,35 @@ internal sealed class ServerPoller(IFourLetterWordTransport transport, TimeProvi
             DisabledCommands = disabled,
             SampledAt = sampledAt,
             PollDuration = elapsed,
-            ServerId = conf?.ServerId,
-            Version = mntr?.GetValueOrDefault("zk_version") ?? srvr?.Version,
-            Zxid = srvr?.Zxid,
-            LatencyMin = D("zk_min_latency") ?? srvr?.LatencyMin,
-            LatencyAvg = D("zk_avg_latency") ?? srvr?.LatencyAvg,
-            LatencyMax = D("zk_max_latency") ?? srvr?.LatencyMax,
-            LatencyP99 = p99,
-            Outstanding = L("zk_outstanding_requests") ?? srvr?.Outstanding,
-            Connections = L("zk_num_alive_connections") ?? srvr?.Connections,
-            ZnodeCount = L("zk_znode_count") ?? srvr?.NodeCount,
-            WatchCount = L("zk_watch_count") ?? wchs?.TotalWatches,
-            WatchedPaths = wchs?.Paths,
-            Ephemerals = L("zk_ephemerals_count"),
-            ApproximateDataSize = L("zk_approximate_data_size"),
-            OpenFileDescriptors = L("zk_open_file_descriptor_count"),
-            MaxFileDescriptors = L("zk_max_file_descriptor_count"),
-            PacketsReceived = L("zk_packets_received") ?? srvr?.Received,
-            PacketsSent = L("zk_packets_sent") ?? srvr?.Sent,
-            Followers = L("zk_followers"),
-            SyncedFollowers = L("zk_synced_followers"),
-            SyncedObservers = L("zk_synced_observers"),
-            PendingSyncs = L("zk_pending_syncs"),
-            ReadOnlyMode = isro switch { "ro" => true, "rw" => false, _ => null },
-            Ruok = ruok is null ? null : ruok.StartsWith("imok", StringComparison.Ordinal),
-            ClientConnections = cons,
-            ConfiguredServers = conf?.Servers ?? [],
+            ServerId = conf?.ServerId is { } id ? (int)id : null,
+            Version = mntr?.Version ?? srvr?.Version,
+            Zxid = srvr?.Zxid ?? mntr?.LastZxid,
+            LatencyMin = mntr?.MinLatency ?? srvr?.MinLatency,
+            LatencyAvg = mntr?.AvgLatency ?? srvr?.AvgLatency,
+            LatencyMax = mntr?.MaxLatency ?? srvr?.MaxLatency,
+            LatencyP99 = mntr?.P99Latency,
+            Outstanding = mntr?.OutstandingRequests ?? srvr?.Outstanding,
+            Connections = mntr?.NumAliveConnections ?? srvr?.Connections,
+            ZnodeCount = mntr?.ZnodeCount ?? srvr?.NodeCount,
+            WatchCount = mntr?.WatchCount ?? wchs?.TotalWatches,
+            WatchedPaths = wchs?.WatchedPaths,
+            Ephemerals = mntr?.EphemeralsCount,
+            ApproximateDataSize = mntr?.ApproximateDataSize,
+            OpenFileDescriptors = mntr?.OpenFileDescriptorCount,
+            MaxFileDescriptors = mntr?.MaxFileDescriptorCount,
+            PacketsReceived = mntr?.PacketsReceived ?? srvr?.Received,
+            PacketsSent = mntr?.PacketsSent ?? srvr?.Sent,
+            Followers = mntr?.Followers,
+            SyncedFollowers = mntr?.SyncedFollowers,
+            SyncedObservers = mntr?.SyncedObservers,
+            PendingSyncs = mntr?.PendingSyncs,
+            ReadOnlyMode = isro,
+            Ruok = ruok,
+            ClientConnections = cons?.Count,
+            ConfiguredServers = conf?.Members
+                .Select(m => new ConfiguredServer(m.Id, m.Host, m.Role == QuorumRole.Observer ? "observer" : "participant",
+                    m.ClientHost is null ? null : m.ClientPort is { } p ? $"{m.ClientHost}:{p}" : m.ClientHost))
+                .OrderBy(m => m.Id).ToArray() ?? [],
             Metrics = numeric,
         };
     }

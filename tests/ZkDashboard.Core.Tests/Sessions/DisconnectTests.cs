@@ -91,6 +91,7 @@ public sealed class DisconnectTests(EnsembleFixture fx, Xunit.Abstractions.ITest
 
         output.WriteLine($"outcome: {outcome}");
         await using var check = await h.ExternalClientAsync();
+        await check.SyncAsync("/");
         var now = Encoding.UTF8.GetString((await check.GetDataAsync("/u")).Data);
         switch (outcome)
         {

@@ -83,8 +83,21 @@ internal sealed class SessionsHarness : IAsyncDisposable
         => new(name, connectString, sessionTimeout ?? TimeSpan.FromSeconds(10), credentials, null, readOnly, [], EnsembleSource.Configuration);
 
     /// <summary>A separate client (its own session) under the same chroot: the "external" writer.</summary>
-    public Task<ZooKeeperClient> ExternalClientAsync()
-        => ZooKeeperClient.ConnectAsync(new ZooKeeperClientOptions { ConnectString = ConnectString + Chroot });
+    public async Task<ZooKeeperClient> ExternalClientAsync()
+    {
+        // After an outage a server may still be catching up; retry within a deadline.
+        var deadline = DateTime.UtcNow.AddSeconds(60);
+        while (true)
+        {
+            try
+            {
+                return await ZooKeeperClient.ConnectAsync(new ZooKeeperClientOptions { ConnectString = ConnectString + Chroot, ConnectTimeout = TimeSpan.FromSeconds(5) });
+            }
+            catch (ConnectionLossException) when (DateTime.UtcNow < deadline)
+            {
+            }
+        }
+    }
 
     /// <summary>
     /// Paths (relative to the chroot) the service session has watches on, as the server reports them

@@ -127,9 +127,9 @@ public sealed class FaultTests(EnsembleFixture fx) : IAsyncLifetime
         try
         {
             await fx.Ensemble.StopAllAsync();
-            await log.WaitForAsync(_ => zk.State == ConnectionState.Expired, Deadline, "Expired");
-            Assert.Contains(log.AllEvents, e => e.Type == EventType.None && e.State == KeeperState.Expired);
-            Assert.Equal(ConnectionState.Expired, log.States[^1].Current);
+            await log.WaitForAsync(l => l.AllEvents.Any(e => e.Type == EventType.None && e.State == KeeperState.Expired), Deadline, "final Expired event");
+            Assert.Equal(ConnectionState.Expired, zk.State);
+            await log.WaitForAsync(l => l.States.Count > 0 && l.States[^1].Current == ConnectionState.Expired, Deadline, "StateChanged Expired");
             await Assert.ThrowsAsync<SessionExpiredException>(() => zk.GetDataAsync("/"));
         }
         finally
@@ -158,8 +158,8 @@ public sealed class FaultTests(EnsembleFixture fx) : IAsyncLifetime
         Assert.Equal(zk.SessionId, twin.SessionId);
         await twin.CloseAsync();
 
-        await log.WaitForAsync(_ => zk.State == ConnectionState.Expired, Deadline, "Expired");
-        Assert.Contains(log.AllEvents, e => e.State == KeeperState.Expired);
+        await log.WaitForAsync(l => l.AllEvents.Any(e => e.Type == EventType.None && e.State == KeeperState.Expired), Deadline, "final Expired event");
+        Assert.Equal(ConnectionState.Expired, zk.State);
         await Assert.ThrowsAsync<SessionExpiredException>(() => zk.ExistsAsync("/"));
         Assert.Null(await _scope.Root.ExistsAsync(_scope.Chroot + "/mine"));
     }

@@ -57,6 +57,7 @@ public sealed class OperationTests(EnsembleFixture fx) : IAsyncLifetime
         await Assert.ThrowsAsync<NoChildrenForEphemeralsException>(() => other.CreateAsync("/eph/x", default, Acls.OpenUnsafe));
         await other.CloseAsync();
         Assert.Equal(ConnectionState.Closed, other.State);
+        await _zk.SyncAsync("/");
         Assert.Null(await _zk.ExistsAsync("/eph"));
     }
 
@@ -211,11 +212,31 @@ public sealed class OperationTests(EnsembleFixture fx) : IAsyncLifetime
         Assert.Contains("server.", text, StringComparison.Ordinal);
     }
 
-    [Fact]
-    public async Task ReconfigAsync_IsRefusedCleanly_WhenDisabledOrUnauthorized()
+    private static (List<string> Members, long Version) ParseConfig(DataResult config)
     {
-        var ex = await Assert.ThrowsAnyAsync<ZooKeeperException>(() => _zk.ReconfigAsync(null, "99", null));
-        Assert.True(ex is ReconfigDisabledException or NoAuthException or BadArgumentsException or UnimplementedException, ex.GetType().Name + ": " + ex.Message);
+        var lines = Encoding.UTF8.GetString(config.Data).Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+        var members = lines.Where(l => l.StartsWith("server.", StringComparison.Ordinal)).Order(StringComparer.Ordinal).ToList();
+        var version = Convert.ToInt64(lines.Single(l => l.StartsWith("version=", StringComparison.Ordinal))["version=".Length..], 16);
+        return (members, version);
+    }
+
+    [Fact]
+    public async Task ReconfigAsync_NeedsSuperUser_ChecksVersion_IncrementalAndNot()
+    {
+        var admin = await _scope.ConnectAsync(o => o with { Auth = [AuthInfo.Digest(ZkDashboard.Sandbox.SandboxEnsemble.SuperUser, fx.Ensemble.SuperPassword)] });
+        var (members, version) = ParseConfig(await admin.GetConfigAsync());
+        await Assert.ThrowsAsync<NoAuthException>(() => _zk.ReconfigAsync(null, null, string.Join(",", members), version));
+        Assert.Equal(3, members.Count);
+        await Assert.ThrowsAsync<BadVersionException>(() => admin.ReconfigAsync(null, null, string.Join(",", members), version + 1));
+
+        var (m1, v1) = ParseConfig(await admin.ReconfigAsync(null, null, string.Join(",", members), version));
+        Assert.Equal(members, m1);
+        Assert.True(v1 > version, $"config version {v1:x} after {version:x}");
+
+        var (m2, v2) = ParseConfig(await admin.ReconfigAsync(members[^1], null, null, v1));
+        Assert.Equal(members, m2);
+        Assert.True(v2 > v1);
+        await fx.Ensemble.WaitForQuorumAsync(TimeSpan.FromSeconds(60));
     }
 
     [Fact]

@@ -1,0 +1,149 @@
+using System.Diagnostics;
+using System.Globalization;
+using ZkDashboard.Sandbox;
+using ZkDashboard.ZooKeeper;
+
+namespace ZkDashboard.Benchmarks.Client;
+
+/// <summary>
+/// Our ZooKeeper client against the Java client and kazoo, in the same run on one 3-server sandbox:
+/// pipelined getData of 1 KiB nodes at 1/16/256 in flight, create+delete throughput, sequential getData
+/// latency, allocations per op (ours) and client-process CPU per op. Each client runs in its own process.
+/// Options: --nodes N --phase-seconds S --warmup-seconds S --latency-ops N --cd-in-flight N --rounds N.
+/// </summary>
+public sealed class ClientBenchmark : IBenchmark
+{
+
+    public string Name => "client";
+
+    public string Description => "our client vs the Java client vs kazoo: getData pipelining, create+delete, latency, CPU/op";
+
+    public async Task<int> RunAsync(BenchmarkArgs args, CancellationToken ct)
+    {
+        var settings = ClientBenchSettings.From(args);
+        var javaDir = Path.Combine(Path.GetTempPath(), $"zkbench-java-{Environment.ProcessId}");
+        try
+        {
+            Console.WriteLine("compiling the Java harness…");
+            await ClientHarnesses.CompileJavaAsync(javaDir, ct).ConfigureAwait(false);
+
+            Console.WriteLine("starting a 3-server sandbox ensemble…");
+            await using var ensemble = await SandboxEnsemble.StartAsync(new SandboxOptions { Servers = 3, TickTimeMs = 500 }, ct).ConfigureAwait(false);
+            await ensemble.WaitForQuorumAsync(TimeSpan.FromSeconds(60), ct).ConfigureAwait(false);
+            var connect = ensemble.ConnectString;
+            var root = $"/zkbench-{Guid.NewGuid():N}";
+            await SetupAndWarmServersAsync(connect, root, settings, ct).ConfigureAwait(false);
+
+            string[] clients = settings.IncludeRaw ? ["ours", "java", "kazoo", "raw"] : ["ours", "java", "kazoo"];
+            var rounds = clients.ToDictionary(c => c, _ => new List<HarnessResults>(), StringComparer.Ordinal);
+            for (var round = 0; round < settings.Rounds; round++)
+            {
+                foreach (var client in Rotate(clients, round))
+                {
+                    Console.WriteLine($"round {round + 1}/{settings.Rounds}: {client}…");
+                    var r = client switch
+                    {
+                        "ours" => await ClientHarnesses.RunOursAsync(settings, connect, root, ct).ConfigureAwait(false),
+                        "java" => await ClientHarnesses.RunJavaAsync(javaDir, settings, connect, root, ct).ConfigureAwait(false),
+                        "raw" => await ClientHarnesses.RunRawAsync(settings, connect, root, ct).ConfigureAwait(false),
+                        _ => await ClientHarnesses.RunKazooAsync(settings, connect, root, ct).ConfigureAwait(false),
+                    };
+                    rounds[client].Add(r);
+                }
+            }
+
+            var ours = HarnessResults.Median("ours", rounds["ours"]);
+            var java = HarnessResults.Median("java", rounds["java"]);
+            var kazoo = HarnessResults.Median("kazoo", rounds["kazoo"]);
+            var raw = settings.IncludeRaw ? HarnessResults.Median("raw", rounds["raw"]) : new HarnessResults("raw");
+            PrintTable(Console.Out, settings, ours, java, kazoo, raw);
+            return 0;
+        }
+        finally
+        {
+            try
+            {
+                Directory.Delete(javaDir, recursive: true);
+            }
+            catch (DirectoryNotFoundException)
+            {
+            }
+        }
+    }
+
+    private static IEnumerable<string> Rotate(string[] items, int by) => items.Skip(by % items.Length).Concat(items.Take(by % items.Length));
+
+    /// <summary>Creates the 1 KiB nodes, then drives the servers for a few seconds so no client meets a cold JIT.</summary>
+    private static async Task SetupAndWarmServersAsync(string connect, string root, ClientBenchSettings s, CancellationToken ct)
+    {
+        await using var zk = await ZooKeeperClient.ConnectAsync(new ZooKeeperClientOptions { ConnectString = connect, SessionTimeout = TimeSpan.FromSeconds(20) }, ct).ConfigureAwait(false);
+        await zk.CreateAsync(root, ReadOnlyMemory<byte>.Empty, Acls.OpenUnsafe, CreateMode.Persistent, 0, ct).ConfigureAwait(false);
+        var data = new byte[1024];
+        Random.Shared.NextBytes(data);
+        const int Batch = 200;
+        for (var start = 0; start < s.Nodes; start += Batch)
+        {
+            var creates = Enumerable.Range(start, Math.Min(Batch, s.Nodes - start))
+                .Select(i => zk.CreateAsync(ClientBenchSettings.NodePath(root, i), data, Acls.OpenUnsafe, CreateMode.Persistent, 0, ct));
+            await Task.WhenAll(creates).ConfigureAwait(false);
+        }
+
+        Console.WriteLine($"created {s.Nodes} nodes of 1 KiB under {root}; warming the servers…");
+        var end = Stopwatch.GetTimestamp() + (long)(Math.Max(2, s.WarmupSeconds) * Stopwatch.Frequency);
+        var loops = Enumerable.Range(0, 128).Select(async k =>
+        {
+            for (var i = k; i < 10_000_000 && Stopwatch.GetTimestamp() < end; i += 128)
+            {
+                await zk.GetDataAsync(ClientBenchSettings.NodePath(root, i % s.Nodes), false, ct).ConfigureAwait(false);
+            }
+        });
+        await Task.WhenAll(loops).ConfigureAwait(false);
+        await zk.CloseAsync(ct).ConfigureAwait(false);
+    }
+
+    private static void PrintTable(TextWriter w, ClientBenchSettings s, HarnessResults ours, HarnessResults java, HarnessResults kazoo, HarnessResults raw)
+    {
+        w.WriteLine();
+        w.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"client benchmark — 3-server sandbox, {s.Nodes} nodes of 1 KiB, {s.PhaseSeconds:0.#} s per phase, {s.Rounds} round(s) (median), each client in its own process"));
+        w.WriteLine($"{"metric",-38} {"ours",12} {"java",12} {"kazoo",12} {"ours/java",10} {"ours/kazoo",11} {"raw loop*",12}");
+        w.WriteLine(new string('-', 38 + (13 * 3) + 11 + 12 + 13));
+
+        void Row(string label, string key, string format, bool ratios = true)
+        {
+            var o = ours[key];
+            var j = java[key];
+            var k = kazoo[key];
+            w.WriteLine($"{label,-38} {Fmt(o, format),12} {Fmt(j, format),12} {Fmt(k, format),12} {(ratios ? Ratio(o, j) : ""),10} {(ratios ? Ratio(o, k) : ""),11} {Fmt(raw[key], format),12}");
+        }
+
+        Row("getData ops/s @1 in flight", "get1_ops_per_s", "N0");
+        Row("getData ops/s @16 in flight", "get16_ops_per_s", "N0");
+        Row("getData ops/s @256 in flight", "get256_ops_per_s", "N0");
+        Row("create+delete pairs/s (64 in flight)", "create_delete_pairs_per_s", "N0");
+        Row("sequential getData p50 (µs)", "latency_p50_us", "N0");
+        Row("sequential getData p99 (µs)", "latency_p99_us", "N0");
+        Row("client CPU µs/op getData @1", "get1_cpu_us_per_op", "N1");
+        Row("client CPU µs/op getData @16", "get16_cpu_us_per_op", "N1");
+        Row("client CPU µs/op getData @256", "get256_cpu_us_per_op", "N1");
+        Row("client CPU µs/pair create+delete", "create_delete_cpu_us_per_pair", "N1");
+        Row("allocated B/op getData @1", "get1_alloc_bytes_per_op", "N0", ratios: false);
+        Row("allocated B/op getData @256", "get256_alloc_bytes_per_op", "N0", ratios: false);
+        Row("allocated B/pair create+delete", "create_delete_alloc_bytes_per_pair", "N0", ratios: false);
+        w.WriteLine("* raw loop: a minimal blocking-socket getData pipeline (not a client), shown as the room the machine leaves.");
+        w.WriteLine();
+
+        var r1 = ours["get256_ops_per_s"] / java["get256_ops_per_s"];
+        var r2 = ours["get256_ops_per_s"] / kazoo["get256_ops_per_s"];
+        var r3 = ours["get256_cpu_us_per_op"] / java["get256_cpu_us_per_op"];
+        var met = r1 >= 1.3 && r2 >= 1.3 && r3 <= 0.5;
+        w.WriteLine($"targets (R1 >= 1.3, R2 >= 1.3, R3 <= 0.5): {(met ? "met" : "NOT met")}");
+        w.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"RATIO getData@256 ours/java={r1:0.00} ours/kazoo={r2:0.00} cpu-per-op ours/java={r3:0.00}"));
+    }
+
+    private static string Fmt(double? v, string format) => v is { } d ? d.ToString(format, CultureInfo.InvariantCulture) : "-";
+
+    private static string Ratio(double? a, double? b) =>
+        a is { } x && b is { } y && y != 0 ? (x / y).ToString("0.00", CultureInfo.InvariantCulture) : "-";
+}
