@@ -1,3 +1,4 @@
+using ZkDashboard.Core.Cache;
 using ZkDashboard.Web.Explorer.Tree;
 
 namespace ZkDashboard.Web.Tests.Explorer;

@@ -1,3 +1,4 @@
+using ZkDashboard.Core.Cache;
 using Microsoft.AspNetCore.Components;
 using Microsoft.JSInterop;
 using ZkDashboard.Web.Explorer.Tree;

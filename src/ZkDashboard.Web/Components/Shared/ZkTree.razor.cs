@@ -1,3 +1,4 @@
+using ZkDashboard.Core.Cache;
 using System.Globalization;
 using Microsoft.AspNetCore.Components;
 using Microsoft.AspNetCore.Components.Web.Virtualization;

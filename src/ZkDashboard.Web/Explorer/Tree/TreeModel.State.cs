@@ -16,6 +16,7 @@ public sealed partial class TreeModel
         public int Matched { get; set; }
         public bool NoAuth { get; set; }
         public string? Error { get; set; }
+        public bool Stale { get; set; }
         public int Generation { get; set; }
         public Dictionary<int, TreeNodeInfo[]> Pages { get; } = [];
         public SortedDictionary<int, NodeState> OpenChildren { get; } = [];
@@ -135,6 +136,7 @@ public sealed partial class TreeModel
         }
 
         node.Pages[page] = [.. result.Items];
+        node.Stale = result.Stale;
         if (result.Matched != node.Matched || result.Total != node.Total)
         {
             // Changed underneath without a notification: keep the counts truthful; the view refreshes.
@@ -188,6 +190,7 @@ public sealed partial class TreeModel
         node.Matched = first.Matched;
         node.NoAuth = first.NoAuth;
         node.Error = first.Error;
+        node.Stale = first.Stale;
         if (!first.NoAuth && first.Error is null && node.Info.NumChildren != first.Total)
         {
             node.Info = node.Info with { NumChildren = first.Total };

@@ -54,7 +54,7 @@ public sealed partial class TreeModel
     /// <summary>"n of N" for an expanded node; null when it is not expanded.</summary>
     public ChildSummary? Summary(string path) =>
         _expanded.TryGetValue(path, out var n)
-            ? new ChildSummary(path, n.Total, n.Matched, n.View, n.NoAuth, n.Error)
+            ? new ChildSummary(path, n.Total, n.Matched, n.View, n.NoAuth, n.Error, n.Stale)
             : null;
 
     /// <summary>The rows [start, start+count), fetching missing pages.</summary>
