@@ -18,6 +18,9 @@ public sealed class NodeCacheTreeDataSource(INodeCache cache, string ensemble, I
 
     public string Ensemble { get; } = ensemble;
 
+    /// <summary>Keeps an expanded node's children list cached and live (watched) while it is expanded.</summary>
+    public IDisposable? Watch(string path) => cache.Open(Ensemble, path);
+
     public async Task<TreeNodeInfo?> GetNodeAsync(string path, CancellationToken ct)
     {
         if (path == "/")

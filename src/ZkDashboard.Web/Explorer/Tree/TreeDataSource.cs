@@ -86,4 +86,10 @@ public interface ITreeDataSource
     /// query's order (Skip and Take are ignored), or -1 when it is not there.
     /// </summary>
     Task<int> IndexOfAsync(ChildQuery query, string childName, CancellationToken ct);
+
+    /// <summary>
+    /// Called when the tree expands <paramref name="path"/>; the returned lease (if any) is disposed when it
+    /// collapses or the tree goes away. The node cache uses it to keep expanded lists cached and watched.
+    /// </summary>
+    IDisposable? Watch(string path) => null;
 }

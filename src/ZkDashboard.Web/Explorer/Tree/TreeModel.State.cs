@@ -21,6 +21,9 @@ public sealed partial class TreeModel
         public Dictionary<int, TreeNodeInfo[]> Pages { get; } = [];
         public SortedDictionary<int, NodeState> OpenChildren { get; } = [];
 
+        /// <summary>The data source's lease that keeps this node's children live while expanded.</summary>
+        public IDisposable? Lease { get; set; }
+
         public bool IsOpen => true;
 
         /// <summary>A note row in place of children: loading, NoAuth, error, or nothing matching the filter.</summary>
@@ -137,6 +140,7 @@ public sealed partial class TreeModel
 
         node.Pages[page] = [.. result.Items];
         node.Stale = result.Stale;
+        EvictPages(node, page);
         if (result.Matched != node.Matched || result.Total != node.Total)
         {
             // Changed underneath without a notification: keep the counts truthful; the view refreshes.
@@ -252,9 +256,23 @@ public sealed partial class TreeModel
         return await _source.IndexOfAsync(node.Query(0, 0), name, ct).ConfigureAwait(true);
     }
 
+    /// <summary>At most this many pages are kept per expanded node (bounded memory when scrolling 100k children).</summary>
+    public const int MaxCachedPages = 24;
+
+    private static void EvictPages(NodeState node, int keep)
+    {
+        while (node.Pages.Count > MaxCachedPages)
+        {
+            var farthest = node.Pages.Keys.MaxBy(p => Math.Abs(p - keep));
+            node.Pages.Remove(farthest);
+        }
+    }
+
     private void Forget(NodeState node)
     {
         _expanded.Remove(node.Path);
+        node.Lease?.Dispose();
+        node.Lease = null;
         foreach (var child in node.OpenChildren.Values)
         {
             Forget(child);

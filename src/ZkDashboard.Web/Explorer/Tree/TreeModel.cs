@@ -40,8 +40,13 @@ public sealed partial class TreeModel
     {
         var info = await _source.GetNodeAsync(RootPath, ct).ConfigureAwait(true)
             ?? new TreeNodeInfo(RootPath == "/" ? string.Empty : RootPath[(RootPath.LastIndexOf('/') + 1)..], RootPath, 0, 0, null);
+        if (_root is not null)
+        {
+            Forget(_root);
+        }
+
         _expanded.Clear();
-        _root = new NodeState(info, null, 1, -1, ViewOf(RootPath));
+        _root = new NodeState(info, null, 1, -1, ViewOf(RootPath)) { Lease = _source.Watch(RootPath) };
         _expanded[RootPath] = _root;
         await ReloadChildrenAsync(_root, ct).ConfigureAwait(true);
     }
