@@ -15,7 +15,7 @@ namespace ZkDashboard.Web.Components.Pages.Explorer;
 public sealed partial class ChildrenGrid
 {
     private RadzenDataGrid<ChildEntry>? grid;
-    private IReadOnlyList<ChildEntry> items = [];
+    private IReadOnlyList<ChildEntry>? items; // null until the first LoadData: the grid only calls LoadData by itself while Data is null
     private int count;
     private int matching;
     private bool loading;
