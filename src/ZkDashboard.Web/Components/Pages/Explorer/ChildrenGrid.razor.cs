@@ -95,7 +95,7 @@ public sealed partial class ChildrenGrid
             count = page.TotalChildren;
             matching = page.MatchingChildren;
             stale = page.Stale;
-            statsPending = !page.StatsComplete && sort == ChildSort.Name;
+            statsPending = !page.StatsComplete;
             error = null;
         }
         catch (Exception ex) when (ex is not OperationCanceledException)
