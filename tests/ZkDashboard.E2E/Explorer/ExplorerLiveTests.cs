@@ -93,6 +93,7 @@ public sealed class ExplorerLiveTests(SandboxAppFixture app)
         var banner = page.Role(AriaRole.Alert, "Connection problem");
         await Expect(banner).ToHaveCountAsync(0);
         await Expect(page.Role(AriaRole.Status, "Connection to sandbox: connected")).ToBeVisibleAsync(Slow);
+        await Expect(page.Button("Create child")).ToBeEnabledAsync(new() { Timeout = 30_000 });
 
         try
         {
@@ -104,6 +105,7 @@ public sealed class ExplorerLiveTests(SandboxAppFixture app)
             await Expect(banner).ToBeVisibleAsync(new() { Timeout = 90_000 });
             await Expect(banner).ToContainTextAsync("stale");
             await Expect(page.Locator(".zk-node-badges")).ToContainTextAsync("stale");
+            await Expect(page.Button("Create child")).ToBeDisabledAsync();
             await Expect(page.Role(AriaRole.Status, "Connection to sandbox: disconnected")).ToBeVisibleAsync(Slow);
             await page.SaveScreenshotAsync("explorer-disconnected");
         }
@@ -118,6 +120,7 @@ public sealed class ExplorerLiveTests(SandboxAppFixture app)
         await Expect(banner).ToHaveCountAsync(0, new() { Timeout = 90_000 });
         await Expect(page.Role(AriaRole.Status, "Connection to sandbox: connected")).ToBeVisibleAsync(new() { Timeout = 90_000 });
         await Expect(page.Locator(".zk-node-badges")).Not.ToContainTextAsync("stale");
+        await Expect(page.Button("Create child")).ToBeEnabledAsync(new() { Timeout = 30_000 });
         await app.CloseContextsAsync();
         await app.Ensemble.RestoreAsync();
     }
