@@ -161,7 +161,10 @@ public sealed partial class ZooKeeperClient
             {
                 var start = frame.BeginFrame();
                 var w = new JuteWriter(frame);
-                new ConnectRequest(WireConstants.ProtocolVersion, LastZxidSeen, sessionMs, SessionId, _sessionPassword, _options.CanBeReadOnly).Write(ref w);
+                // Like ClientCnxn: a session that only ever saw read-only servers is a local throwaway one,
+                // so until a read-write server has been seen we ask for a new session.
+                var seenRw = Volatile.Read(ref _seenReadWrite);
+                new ConnectRequest(WireConstants.ProtocolVersion, LastZxidSeen, sessionMs, seenRw ? SessionId : 0, seenRw ? _sessionPassword : new byte[16], _options.CanBeReadOnly).Write(ref w);
                 frame.EndFrame(start);
                 await stream.WriteAsync(frame.WrittenMemory, cts.Token).ConfigureAwait(false);
             }
@@ -169,13 +172,23 @@ public sealed partial class ZooKeeperClient
             await stream.ReadExactlyAsync(lengthBytes, cts.Token).ConfigureAwait(false);
             var length = BinaryPrimitives.ReadInt32BigEndian(lengthBytes);
             if (length is < 20 or > 4096)
-                throw new ZooKeeperProtocolException($"Bad handshake reply from {host}: frame length {length} (is this a ZooKeeper client port?).");
+            {
+                var detail = "";
+                if (length is > 0 and <= 64)
+                {
+                    var small = new byte[length];
+                    await stream.ReadExactlyAsync(small, cts.Token).ConfigureAwait(false);
+                    detail = " [" + Convert.ToHexString(small) + "]";
+                }
+                throw new ZooKeeperProtocolException($"Bad handshake reply from {host}: frame length {length}{detail} (is this a ZooKeeper client port?).");
+            }
             var body = new byte[length];
             await stream.ReadExactlyAsync(body, cts.Token).ConfigureAwait(false);
             var response = Read(body);
 
             if (response.TimeOut > 0)
             {
+                if (!response.ReadOnly) Volatile.Write(ref _seenReadWrite, true);
                 Interlocked.Exchange(ref _sessionId, response.SessionId);
                 Volatile.Write(ref _sessionPassword, response.Passwd);
                 Volatile.Write(ref _negotiatedTimeoutMs, response.TimeOut);

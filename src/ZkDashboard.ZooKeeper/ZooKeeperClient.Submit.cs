@@ -25,9 +25,22 @@ public sealed partial class ZooKeeperClient
     {
         ct.ThrowIfCancellationRequested();
         var call = new Call<TReq, TRes>(request, clientPath, watch, isWrite);
-        Enqueue(call);
         var timeout = _options.OperationTimeout;
-        if (timeout is null && !ct.CanBeCanceled) return call.Task;
+        if (timeout is null)
+        {
+            if (ct.CanBeCanceled) call.CancelWith(ct);
+            try
+            {
+                Enqueue(call);
+            }
+            catch (ZooKeeperException ex)
+            {
+                call.Fail(ex);
+                throw;
+            }
+            return call.Task;
+        }
+        Enqueue(call);
         return AwaitCallAsync(call, timeout, ct);
     }
 

@@ -44,6 +44,7 @@ public sealed partial class ZooKeeperClient : IAsyncDisposable
     private string? _lastConnectError;
     private HostEndpoint? _readWriteHost;
     private long _lastHeard;
+    private bool _seenReadWrite;
 
     private ZooKeeperClient(ZooKeeperClientOptions options)
     {
@@ -58,6 +59,7 @@ public sealed partial class ZooKeeperClient : IAsyncDisposable
         _hosts = [.. _connectString.Hosts];
         Random.Shared.Shuffle(_hosts);
         _sessionId = options.SessionId;
+        _seenReadWrite = options.SessionId != 0;
         _sessionPassword = options.SessionPassword.ToArray();
         if (_sessionPassword.Length == 0) _sessionPassword = new byte[16];
         _auth = [.. options.Auth];

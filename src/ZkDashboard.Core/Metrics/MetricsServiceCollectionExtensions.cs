@@ -5,11 +5,10 @@ namespace ZkDashboard.Core.Metrics;
 
 public static class MetricsServiceCollectionExtensions
 {
-    /// <summary>Registers <see cref="ZkMetricsExporter"/> (needs the health monitor: AddZkDashboardHealth). Contributors: services.AddSingleton&lt;IMetricsContributor, X&gt;().</summary>
+    /// <summary>Registers <see cref="ZkMetricsExporter"/> (needs the health monitor: AddZkDashboardHealth). The dashboard's own figures come from the sessions registration (Diagnostics.DashboardMetricsContributor). Contributors: services.AddSingleton&lt;IMetricsContributor, X&gt;().</summary>
     public static IServiceCollection AddZkDashboardMetrics(this IServiceCollection services)
     {
         services.TryAddSingleton<ZkMetricsExporter>();
-        services.TryAddEnumerable(ServiceDescriptor.Singleton<IMetricsContributor, DashboardMetricsContributor>());
         return services;
     }
 }

@@ -4,6 +4,7 @@ using Microsoft.Extensions.DependencyInjection.Extensions;
 using ZkDashboard.Core.Access;
 using ZkDashboard.Core.Cache;
 using ZkDashboard.Core.Diagnostics;
+using ZkDashboard.Core.Metrics;
 using ZkDashboard.Core.Operations;
 using ZkDashboard.Core.Watches;
 
@@ -36,6 +37,7 @@ public static class SessionsServiceCollectionExtensions
         services.TryAddSingleton<IAccessPolicy, AllowAllAccessPolicy>();
         services.TryAddSingleton<IAuditSink, LoggingAuditSink>();
         services.TryAddSingleton<ICreatedNodeRegistry, InMemoryCreatedNodeRegistry>();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IMetricsContributor, DashboardMetricsContributor>());
         return services;
     }
 }

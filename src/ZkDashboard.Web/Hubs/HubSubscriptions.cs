@@ -1,16 +1,23 @@
 using System.Collections.Concurrent;
 using Microsoft.AspNetCore.SignalR;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
+using ZkDashboard.Core.Health;
 using ZkDashboard.Core.Watches;
 
 namespace ZkDashboard.Web.Hubs;
 
 /// <summary>The subscriptions of every hub connection, disposed when the connection goes.</summary>
-public sealed class HubSubscriptions(IHubContext<ZkHub> hub, ILogger<HubSubscriptions> logger, IHubHealthSource? healthSource = null) : IDisposable
+/// <remarks>Health snapshots come from a registered <see cref="IHubHealthSource"/>, else from the health
+/// monitor when one is registered (<c>AddZkDashboardHealth</c>), in any registration order.</remarks>
+public sealed class HubSubscriptions(IHubContext<ZkHub> hub, ILogger<HubSubscriptions> logger, IServiceProvider services) : IDisposable
 {
     private readonly ConcurrentDictionary<string, ConcurrentDictionary<string, IDisposable>> _byConnection = new(StringComparer.Ordinal);
+    private readonly Lazy<IHubHealthSource?> _health = new(() =>
+        services.GetService<IHubHealthSource>()
+        ?? (services.GetService<IHealthMonitor>() is { } monitor ? new HealthMonitorHubSource(monitor) : null));
 
-    internal IHubHealthSource? HealthSource => healthSource;
+    internal IHubHealthSource? HealthSource => _health.Value;
 
     /// <summary>Subscriptions held for all connections.</summary>
     public int Count => _byConnection.Values.Sum(c => c.Count);

@@ -1,4 +1,8 @@
+using Microsoft.Extensions.DependencyInjection;
+using ZkDashboard.Core.Diagnostics;
+using ZkDashboard.Core.Health;
 using ZkDashboard.Core.Metrics;
+using ZkDashboard.Core.Tests.Support;
 
 namespace ZkDashboard.Core.Tests.Metrics;
 
@@ -30,5 +34,36 @@ public sealed class PrometheusTextWriterTests
     {
         Assert.Equal("_9lives_x:y", PrometheusTextWriter.SanitizeName("9lives-x:y"));
         Assert.Equal("a_b", PrometheusTextWriter.SanitizeLabelName("a:b"));
+    }
+}
+
+public sealed class DashboardFiguresExportTests
+{
+    [Fact]
+    public async Task Render_IncludesDashboardFigures_WhenDashboardMetricsIsRegistered()
+    {
+        using var store = new StoreTestHost();
+        await using var sp = store.Build(configure: (s, c) =>
+        {
+            // What AddZkDashboardSessions registers for /metrics.
+            s.AddSingleton<DashboardMetrics>();
+            s.AddSingleton<IMetricsContributor, DashboardMetricsContributor>();
+            s.AddZkDashboardHealth(c);
+        });
+        var metrics = sp.GetRequiredService<DashboardMetrics>();
+        metrics.SessionOpened();
+        metrics.SubscriptionAdded();
+        metrics.SubscriptionAdded();
+        metrics.Coalesced(7);
+
+        var text = sp.GetRequiredService<ZkMetricsExporter>().Render();
+        var families = PrometheusTextParser.Parse(text);
+
+        Assert.Equal(1, families["zkdashboard_sessions_open"].Samples.Single().Value);
+        Assert.Equal(2, families["zkdashboard_subscriptions"].Samples.Single().Value);
+        Assert.Equal("counter", families["zkdashboard_coalesced_events_total"].Type);
+        Assert.Equal(7, families["zkdashboard_coalesced_events_total"].Samples.Single().Value);
+        Assert.Contains("zkdashboard_watch_events_per_second", families.Keys);
+        Assert.Contains("zkdashboard_server_watches", families.Keys);
     }
 }

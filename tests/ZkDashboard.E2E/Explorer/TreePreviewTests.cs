@@ -100,4 +100,21 @@ public sealed class TreePreviewTests(AppFixture app)
         await Expect(added).ToHaveCountAsync(1);
         await Expect(added).ToContainTextAsync("added-");
     }
+
+    [Fact]
+    public async Task Editor_TypingInvalidJson_ShowsLineAndColumn_AndKeepsTheCaret()
+    {
+        var page = await app.NewPageAsync("dev/explorer-preview");
+        var editor = page.GetByRole(AriaRole.Textbox, new() { Name = "Edit node data", Exact = true });
+        await editor.ClickAsync();
+        await page.Keyboard.PressAsync("Control+Home");
+        await page.Keyboard.TypeAsync("xy", new() { Delay = 150 });
+        await Expect(editor).ToHaveValueAsync(new System.Text.RegularExpressions.Regex("^xy\\{"));
+        await Expect(page.GetByText("Invalid JSON: Line 1, column 1")).ToBeVisibleAsync();
+        await Expect(page.GetByText("Save anyway")).ToBeVisibleAsync();
+        await page.Keyboard.PressAsync("Backspace");
+        await page.Keyboard.PressAsync("Backspace");
+        await Expect(page.Locator(".zk-ed-good")).ToContainTextAsync("Valid JSON");
+        await page.SaveScreenshotAsync("explorer-preview-editor");
+    }
 }

@@ -27,6 +27,8 @@ public sealed class BrowserFixture : IAsyncLifetime
                 $"Chromium was not found at {ChromiumPath}. Install it (Debian: apt-get install chromium) or set ZKDASHBOARD_CHROMIUM.");
         }
 
+        // 2 cores shared with builds and JVMs: give Expect(...) assertions more than Playwright's 5 s default.
+        Assertions.SetDefaultExpectTimeout(15_000);
         playwright = await Playwright.CreateAsync();
         browser = await playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions
         {

@@ -7,10 +7,12 @@ using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using ZkDashboard.Core.Access;
 using ZkDashboard.Core.Ensembles;
+using ZkDashboard.Core.Health;
 using ZkDashboard.Core.Sessions;
 using ZkDashboard.Testing;
 using ZkDashboard.Web.Hubs;
@@ -44,8 +46,11 @@ public sealed class ZkHubTests(EnsembleFixture fx) : IAsyncLifetime
         builder.WebHost.UseUrls("http://127.0.0.1:0");
         builder.Logging.SetMinimumLevel(LogLevel.Warning);
         builder.Services.AddSingleton<IEnsembleRegistry>(new OneEnsembleRegistry(
-            new EnsembleDefinition("main", fx.ConnectString + _chroot, TimeSpan.FromSeconds(10), null, null, false, [], EnsembleSource.Configuration)));
+            new EnsembleDefinition("main", fx.ConnectString + _chroot, TimeSpan.FromSeconds(10), null, null, false,
+                [.. fx.Ensemble.Servers.Select(s => s.HostPort)], EnsembleSource.Configuration)));
+        builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?> { ["ZkDashboard:Health:PollInterval"] = "00:00:01" });
         builder.Services.AddZkDashboardSessions(builder.Configuration);
+        builder.Services.AddZkDashboardHealth(builder.Configuration);
         builder.Services.AddZkHub();
         _app = builder.Build();
         // Test-only: lets a request pretend to come from another machine, to see the 403.
@@ -144,6 +149,26 @@ public sealed class ZkHubTests(EnsembleFixture fx) : IAsyncLifetime
             await Task.Delay(20);
         }
         Assert.Equal(0, subs.Count);
+    }
+
+    [Fact]
+    public async Task SubscribeHealth_OverRawWebSocket_ReceivesSnapshots()
+    {
+        using var ws = new ClientWebSocket();
+        await ws.ConnectAsync(new Uri($"ws://{_base.Authority}/hubs/zk"), CancellationToken.None);
+        var reader = new HubReader(ws);
+        await SendAsync(ws, "{\"protocol\":\"json\",\"version\":1}");
+        (await reader.NextAsync()).Dispose();
+        await SendAsync(ws, """{"type":1,"invocationId":"1","target":"SubscribeHealth","arguments":["main"]}""");
+        using (var completion = await reader.NextAsync(m => m.GetProperty("type").GetInt32() == 3))
+        {
+            Assert.False(string.IsNullOrEmpty(completion.RootElement.GetProperty("result").GetString()));
+        }
+        using var snapshot = await reader.NextAsync(m => m.GetProperty("type").GetInt32() == 1 && m.GetProperty("target").GetString() == ZkHub.HealthSnapshotMethod);
+        var health = snapshot.RootElement.GetProperty("arguments")[0];
+        Assert.Equal("main", health.GetProperty("ensemble").GetString());
+        Assert.Equal(3, health.GetProperty("servers").GetArrayLength());
+        await ws.CloseAsync(WebSocketCloseStatus.NormalClosure, "done", CancellationToken.None);
     }
 
     [Fact]

@@ -182,11 +182,13 @@ public sealed class FakeServerTests
     }
 
     [Fact]
-    public async Task Cancellation_StopsOnlyTheWait_AndLaterCallsWork()
+    public async Task Cancellation_AfterSending_StopsOnlyTheWait_AndLaterRepliesStayMatched()
     {
+        var firstArrived = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         await using var server = new FakeZooKeeperServer(async s =>
         {
             var first = await s.ReadRequestAsync();
+            firstArrived.TrySetResult();
             var second = await s.ReadRequestAsync();
             await s.SendReplyAsync(first!.Xid, 0, FakeZooKeeperServer.Session.GetDataBody([1]));
             await s.SendReplyAsync(second!.Xid, 0, FakeZooKeeperServer.Session.GetDataBody([2]));
@@ -195,10 +197,32 @@ public sealed class FakeServerTests
         await using var zk = await ConnectAsync(server);
         using var cts = new CancellationTokenSource();
         var cancelled = zk.GetDataAsync("/a", ct: cts.Token);
+        await firstArrived.Task.WaitAsync(Deadline);
         await cts.CancelAsync();
         await Assert.ThrowsAnyAsync<OperationCanceledException>(() => cancelled.WaitAsync(Deadline));
         var second = await zk.GetDataAsync("/b").WaitAsync(Deadline);
         Assert.Equal(new byte[] { 2 }, second.Data);
+        Assert.Equal(1, server.Connections);
+    }
+
+    [Fact]
+    public async Task Cancellation_BeforeSending_MeansTheRequestIsNeverSent()
+    {
+        var seen = new List<string>();
+        await using var server = new FakeZooKeeperServer(async s =>
+        {
+            while (await s.ReadRequestAsync() is { } req)
+            {
+                lock (seen) seen.Add(System.Text.Encoding.UTF8.GetString(req.Body, 4, req.Body.Length - 5));
+                await s.SendReplyAsync(req.Xid, 0, FakeZooKeeperServer.Session.GetDataBody([3]));
+            }
+        });
+        await using var zk = await ConnectAsync(server);
+        using var cts = new CancellationTokenSource();
+        await cts.CancelAsync();
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => zk.SetDataAsync("/never", new byte[] { 1 }, ct: cts.Token));
+        Assert.Equal(new byte[] { 3 }, (await zk.GetDataAsync("/after").WaitAsync(Deadline)).Data);
+        lock (seen) Assert.Equal(["/after"], seen);
     }
 
     [Fact]

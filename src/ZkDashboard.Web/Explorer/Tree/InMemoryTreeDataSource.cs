@@ -1,43 +1,89 @@
-using System.Collections.Concurrent;
-
 namespace ZkDashboard.Web.Explorer.Tree;
 
 /// <summary>
-/// A tree held in memory: for tests, demos and previews. Thread-safe. Paths are absolute, "/" is the root.
+/// A tree held in memory: for tests, demos and previews. Thread-safe (one lock). Paths are absolute, "/" is the root.
 /// </summary>
 public sealed class InMemoryTreeDataSource : ITreeDataSource
 {
-    private readonly ConcurrentDictionary<string, TreeNodeInfo> _nodes = new(StringComparer.Ordinal);
-    private readonly ConcurrentDictionary<string, ConcurrentDictionary<string, byte>> _children = new(StringComparer.Ordinal);
-    private readonly ConcurrentDictionary<string, byte> _noAuthListing = new(StringComparer.Ordinal);
+    private readonly Lock _gate = new();
+    private readonly Dictionary<string, TreeNodeInfo> _nodes = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, HashSet<string>> _children = new(StringComparer.Ordinal);
+    private readonly HashSet<string> _noAuthListing = new(StringComparer.Ordinal);
+    private int _childrenCalls;
 
     public InMemoryTreeDataSource()
     {
         _nodes["/"] = new TreeNodeInfo(string.Empty, "/", 0, 0, DateTimeOffset.UnixEpoch);
-        _children["/"] = new ConcurrentDictionary<string, byte>(StringComparer.Ordinal);
     }
 
     /// <summary>How many calls to <see cref="GetChildrenAsync"/> were made (to check paging in tests).</summary>
-    public int ChildrenCalls => _childrenCalls;
+    public int ChildrenCalls => Volatile.Read(ref _childrenCalls);
 
-    private int _childrenCalls;
+    /// <summary>Paths the tree currently holds expanded (leases from <see cref="Watch"/> not yet disposed).</summary>
+    public IReadOnlyCollection<string> Watched
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return [.. _watched];
+            }
+        }
+    }
+
+    private readonly List<string> _watched = [];
+
+    public IDisposable? Watch(string path)
+    {
+        lock (_gate)
+        {
+            _watched.Add(path);
+        }
+
+        return new Lease(this, path);
+    }
+
+    private sealed class Lease(InMemoryTreeDataSource owner, string path) : IDisposable
+    {
+        private int _disposed;
+
+        public void Dispose()
+        {
+            if (Interlocked.Exchange(ref _disposed, 1) == 0)
+            {
+                lock (owner._gate)
+                {
+                    owner._watched.Remove(path);
+                }
+            }
+        }
+    }
 
     /// <summary>Adds (or replaces) a node; the parent must exist.</summary>
     public TreeNodeInfo Add(string path, int dataLength = 0, DateTimeOffset? mtime = null, long ephemeralOwner = 0, bool noAuth = false, string? createdHereAs = null)
     {
-        var parent = ParentOf(path);
-        if (!_children.TryGetValue(parent, out var siblings))
+        lock (_gate)
         {
-            throw new InvalidOperationException($"Parent '{parent}' of '{path}' does not exist.");
-        }
+            var parent = ParentOf(path);
+            if (!_nodes.ContainsKey(parent))
+            {
+                throw new InvalidOperationException($"Parent '{parent}' of '{path}' does not exist.");
+            }
 
-        var name = path[(path.LastIndexOf('/') + 1)..];
-        var existing = _children.GetOrAdd(path, _ => new ConcurrentDictionary<string, byte>(StringComparer.Ordinal));
-        var info = new TreeNodeInfo(name, path, existing.Count, dataLength, mtime ?? DateTimeOffset.UnixEpoch, ephemeralOwner, noAuth, createdHereAs);
-        _nodes[path] = info;
-        siblings[name] = 0;
-        Touch(parent);
-        return info;
+            var name = path[(path.LastIndexOf('/') + 1)..];
+            var count = _children.TryGetValue(path, out var existing) ? existing.Count : 0;
+            var info = new TreeNodeInfo(name, path, count, dataLength, mtime ?? DateTimeOffset.UnixEpoch, ephemeralOwner, noAuth, createdHereAs);
+            _nodes[path] = info;
+            if (!_children.TryGetValue(parent, out var siblings))
+            {
+                siblings = new HashSet<string>(StringComparer.Ordinal);
+                _children[parent] = siblings;
+            }
+
+            siblings.Add(name);
+            Touch(parent);
+            return info;
+        }
     }
 
     /// <summary>Adds <paramref name="count"/> children named <c>prefix0000000000</c>… under <paramref name="parent"/>.</summary>
@@ -52,35 +98,44 @@ public sealed class InMemoryTreeDataSource : ITreeDataSource
     /// <summary>Removes a node and its subtree.</summary>
     public void Remove(string path)
     {
-        if (_children.TryRemove(path, out var kids))
+        lock (_gate)
         {
-            foreach (var kid in kids.Keys)
+            RemoveCore(path);
+            var parent = ParentOf(path);
+            if (_children.TryGetValue(parent, out var siblings))
             {
-                Remove(Join(path, kid));
+                siblings.Remove(path[(path.LastIndexOf('/') + 1)..]);
+                Touch(parent);
             }
-        }
-
-        _nodes.TryRemove(path, out _);
-        var parent = ParentOf(path);
-        if (_children.TryGetValue(parent, out var siblings))
-        {
-            siblings.TryRemove(path[(path.LastIndexOf('/') + 1)..], out _);
-            Touch(parent);
         }
     }
 
     /// <summary>Makes listing the children of <paramref name="path"/> fail with NoAuth.</summary>
-    public void DenyListing(string path) => _noAuthListing[path] = 0;
+    public void DenyListing(string path)
+    {
+        lock (_gate)
+        {
+            _noAuthListing.Add(path);
+        }
+    }
 
-    public Task<TreeNodeInfo?> GetNodeAsync(string path, CancellationToken ct) =>
-        Task.FromResult(_nodes.TryGetValue(path, out var n) ? n : null);
+    public Task<TreeNodeInfo?> GetNodeAsync(string path, CancellationToken ct)
+    {
+        lock (_gate)
+        {
+            return Task.FromResult(_nodes.TryGetValue(path, out var n) ? n : null);
+        }
+    }
 
     public Task<ChildPage> GetChildrenAsync(ChildQuery query, CancellationToken ct)
     {
         Interlocked.Increment(ref _childrenCalls);
-        if (_noAuthListing.ContainsKey(query.Path))
+        lock (_gate)
         {
-            return Task.FromResult(ChildPage.Denied);
+            if (_noAuthListing.Contains(query.Path))
+            {
+                return Task.FromResult(ChildPage.Denied);
+            }
         }
 
         return Task.FromResult(ChildQueries.Apply(Children(query.Path), query));
@@ -97,16 +152,50 @@ public sealed class InMemoryTreeDataSource : ITreeDataSource
         return slash <= 0 ? "/" : path[..slash];
     }
 
-    private List<TreeNodeInfo> Children(string path) =>
-        _children.TryGetValue(path, out var kids)
-            ? kids.Keys.Select(k => _nodes.TryGetValue(Join(path, k), out var n) ? n : null).OfType<TreeNodeInfo>().ToList()
-            : [];
+    private List<TreeNodeInfo> Children(string path)
+    {
+        lock (_gate)
+        {
+            if (!_children.TryGetValue(path, out var kids))
+            {
+                return [];
+            }
+
+            var list = new List<TreeNodeInfo>(kids.Count);
+            foreach (var kid in kids)
+            {
+                if (_nodes.TryGetValue(Join(path, kid), out var n))
+                {
+                    list.Add(n);
+                }
+            }
+
+            return list;
+        }
+    }
+
+    private void RemoveCore(string path)
+    {
+        if (_children.Remove(path, out var kids))
+        {
+            foreach (var kid in kids)
+            {
+                RemoveCore(Join(path, kid));
+            }
+        }
+
+        _nodes.Remove(path);
+    }
 
     private void Touch(string path)
     {
-        if (_nodes.TryGetValue(path, out var node) && _children.TryGetValue(path, out var kids))
+        if (_nodes.TryGetValue(path, out var node))
         {
-            _nodes[path] = node with { NumChildren = kids.Count };
+            var count = _children.TryGetValue(path, out var kids) ? kids.Count : 0;
+            if (node.NumChildren != count)
+            {
+                _nodes[path] = node with { NumChildren = count };
+            }
         }
     }
 }
