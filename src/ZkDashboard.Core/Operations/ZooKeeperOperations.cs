@@ -37,6 +37,7 @@ public sealed partial class ZooKeeperOperations : IZooKeeperOperations
         {
             PathUtils.Validate(path);
             var aclTask = client.GetAclAsync(path, ct);
+            _ = aclTask.ContinueWith(static t => _ = t.Exception, CancellationToken.None, TaskContinuationOptions.OnlyOnFaulted, TaskScheduler.Default);
             DataResult data;
             try
             {

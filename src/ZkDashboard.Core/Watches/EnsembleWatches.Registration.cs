@@ -12,6 +12,7 @@ internal sealed partial class EnsembleWatches
     private bool _resyncPending;
     private bool _resyncNewSession;
     private int _retryDelayMs;
+    private long _generation; // bumped when a new session replaces the old one: registrations made on the old one do not count
 
     private void KickReconcile()
     {
@@ -133,8 +134,10 @@ internal sealed partial class EnsembleWatches
     private async Task ReconcilePathAsync(ZooKeeperClient client, string path)
     {
         ServerWatchMode desired, registered;
+        long generation;
         lock (_gate)
         {
+            generation = _generation;
             if (!_paths.TryGetValue(path, out var pw))
             {
                 return;
@@ -180,6 +183,11 @@ internal sealed partial class EnsembleWatches
                 if (!_paths.TryGetValue(path, out var pw))
                 {
                     _ = RemoveServerWatchAsync(client, path);
+                    return;
+                }
+                if (generation != _generation)
+                {
+                    _toReconcile.Add(path); // registered on a session that has since been replaced
                     return;
                 }
                 hadFailure = pw.Failed;
@@ -285,6 +293,7 @@ internal sealed partial class EnsembleWatches
         {
             if (newSession)
             {
+                _generation++;
                 foreach (var pw in _paths.Values)
                 {
                     if (pw.Registered != ServerWatchMode.None)

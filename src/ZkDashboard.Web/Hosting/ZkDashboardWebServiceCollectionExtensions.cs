@@ -1,5 +1,6 @@
 using Radzen;
 using ZkDashboard.Web.Components.Layout;
+using ZkDashboard.Web.Explorer;
 
 namespace ZkDashboard.Web.Hosting;
 
@@ -19,6 +20,7 @@ public static class ZkDashboardWebServiceCollectionExtensions
         services.AddRadzenComponents();
         services.AddHealthChecks();
         services.AddOptions<ShellOptions>();
+        services.AddZkDashboardExplorer();
         services.AddOptions<ReconnectOptions>()
             .Bind(configuration.GetSection(ReconnectOptions.Section))
             .Validate(o => o.MaxRetries > 0 && o.RetryIntervalMilliseconds is null or >= 0,

@@ -1,3 +1,4 @@
+using ZkDashboard.Core.Cache;
 using System.Diagnostics;
 using System.Globalization;
 using Microsoft.Extensions.Configuration;

@@ -1,4 +1,5 @@
 using ZkDashboard.Core.Cache;
+using ZkDashboard.Core.Cache;
 using ZkDashboard.Core.Tests.Sessions;
 using ZkDashboard.Testing;
 using ZkDashboard.ZooKeeper;

@@ -114,6 +114,8 @@ public sealed class EnsembleSessionTests(EnsembleFixture fx)
         Assert.Equal(EnsembleConnectionState.Failed, h.Sessions.GetStatus("unreachable").State);
         var garbage = await Assert.ThrowsAsync<EnsembleUnavailableException>(() => h.Sessions.GetClientAsync("garbage").AsTask());
         Assert.Contains("garbage", garbage.Message);
+        Assert.Contains("connect string", garbage.Message);
+        Assert.Equal(EnsembleConnectionState.Failed, garbage.State);
         Assert.False(string.IsNullOrWhiteSpace(garbage.Reason));
         await Assert.ThrowsAsync<UnknownEnsembleException>(() => h.Sessions.GetClientAsync("nobody").AsTask());
 
@@ -124,6 +126,28 @@ public sealed class EnsembleSessionTests(EnsembleFixture fx)
         var root = await h.Ops.GetNodeAsync(Tester, SessionsHarness.Main, "/");
         Assert.NotNull(root.Stat);
         Assert.Equal(EnsembleConnectionState.Connected, h.Sessions.GetStatus(SessionsHarness.Main).State);
+    }
+
+    [Fact]
+    public async Task RegistryUpdate_EnsembleRedefined_NewSessionAndSubscriptionsCarryOver()
+    {
+        await using var h = await SessionsHarness.StartAsync(fx);
+        h.Registry.Put(SessionsHarness.Definition("edit", h.ConnectString + h.Chroot));
+        await using var ext = await h.ExternalClientAsync();
+        await ext.CreateAsync("/r", ReadOnlyMemory<byte>.Empty, Acls.OpenUnsafe);
+        var data = new RecordingSubscriber();
+        using var sub = h.Hub.Subscribe("edit", "/r", WatchKind.Data, data);
+        await sub.Ready;
+        var oldId = h.Sessions.GetStatus("edit").SessionId;
+
+        h.Registry.Put(SessionsHarness.Definition("edit", h.ConnectString + h.Chroot, TimeSpan.FromSeconds(8)));
+
+        await Eventually.TrueAsync(() => h.Sessions.GetStatus("edit") is { State: EnsembleConnectionState.Connected } s && s.SessionId != oldId,
+            "the redefined ensemble has a new session");
+        Assert.Equal(TimeSpan.FromSeconds(8), h.Sessions.Get("edit").Definition.SessionTimeout);
+        await Eventually.TrueAsync(async () => (await h.ServerWatchPathsAsync("edit")).Contains("/r"), "the watch is registered on the new session");
+        var stat = await ext.SetDataAsync("/r", "new"u8.ToArray());
+        await Eventually.TrueAsync(() => data.VersionOf("/r") == stat.Version, "the subscriber still receives events");
     }
 
     [Fact]

@@ -7,7 +7,7 @@ namespace ZkDashboard.Web.Components.Layout;
 public sealed class ShellOptions
 {
     /// <summary>Component shown next to the product name; rendered without parameters.</summary>
-    public Type EnsembleSwitcher { get; set; } = typeof(EnsembleSwitcherPlaceholder);
+    public Type EnsembleSwitcher { get; set; } = typeof(EnsembleSwitcher);
 
     /// <summary>Components shown at the right end of the header, before the theme toggle (e.g. a user menu).</summary>
     public IList<Type> HeaderActions { get; } = [];

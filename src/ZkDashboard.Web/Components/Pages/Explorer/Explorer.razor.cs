@@ -1,0 +1,252 @@
+using Microsoft.AspNetCore.Components;
+using Radzen;
+using ZkDashboard.Core.Cache;
+using ZkDashboard.Core.Ensembles;
+using ZkDashboard.Core.Operations;
+using ZkDashboard.Core.Sessions;
+using ZkDashboard.Core.Watches;
+using ZkDashboard.Web.Components.Shared;
+using ZkDashboard.Web.Explorer.Live;
+using ZkDashboard.ZooKeeper;
+
+namespace ZkDashboard.Web.Components.Pages.Explorer;
+
+/// <summary>
+/// The explorer page at <c>/e/{Ensemble}/{**Path}</c>: live tree on the left, node panel on the right.
+/// The URL is the state: selecting a node navigates, so links are shareable, back/forward work and a reload
+/// returns to the same node.
+/// </summary>
+public sealed partial class Explorer : IAsyncDisposable
+{
+    private readonly CancellationTokenSource disposed = new();
+    private LiveTreeDataSource? dataSource;
+    private ZkTree? tree;
+    private NodePanel? panel;
+    private SubtreeSearch? search;
+    private NodeEventFeed? feed;
+    private bool feedSubtree;
+    private NodeDetails? node;
+    private NodeProblem? nodeError;
+    private bool loading;
+    private DateTimeOffset? loadedAt;
+    private bool canWrite;
+    private bool readOnlyEnsemble;
+    private bool unknownEnsemble;
+    private List<string> knownEnsembles = [];
+    private string? loadedEnsemble;
+    private string? loadedPath;
+    private CancellationTokenSource? loadCts;
+
+    [Parameter]
+    public string Ensemble { get; set; } = string.Empty;
+
+    [Parameter]
+    public string? Path { get; set; }
+
+    [Inject]
+    private IEnsembleRegistry Registry { get; set; } = default!;
+
+    [Inject]
+    private IEnsembleSessions Sessions { get; set; } = default!;
+
+    [Inject]
+    private IZooKeeperOperations Operations { get; set; } = default!;
+
+    [Inject]
+    private INodeCache Cache { get; set; } = default!;
+
+    [Inject]
+    private IWatchHub Hub { get; set; } = default!;
+
+    [Inject]
+    private ICreatedNodeRegistry CreatedNodes { get; set; } = default!;
+
+    [Inject]
+    private ICurrentUser CurrentUser { get; set; } = default!;
+
+    [Inject]
+    private NavigationManager Navigation { get; set; } = default!;
+
+    [Inject]
+    private NotificationService Notifications { get; set; } = default!;
+
+    [Inject]
+    private DialogService Dialogs { get; set; } = default!;
+
+    /// <summary>The open node's path.</summary>
+    public string CurrentPath { get; private set; } = "/";
+
+    private EnsembleSessionStatus? Status { get; set; }
+
+    private bool IsStale => Status is { IsLive: false, State: not EnsembleConnectionState.NotConnected and not EnsembleConnectionState.Connecting }
+        || (Status is { State: EnsembleConnectionState.Connecting } && loadedAt is not null);
+
+    private string Title => unknownEnsemble
+        ? "Ensemble not found · ZkDashboard"
+        : $"{ExplorerLinks.Name(CurrentPath)} · {Ensemble} · ZkDashboard";
+
+    protected override async Task OnParametersSetAsync()
+    {
+        CurrentPath = ExplorerLinks.FromRoute(Path);
+        if (Registry.Find(Ensemble) is not { } definition)
+        {
+            unknownEnsemble = true;
+            knownEnsembles = Registry.All.Select(d => d.Name).Order(StringComparer.Ordinal).ToList();
+            DisposeSource();
+            return;
+        }
+
+        unknownEnsemble = false;
+        readOnlyEnsemble = definition.ReadOnly;
+        if (loadedEnsemble != Ensemble)
+        {
+            DisposeSource();
+            loadedEnsemble = Ensemble;
+            dataSource = new LiveTreeDataSource(Ensemble, Operations, Cache, CreatedNodes, CurrentUser);
+            dataSource.ChildrenChanged += OnChildrenChangedAsync;
+            node = null;
+            loadedPath = null;
+        }
+
+        RefreshStatus();
+        if (loadedPath != CurrentPath)
+        {
+            loadedPath = CurrentPath;
+            node = null;
+            ResubscribeFeed();
+            await LoadNodeAsync();
+        }
+    }
+
+    /// <summary>Re-reads the open node (after a write by the node actions, or a live change).</summary>
+    public Task ReloadAsync() => LoadNodeAsync(quiet: true);
+
+    /// <summary>Opens a node: pushes a history entry so back/forward work.</summary>
+    public Task NavigateToPathAsync(string path)
+    {
+        if (!string.IsNullOrEmpty(path) && path != CurrentPath)
+        {
+            Navigation.NavigateTo(ExplorerLinks.Href(Ensemble, path));
+        }
+
+        return Task.CompletedTask;
+    }
+
+    private Task OnTreeSelectedAsync(string path) => NavigateToPathAsync(path);
+
+    private async Task LoadNodeAsync(bool quiet = false)
+    {
+        if (loadCts is not null)
+        {
+            await loadCts.CancelAsync();
+            loadCts.Dispose();
+        }
+
+        loadCts = CancellationTokenSource.CreateLinkedTokenSource(disposed.Token);
+        var ct = loadCts.Token;
+        var path = CurrentPath;
+        loading = !quiet || node is null;
+        try
+        {
+            var details = await Operations.GetNodeAsync(CurrentUser.User, Ensemble, path, ct);
+            if (ct.IsCancellationRequested || path != CurrentPath)
+            {
+                return;
+            }
+
+            node = details;
+            nodeError = null;
+            loadedAt = DateTimeOffset.Now;
+        }
+        catch (OperationCanceledException) when (ct.IsCancellationRequested)
+        {
+            return;
+        }
+        catch (Exception ex) when (path == CurrentPath)
+        {
+            nodeError = NodeProblem.From(ex, Ensemble, path);
+            if (nodeError.NodeGone)
+            {
+                node = null;
+            }
+        }
+        finally
+        {
+            if (path == CurrentPath)
+            {
+                loading = false;
+            }
+        }
+
+        RefreshStatus();
+    }
+
+    private void RefreshStatus()
+    {
+        try
+        {
+            Status = Sessions.GetStatus(Ensemble);
+        }
+        catch (UnknownEnsembleException)
+        {
+            Status = null;
+        }
+
+        canWrite = Status is { State: EnsembleConnectionState.Connected } && !readOnlyEnsemble;
+    }
+
+    private void ResubscribeFeed()
+    {
+        if (feed is not null)
+        {
+            feed.NodeChanged -= OnNodeChanged;
+            feed.Dispose();
+            feed = null;
+        }
+
+        try
+        {
+            feed = new NodeEventFeed(Hub, Ensemble, CurrentPath, feedSubtree);
+            feed.NodeChanged += OnNodeChanged;
+        }
+        catch (Exception ex) when (ex is ArgumentException or UnknownEnsembleException or InvalidPathException)
+        {
+            nodeError = NodeProblem.From(ex, Ensemble, CurrentPath);
+        }
+    }
+
+    private Task SetFeedSubtreeAsync(bool subtree)
+    {
+        feedSubtree = subtree;
+        ResubscribeFeed();
+        return Task.CompletedTask;
+    }
+
+    private void DisposeSource()
+    {
+        if (dataSource is not null)
+        {
+            dataSource.ChildrenChanged -= OnChildrenChangedAsync;
+            dataSource.Dispose();
+            dataSource = null;
+        }
+
+        loadedEnsemble = null;
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        Sessions.StatusChanged -= OnStatusChanged;
+        await disposed.CancelAsync();
+        if (feed is not null)
+        {
+            feed.NodeChanged -= OnNodeChanged;
+            feed.Dispose();
+        }
+
+        DisposeSource();
+        await DisposeKeyboardAsync();
+        loadCts?.Dispose();
+        disposed.Dispose();
+    }
+}

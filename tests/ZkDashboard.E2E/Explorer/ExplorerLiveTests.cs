@@ -1,0 +1,143 @@
+using System.Diagnostics;
+using System.Text;
+using Microsoft.Playwright;
+using ZkDashboard.E2E.Infrastructure;
+using ZkDashboard.Testing;
+using ZkDashboard.ZooKeeper;
+using static Microsoft.Playwright.Assertions;
+
+namespace ZkDashboard.E2E.Explorer;
+
+/// <summary>The explorer stays true to the ensemble: external changes appear live, big nodes are virtualized,
+/// and a lost connection is shown as such (stale banner, writes disabled) until it recovers.</summary>
+[Collection(SandboxE2ECollection.Name)]
+public sealed class ExplorerLiveTests(SandboxAppFixture app)
+{
+    private static readonly LocatorAssertionsToBeVisibleOptions Slow = new() { Timeout = 30_000 };
+
+    [Fact]
+    public async Task Explorer_ExternalCreateAndSetData_AppearWithoutReload()
+    {
+        await using var scope = await ChrootScope.CreateAsync(app.Ensemble.ConnectString, ExplorerLink.NewRoot());
+        var root = scope.Chroot;
+        await scope.Root.CreateAsync(root + "/live", ReadOnlyMemory<byte>.Empty, Acls.OpenUnsafe);
+        await scope.Root.CreateAsync(root + "/live/first", "v1"u8.ToArray(), Acls.OpenUnsafe);
+
+        var page = await app.NewPageAsync(ExplorerLink.To(root + "/live/first"));
+        var tree = page.Role(AriaRole.Tree, "Nodes of sandbox");
+        await Expect(tree.GetByRole(AriaRole.Treeitem, new() { Name = "first", Exact = true })).ToHaveAttributeAsync("aria-selected", "true", new() { Timeout = 30_000 });
+        await page.GetByRole(AriaRole.Tab, new() { Name = "Stat" }).ClickAsync();
+        var dataVersion = page.Locator("tr", new() { Has = page.Locator("th", new() { HasTextString = "dataVersion" }) }).Locator("td");
+        await Expect(dataVersion).ToContainTextAsync("0");
+
+        // An external client (our ZooKeeperClient, not the dashboard's session) creates a sibling and changes the data.
+        await using var external = await ZooKeeperClient.ConnectAsync(new ZooKeeperClientOptions { ConnectString = app.Ensemble.ConnectString });
+        await external.CreateAsync(root + "/live/second", "x"u8.ToArray(), Acls.OpenUnsafe);
+        await Expect(tree.GetByRole(AriaRole.Treeitem, new() { Name = "second", Exact = true })).ToBeVisibleAsync(Slow);
+
+        await external.SetDataAsync(root + "/live/first", "v2"u8.ToArray());
+        await Expect(dataVersion).ToContainTextAsync("1", new() { Timeout = 30_000 });
+
+        await page.GetByRole(AriaRole.Tab, new() { Name = "Events" }).ClickAsync();
+        await external.SetDataAsync(root + "/live/first", "v3"u8.ToArray());
+        await Expect(page.Role(AriaRole.List, "Watch events")).ToContainTextAsync("data changed", new() { Timeout = 30_000 });
+        await page.SaveScreenshotAsync("explorer-events");
+
+        await external.DeleteAsync(root + "/live/second");
+        await Expect(tree.GetByRole(AriaRole.Treeitem, new() { Name = "second", Exact = true })).ToHaveCountAsync(0, new() { Timeout = 30_000 });
+        await app.CloseContextsAsync();
+    }
+
+    [Fact]
+    public async Task Explorer_HundredThousandChildren_VirtualizedWithTotalAndScrollsToEnd()
+    {
+        await using var scope = await ChrootScope.CreateAsync(app.Ensemble.ConnectString, ExplorerLink.NewRoot());
+        var big = scope.Chroot + "/big";
+        await scope.Root.CreateAsync(big, ReadOnlyMemory<byte>.Empty, Acls.OpenUnsafe);
+        await CreateChildrenAsync(scope.Root, big, 100_000);
+
+        var page = await app.NewPageAsync(ExplorerLink.To(big));
+        var tree = page.Role(AriaRole.Tree, "Nodes of sandbox");
+        var row = tree.GetByRole(AriaRole.Treeitem, new() { Name = "big", Exact = true });
+        await Expect(row).ToHaveAttributeAsync("aria-selected", "true", new() { Timeout = 30_000 });
+        var clock = Stopwatch.StartNew();
+        await row.Locator(".zk-row-twisty").ClickAsync();
+        await Expect(tree.GetByRole(AriaRole.Treeitem, new() { Name = "n-000000", Exact = true })).ToBeVisibleAsync(Slow);
+        Console.WriteLine($"first rows of 100k after {clock.ElapsedMilliseconds} ms");
+        await Expect(page.Locator(".zk-tree-ctx-count")).ToHaveTextAsync("100,000 children", new() { Timeout = 30_000 });
+        Assert.True(await tree.GetByRole(AriaRole.Treeitem).CountAsync() < 200);
+        await page.SaveScreenshotAsync("explorer-100k");
+
+        await tree.EvaluateAsync("el => el.scrollTop = el.scrollHeight");
+        await Expect(tree.GetByRole(AriaRole.Treeitem, new() { Name = "n-099999", Exact = true })).ToBeVisibleAsync(Slow);
+        Assert.True(await tree.GetByRole(AriaRole.Treeitem).CountAsync() < 200);
+
+        // The Children tab pages the same node: total shown, 50 rows at a time.
+        await page.GetByRole(AriaRole.Tab, new() { NameRegex = new System.Text.RegularExpressions.Regex("^Children") }).ClickAsync();
+        await Expect(page.Locator(".zk-children-count")).ToHaveTextAsync("100,000 children", new() { Timeout = 30_000 });
+        Assert.True(await page.Locator(".zk-children tbody tr").CountAsync() <= 50);
+        await page.SaveScreenshotAsync("explorer-100k-children-tab");
+        await app.CloseContextsAsync();
+    }
+
+    [Fact]
+    public async Task Explorer_AllServersPaused_ShowsStaleBannerThenRecovers()
+    {
+        await using var scope = await ChrootScope.CreateAsync(app.Ensemble.ConnectString, ExplorerLink.NewRoot());
+        await scope.Root.CreateAsync(scope.Chroot + "/cfg", Encoding.UTF8.GetBytes("a=1"), Acls.OpenUnsafe);
+        var page = await app.NewPageAsync(ExplorerLink.To(scope.Chroot + "/cfg"));
+        await Expect(page.Heading("cfg")).ToBeVisibleAsync(Slow);
+        var banner = page.Role(AriaRole.Alert, "Connection problem");
+        await Expect(banner).ToHaveCountAsync(0);
+        await Expect(page.Role(AriaRole.Status, "Connection to sandbox: connected")).ToBeVisibleAsync(Slow);
+
+        try
+        {
+            foreach (var server in app.Ensemble.Ensemble.Servers)
+            {
+                await server.PauseAsync();
+            }
+
+            await Expect(banner).ToBeVisibleAsync(new() { Timeout = 90_000 });
+            await Expect(banner).ToContainTextAsync("stale");
+            await Expect(page.Locator(".zk-node-badges")).ToContainTextAsync("stale");
+            await Expect(page.Role(AriaRole.Status, "Connection to sandbox: disconnected")).ToBeVisibleAsync(Slow);
+            await page.SaveScreenshotAsync("explorer-disconnected");
+        }
+        finally
+        {
+            foreach (var server in app.Ensemble.Ensemble.Servers)
+            {
+                await server.ResumeAsync();
+            }
+        }
+
+        await Expect(banner).ToHaveCountAsync(0, new() { Timeout = 90_000 });
+        await Expect(page.Role(AriaRole.Status, "Connection to sandbox: connected")).ToBeVisibleAsync(new() { Timeout = 90_000 });
+        await Expect(page.Locator(".zk-node-badges")).Not.ToContainTextAsync("stale");
+        await app.CloseContextsAsync();
+        await app.Ensemble.RestoreAsync();
+    }
+
+    /// <summary>100k children in multi batches of 1,000, several in flight (pipelined on one session).</summary>
+    private static async Task CreateChildrenAsync(ZooKeeperClient client, string parent, int count)
+    {
+        const int batch = 1_000;
+        var inFlight = new List<Task>();
+        for (var start = 0; start < count; start += batch)
+        {
+            var ops = Enumerable.Range(start, Math.Min(batch, count - start))
+                .Select(i => (Op)Op.Create($"{parent}/n-{i:D6}", ReadOnlyMemory<byte>.Empty, Acls.OpenUnsafe))
+                .ToList();
+            inFlight.Add(client.MultiAsync(ops));
+            if (inFlight.Count >= 8)
+            {
+                var done = await Task.WhenAny(inFlight);
+                inFlight.Remove(done);
+                await done;
+            }
+        }
+
+        await Task.WhenAll(inFlight);
+    }
+}
