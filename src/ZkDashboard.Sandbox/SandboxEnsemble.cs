@@ -132,7 +132,8 @@ public sealed class SandboxEnsemble : IAsyncDisposable
             var active = modes.Where(m => m.Server.IsRunning && !m.Server.IsPaused).ToList();
             if (active.Count > 0
                 && active.All(m => m.Mode is not null)
-                && active.Count(m => m.Mode is "leader" or "standalone") == 1)
+                && active.Count(m => m.Mode is "leader" or "standalone") == 1
+                && await LeaderSeesFollowersSyncedAsync(active, ct).ConfigureAwait(false))
             {
                 return;
             }
@@ -355,6 +356,38 @@ public sealed class SandboxEnsemble : IAsyncDisposable
         var servers = _servers;
         var modes = await Task.WhenAll(servers.Select(s => s.GetModeAsync(ct))).ConfigureAwait(false);
         return servers.Select((s, i) => (s, modes[i])).ToList();
+    }
+
+    /// <summary>A follower that was paused can still say "follower" while the leader has dropped it; the leader's
+    /// <c>mntr</c> count of synced followers settles that.</summary>
+    private static async Task<bool> LeaderSeesFollowersSyncedAsync(List<(SandboxServer Server, string? Mode)> active, CancellationToken ct)
+    {
+        var followers = active.Count(m => m.Mode == "follower");
+        if (followers == 0)
+        {
+            return true;
+        }
+
+        var leader = active.First(m => m.Mode == "leader").Server;
+        try
+        {
+            var mntr = await leader.SendFourLetterWordAsync("mntr", ct).ConfigureAwait(false);
+            foreach (var line in mntr.Split('\n'))
+            {
+                var parts = line.Split('\t');
+                if (parts.Length == 2 && parts[0] == "zk_synced_followers"
+                    && double.TryParse(parts[1].Trim(), NumberStyles.Float, CultureInfo.InvariantCulture, out var synced))
+                {
+                    return synced >= followers;
+                }
+            }
+
+            return true; // a server without that metric: trust the modes
+        }
+        catch (Exception e) when (e is System.Net.Sockets.SocketException or TimeoutException or IOException)
+        {
+            return false;
+        }
     }
 
     private static string Describe(List<(SandboxServer Server, string? Mode)> modes) =>

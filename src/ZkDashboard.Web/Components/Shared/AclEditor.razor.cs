@@ -87,7 +87,12 @@ public partial class AclEditor
         if (!ReferenceEquals(_lastValue, Value))
         {
             _lastValue = Value;
-            Load(Value);
+            // A parent that stores what OnChange reported passes it back: keep the user's edit state then
+            // (rows, unparsed text, acknowledgement); reload only for a different ACL.
+            if (!Value.SequenceEqual(Entries))
+            {
+                Load(Value);
+            }
         }
     }
 
