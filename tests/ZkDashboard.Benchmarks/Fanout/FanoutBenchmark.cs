@@ -1,4 +1,3 @@
-using ZkDashboard.Core.Cache;
 using System.Diagnostics;
 using System.Globalization;
 using Microsoft.Extensions.Configuration;

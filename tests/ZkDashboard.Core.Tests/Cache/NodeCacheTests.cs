@@ -1,5 +1,4 @@
 using ZkDashboard.Core.Cache;
-using ZkDashboard.Core.Cache;
 using ZkDashboard.Core.Tests.Sessions;
 using ZkDashboard.Testing;
 using ZkDashboard.ZooKeeper;
