@@ -59,7 +59,8 @@ public sealed class ExplorerLiveTests(SandboxAppFixture app)
         var page = await app.NewPageAsync(ExplorerLink.To(big));
         var tree = page.Role(AriaRole.Tree, "Nodes of sandbox");
         var row = tree.GetByRole(AriaRole.Treeitem, new() { Name = "big", Exact = true });
-        await Expect(row).ToHaveAttributeAsync("aria-selected", "true", new() { Timeout = 30_000 });
+        // A server that was paused by another test may still be catching up: the page selects the node once it sees it.
+        await Expect(row).ToHaveAttributeAsync("aria-selected", "true", new() { Timeout = 60_000 });
         var clock = Stopwatch.StartNew();
         await row.Locator(".zk-row-twisty").ClickAsync();
         await Expect(tree.GetByRole(AriaRole.Treeitem, new() { Name = "n-000000", Exact = true })).ToBeVisibleAsync(Slow);
