@@ -9,9 +9,13 @@ public sealed record SandboxOptions
     /// <summary>ZooKeeper tickTime; short so elections and session expiry are fast in tests.</summary>
     public int TickTimeMs { get; init; } = 200;
 
-    public int InitLimit { get; init; } = 10;
+    /// <summary>Ticks a follower may take to connect and sync with the leader (50 × 200 ms = 10 s).</summary>
+    public int InitLimit { get; init; } = 50;
 
-    public int SyncLimit { get; init; } = 5;
+    /// <summary>Ticks a follower may lag before it is dropped (25 × 200 ms = 5 s). Generous on purpose: on a loaded
+    /// 2-core machine a JVM can stall for seconds, and a tighter limit makes the quorum flap under other tests.
+    /// A killed server is noticed at once (its sockets close); only a paused one waits out this limit.</summary>
+    public int SyncLimit { get; init; } = 25;
 
     /// <summary>Where server directories go. Default: a fresh directory under
     /// <c>$ZKDASHBOARD_SANDBOX_ROOT</c> (else the temp dir)/zkdashboard-sandbox, deleted on dispose.
@@ -43,7 +47,7 @@ public sealed record SandboxOptions
     public string MaxHeap { get; init; } = "256m";
 
     /// <summary>How long <see cref="SandboxEnsemble.StartAsync"/> waits for a quorum with a leader.</summary>
-    public TimeSpan StartTimeout { get; init; } = TimeSpan.FromSeconds(60);
+    public TimeSpan StartTimeout { get; init; } = TimeSpan.FromSeconds(120);
 
     /// <summary>How many times start is retried with fresh ports when a port turned out to be taken.</summary>
     public int PortRetries { get; init; } = 3;

@@ -31,6 +31,8 @@ internal sealed class ServerProcess
         _process = process;
         Pid = pid;
         Exited = process.WaitForExitAsync();
+        // When java ends on its own (crash, kill -9 from outside), end its watchdog right away too.
+        _ = Exited.ContinueWith(_ => KillGroupOnce(), CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
     }
 
     public int Pid { get; }

@@ -1,4 +1,5 @@
 using ZkDashboard.Benchmarks.Client;
+using ZkDashboard.Benchmarks.Fanout;
 
 namespace ZkDashboard.Benchmarks;
 
@@ -9,7 +10,7 @@ public static class BenchmarkRegistry
     public static IReadOnlyList<IBenchmark> All { get; } =
     [
         new ClientBenchmark(),
-        // new FanoutBenchmark(),   (fan-out engineer)
+        new FanoutBenchmark(),
         // new BrowserBenchmark(),  (UI engineer)
     ];
 

@@ -14,7 +14,7 @@ public sealed class SandboxShellTests(SandboxAppFixture app)
         var card = page.Locator(".zk-ensemble-card", new() { HasText = SandboxAppFixture.EnsembleName });
         await Expect(card).ToContainTextAsync(app.Ensemble.ConnectString);
         await Expect(card).ToContainTextAsync(new System.Text.RegularExpressions.Regex(@"Servers\s*3"));
-        await Expect(page.Link($"Open {SandboxAppFixture.EnsembleName}")).ToHaveAttributeAsync("href", "e/sandbox/");
-        await Expect(page.Link("Open local")).ToHaveCountAsync(0);
+        await Expect(page.Link($"Open explorer for {SandboxAppFixture.EnsembleName}")).ToHaveAttributeAsync("href", "e/sandbox/");
+        await Expect(page.Link("Open explorer for local")).ToHaveCountAsync(0);
     }
 }

@@ -41,7 +41,7 @@ public sealed class ShellTests(AppFixture app)
         await Expect(page.Heading("Ensembles")).ToBeVisibleAsync();
         var list = page.Role(AriaRole.List, "Configured ensembles");
         await Expect(list.GetByRole(AriaRole.Listitem)).ToHaveCountAsync(1);
-        await Expect(page.Link("Open local")).ToHaveAttributeAsync("href", "e/local/");
+        await Expect(page.Link("Open explorer for local")).ToHaveAttributeAsync("href", "e/local/");
         await Expect(list).ToContainTextAsync("127.0.0.1:2181");
     }
 

@@ -50,6 +50,23 @@ internal static class ProcessProbe
         return found;
     }
 
+    /// <summary>Async variant of <see cref="WaitUntilAsync(Func{bool}, TimeSpan)"/>.</summary>
+    public static async Task<bool> WaitUntilAsync(Func<Task<bool>> condition, TimeSpan timeout)
+    {
+        var deadline = DateTime.UtcNow + timeout;
+        while (!await condition())
+        {
+            if (DateTime.UtcNow > deadline)
+            {
+                return await condition();
+            }
+
+            await Task.Delay(200);
+        }
+
+        return true;
+    }
+
     /// <summary>Polls until the condition holds or the deadline passes; returns the last value of the condition.</summary>
     public static async Task<bool> WaitUntilAsync(Func<bool> condition, TimeSpan timeout)
     {

@@ -11,6 +11,19 @@ internal sealed class AlertTracker(int historyCapacity)
     private readonly RingBuffer<HealthAlert> _resolved = new(historyCapacity);
     private long _nextId;
 
+    /// <summary>Seeds the history with alerts from an earlier run (oldest first); new ids continue after <paramref name="lastId"/>.</summary>
+    public void Restore(IEnumerable<HealthAlert> resolvedOldestFirst, long lastId)
+    {
+        lock (_lock)
+        {
+            foreach (var alert in resolvedOldestFirst)
+            {
+                _resolved.Add(alert);
+            }
+            _nextId = Math.Max(_nextId, lastId);
+        }
+    }
+
     public event Action<HealthAlert>? AlertRaised;
     public event Action<HealthAlert>? AlertResolved;
 

@@ -8,7 +8,7 @@ using ZkDashboard.Core.Ensembles;
 namespace ZkDashboard.Core.Health;
 
 /// <summary>Hosted poller behind <see cref="IHealthMonitor"/>. Ensembles are polled concurrently, and within one ensemble every server and every word.</summary>
-internal sealed partial class HealthMonitor : BackgroundService, IHealthMonitor
+internal sealed partial class HealthMonitor : BackgroundService, IHealthMonitor, IAsyncDisposable
 {
     private readonly IEnsembleRegistry _registry;
     private readonly HealthOptions _options;
@@ -19,6 +19,9 @@ internal sealed partial class HealthMonitor : BackgroundService, IHealthMonitor
     private readonly ConcurrentDictionary<string, EnsembleState> _ensembles = new(StringComparer.OrdinalIgnoreCase);
     private readonly Lock _subscribersLock = new();
     private ImmutableSubscribers _subscribers = new([]);
+    private readonly AlertStore? _alertStore;
+    private readonly SemaphoreSlim _loadGate = new(1, 1);
+    private volatile bool _alertsLoaded;
 
     private sealed record ImmutableSubscribers(Action<EnsembleHealth>[] Items);
 
@@ -31,7 +34,7 @@ internal sealed partial class HealthMonitor : BackgroundService, IHealthMonitor
     }
 
     public HealthMonitor(IEnsembleRegistry registry, IOptions<HealthOptions> options, IFourLetterWordTransport transport,
-        ILogger<HealthMonitor> logger, TimeProvider? time = null)
+        ILogger<HealthMonitor> logger, TimeProvider? time = null, Store.IDashboardStore? store = null)
     {
         ArgumentNullException.ThrowIfNull(options);
         _registry = registry;
@@ -43,7 +46,45 @@ internal sealed partial class HealthMonitor : BackgroundService, IHealthMonitor
         _alerts = new AlertTracker(_options.AlertHistoryCapacity);
         _alerts.AlertRaised += a => LogAlertRaised(a.Ensemble, a.Kind, a.Server ?? "-", a.Message);
         _alerts.AlertResolved += a => LogAlertResolved(a.Ensemble, a.Kind, a.Server ?? "-");
+        if (store is not null && _options.PersistAlerts)
+        {
+            _alertStore = new AlertStore(store, logger);
+            _alerts.AlertRaised += _alertStore.Enqueue;
+            _alerts.AlertResolved += _alertStore.Enqueue;
+        }
         _registry.Changed += OnRegistryChanged;
+    }
+
+    /// <summary>Loads the persisted alert history once, before the first poll raises anything.</summary>
+    private async Task EnsureAlertsLoadedAsync(CancellationToken ct)
+    {
+        if (_alertsLoaded || _alertStore is null)
+        {
+            return;
+        }
+        await _loadGate.WaitAsync(ct).ConfigureAwait(false);
+        try
+        {
+            if (!_alertsLoaded)
+            {
+                try
+                {
+                    var (history, lastId) = await _alertStore.LoadAsync(_time.GetUtcNow(), _options.AlertHistoryCapacity, ct).ConfigureAwait(false);
+                    _alerts.Restore(history, lastId);
+                }
+#pragma warning disable CA1031 // without its history the monitor still works; the failure is logged
+                catch (Exception ex) when (ex is not OperationCanceledException)
+#pragma warning restore CA1031
+                {
+                    LogHistoryLoadFailed(ex);
+                }
+                _alertsLoaded = true;
+            }
+        }
+        finally
+        {
+            _loadGate.Release();
+        }
     }
 
     public TimeSpan PollInterval => _options.PollInterval;
@@ -137,6 +178,7 @@ internal sealed partial class HealthMonitor : BackgroundService, IHealthMonitor
         {
             return null;
         }
+        await EnsureAlertsLoadedAsync(ct).ConfigureAwait(false);
         var state = _ensembles.AddOrUpdate(definition.Name,
             _ => new EnsembleState(definition.FourLetterWordHosts),
             (_, existing) => existing.Hosts.SequenceEqual(definition.FourLetterWordHosts) ? existing : new EnsembleState(definition.FourLetterWordHosts));
@@ -259,6 +301,25 @@ internal sealed partial class HealthMonitor : BackgroundService, IHealthMonitor
         }
     }
 
+    public override async Task StopAsync(CancellationToken cancellationToken)
+    {
+        await base.StopAsync(cancellationToken).ConfigureAwait(false);
+        if (_alertStore is not null)
+        {
+            await _alertStore.DisposeAsync().ConfigureAwait(false);
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        _registry.Changed -= OnRegistryChanged;
+        if (_alertStore is not null)
+        {
+            await _alertStore.DisposeAsync().ConfigureAwait(false);
+        }
+        base.Dispose();
+    }
+
     public override void Dispose()
     {
         _registry.Changed -= OnRegistryChanged;
@@ -270,6 +331,9 @@ internal sealed partial class HealthMonitor : BackgroundService, IHealthMonitor
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Health alert resolved on {Ensemble}: {Kind} {Server}")]
     private partial void LogAlertResolved(string ensemble, AlertKind kind, string server);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Could not load the stored alert history; starting with an empty one")]
+    private partial void LogHistoryLoadFailed(Exception ex);
 
     [LoggerMessage(Level = LogLevel.Error, Message = "Health poll failed")]
     private partial void LogPollFailed(Exception ex);

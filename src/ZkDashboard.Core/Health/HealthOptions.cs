@@ -24,6 +24,9 @@ public sealed class HealthOptions
     /// <summary>Resolved + active alerts kept in memory (oldest dropped first).</summary>
     public int AlertHistoryCapacity { get; set; } = 1000;
 
+    /// <summary>Keep alert history in the dashboard database across restarts (needs the store).</summary>
+    public bool PersistAlerts { get; set; } = true;
+
     public HealthThresholds Thresholds { get; set; } = new();
 
     public int HistoryCapacity

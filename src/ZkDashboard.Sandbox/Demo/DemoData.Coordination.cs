@@ -16,22 +16,29 @@ public sealed partial class DemoData
         {
             var contender = await ConnectAsync(ct).ConfigureAwait(false);
             _contenders.Add(contender);
-            await JoinElectionAsync(contender, i, ct).ConfigureAwait(false);
+            var instance = i;
+            await RetryAsync(() => JoinElectionAsync(contender, instance, ct), ct).ConfigureAwait(false);
         }
 
         await PutAsync(DemoPaths.Lock, "", ct: ct).ConfigureAwait(false);
         foreach (var owner in new[] { "rebalancer-7f9c", "rebalancer-2b41" })
         {
             var session = await ConnectAsync(ct).ConfigureAwait(false);
-            await session.CreateAsync($"{DemoPaths.Lock}/_c_{Guid.NewGuid()}-lock-", Encoding.UTF8.GetBytes(owner), Acls.OpenUnsafe, CreateMode.EphemeralSequential, 0, ct).ConfigureAwait(false);
+            var node = $"{DemoPaths.Lock}/_c_{Guid.NewGuid()}-lock-";
+            await RetryAsync(() => session.CreateAsync(node, Encoding.UTF8.GetBytes(owner), Acls.OpenUnsafe, CreateMode.EphemeralSequential, 0, ct), ct).ConfigureAwait(false);
         }
 
         await PutAsync(DemoPaths.Queue, "", ct: ct).ConfigureAwait(false);
         var random = new Random(7);
-        while ((await _main.GetChildrenAsync(DemoPaths.Queue, false, ct).ConfigureAwait(false)).Children.Count < 12)
-        {
-            await EnqueueOrderAsync(random, ct).ConfigureAwait(false);
-        }
+        await RetryAsync(
+            async () =>
+            {
+                while ((await _main.GetChildrenAsync(DemoPaths.Queue, false, ct).ConfigureAwait(false)).Children.Count < 12)
+                {
+                    await EnqueueOrderAsync(random, ct).ConfigureAwait(false);
+                }
+            },
+            ct).ConfigureAwait(false);
 
         _log($"demo: election at {DemoPaths.Election}, lock at {DemoPaths.Lock}, queue at {DemoPaths.Queue}");
     }

@@ -31,13 +31,15 @@ public sealed partial class DemoData : IAsyncDisposable
         try
         {
             demo._main = await demo.ConnectAsync(ct).ConfigureAwait(false);
-            await demo.SeedConfigsAsync(ct).ConfigureAwait(false);
+            // Steps that only write persistent nodes are idempotent and retried whole after a connection loss;
+            // steps that open sessions retry each write instead.
+            await demo.RetryAsync(() => demo.SeedConfigsAsync(ct), ct).ConfigureAwait(false);
             await demo.SeedKafkaAsync(ct).ConfigureAwait(false);
             await demo.SeedS4Async(ct).ConfigureAwait(false);
             await demo.SeedCoordinationAsync(ct).ConfigureAwait(false);
-            await demo.SeedAclsAsync(ct).ConfigureAwait(false);
-            await demo.SeedMiscAsync(ct).ConfigureAwait(false);
-            await demo.SeedBigAsync(ct).ConfigureAwait(false);
+            await demo.RetryAsync(() => demo.SeedAclsAsync(ct), ct).ConfigureAwait(false);
+            await demo.RetryAsync(() => demo.SeedMiscAsync(ct), ct).ConfigureAwait(false);
+            await demo.RetryAsync(() => demo.SeedBigAsync(ct), ct).ConfigureAwait(false);
             return demo;
         }
         catch
@@ -171,7 +173,23 @@ public sealed partial class DemoData : IAsyncDisposable
             await window.WaitAsync(ct).ConfigureAwait(false);
             try
             {
-                await _main.MultiAsync(batch, ct).ConfigureAwait(false);
+                // A multi is atomic: after an unknown outcome, its first node tells whether it was applied.
+                await RetryAsync(
+                    async () =>
+                    {
+                        try
+                        {
+                            await _main.MultiAsync(batch, ct).ConfigureAwait(false);
+                        }
+                        catch (OperationOutcomeUnknownException)
+                        {
+                            if (await _main.ExistsAsync(batch[0].Path, false, ct).ConfigureAwait(false) is null)
+                            {
+                                throw;
+                            }
+                        }
+                    },
+                    ct).ConfigureAwait(false);
             }
             finally
             {
@@ -191,15 +209,39 @@ public sealed partial class DemoData : IAsyncDisposable
         var parent = path[..path.LastIndexOf('/')];
         if (parent.Length > 0)
         {
-            await _main.EnsurePathAsync(parent, null, ct).ConfigureAwait(false);
+            await RetryAsync(() => _main.EnsurePathAsync(parent, null, ct), ct).ConfigureAwait(false);
         }
 
-        try
+        await RetryAsync(
+            async () =>
+            {
+                try
+                {
+                    await client.CreateAsync(path, data, acl ?? Acls.OpenUnsafe, mode, ttl, ct).ConfigureAwait(false);
+                }
+                catch (NodeExistsException)
+                {
+                    // kept as it is (a retry after an unknown outcome, or a previous run)
+                }
+            },
+            ct).ConfigureAwait(false);
+    }
+
+    /// <summary>Retries an idempotent step while the connection is lost (the client reconnects to another server).</summary>
+    private async Task RetryAsync(Func<Task> step, CancellationToken ct)
+    {
+        for (var attempt = 1; ; attempt++)
         {
-            await client.CreateAsync(path, data, acl ?? Acls.OpenUnsafe, mode, ttl, ct).ConfigureAwait(false);
-        }
-        catch (NodeExistsException)
-        {
+            try
+            {
+                await step().ConfigureAwait(false);
+                return;
+            }
+            catch (Exception e) when (e is ConnectionLossException or OperationOutcomeUnknownException && attempt < 8)
+            {
+                _log($"demo: {e.GetType().Name} ({e.Message}); retrying");
+                await Task.Delay(TimeSpan.FromMilliseconds(250 * attempt), ct).ConfigureAwait(false);
+            }
         }
     }
 

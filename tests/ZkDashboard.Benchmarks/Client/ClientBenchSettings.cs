@@ -9,13 +9,13 @@ public sealed record ClientBenchSettings
 
     public double PhaseSeconds { get; init; } = 3;
 
-    public double WarmupSeconds { get; init; } = 2;
+    public double WarmupSeconds { get; init; } = 3;
 
     public int LatencyOps { get; init; } = 3000;
 
     public int CreateDeleteInFlight { get; init; } = 64;
 
-    public int Rounds { get; init; } = 1;
+    public int Rounds { get; init; } = 3;
 
     /// <summary>Also run the minimal raw getData loop as a reference column (off with --no-raw).</summary>
     public bool IncludeRaw { get; init; } = true;
@@ -24,10 +24,10 @@ public sealed record ClientBenchSettings
     {
         Nodes = a.GetInt("nodes", 1000),
         PhaseSeconds = a.GetDouble("phase-seconds", 3),
-        WarmupSeconds = a.GetDouble("warmup-seconds", 2),
+        WarmupSeconds = a.GetDouble("warmup-seconds", 3),
         LatencyOps = a.GetInt("latency-ops", 3000),
         CreateDeleteInFlight = a.GetInt("cd-in-flight", 64),
-        Rounds = Math.Clamp(a.GetInt("rounds", 1), 1, 10),
+        Rounds = Math.Clamp(a.GetInt("rounds", 3), 1, 10),
         IncludeRaw = a.Get("no-raw") is null,
     };
 

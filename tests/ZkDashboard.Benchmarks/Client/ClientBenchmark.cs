@@ -130,6 +130,8 @@ public sealed class ClientBenchmark : IBenchmark
         Row("allocated B/op getData @1", "get1_alloc_bytes_per_op", "N0", ratios: false);
         Row("allocated B/op getData @256", "get256_alloc_bytes_per_op", "N0", ratios: false);
         Row("allocated B/pair create+delete", "create_delete_alloc_bytes_per_pair", "N0", ratios: false);
+        Row("thread-pool work items/op getData @1", "get1_pool_items_per_op", "N2", ratios: false);
+        Row("thread-pool work items/op getData @256", "get256_pool_items_per_op", "N2", ratios: false);
         w.WriteLine("* raw loop: a minimal blocking-socket getData pipeline (not a client), shown as the room the machine leaves.");
         w.WriteLine();
 

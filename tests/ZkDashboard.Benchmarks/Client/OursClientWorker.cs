@@ -36,6 +36,7 @@ public static class OursClientWorker
             HarnessResults.Print(output, $"get{inFlight}_ops_per_s", m.Ops / m.Elapsed.TotalSeconds);
             HarnessResults.Print(output, $"get{inFlight}_cpu_us_per_op", m.Cpu.TotalMicroseconds / Math.Max(1, m.Ops));
             HarnessResults.Print(output, $"get{inFlight}_alloc_bytes_per_op", (double)m.Allocated / Math.Max(1, m.Ops));
+            HarnessResults.Print(output, $"get{inFlight}_pool_items_per_op", (double)m.PoolItems / Math.Max(1, m.Ops));
         }
 
         var lat = new long[latencyOps];
@@ -61,18 +62,21 @@ public static class OursClientWorker
         return 0;
     }
 
-    private readonly record struct Measurement(long Ops, TimeSpan Elapsed, TimeSpan Cpu, long Allocated);
+    /// <summary>PoolItems: thread-pool work items run during the phase — each is a hand-off between threads.</summary>
+    private readonly record struct Measurement(long Ops, TimeSpan Elapsed, TimeSpan Cpu, long Allocated, long PoolItems);
 
     private static async Task<Measurement> MeasureAsync(Func<Task<long>> phase)
     {
         var cpu0 = Environment.CpuUsage.TotalTime;
+        var items0 = ThreadPool.CompletedWorkItemCount;
         var alloc0 = GC.GetTotalAllocatedBytes(precise: true);
         var t0 = Stopwatch.GetTimestamp();
         var ops = await phase().ConfigureAwait(false);
         var elapsed = Stopwatch.GetElapsedTime(t0);
         var alloc1 = GC.GetTotalAllocatedBytes(precise: true);
+        var items1 = ThreadPool.CompletedWorkItemCount;
         var cpu1 = Environment.CpuUsage.TotalTime;
-        return new Measurement(ops, elapsed, cpu1 - cpu0, alloc1 - alloc0);
+        return new Measurement(ops, elapsed, cpu1 - cpu0, alloc1 - alloc0, items1 - items0);
     }
 
     private static long Percentile(long[] sorted, double p) => sorted[Math.Min(sorted.Length - 1, (int)Math.Floor(sorted.Length * p))];

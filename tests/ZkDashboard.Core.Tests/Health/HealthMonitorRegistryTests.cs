@@ -40,4 +40,42 @@ public sealed class HealthMonitorRegistryTests
         Assert.Equal(3, host.Monitor.GetAlertHistory("gone").Count);
         Assert.Null(await host.Monitor.PollNowAsync("gone"));
     }
+
+    [Fact]
+    public async Task AlertHistory_SurvivesRestart_AndActiveAlertsAreClosed()
+    {
+        int port;
+        using (var listener = new TcpListener(IPAddress.Loopback, 0))
+        {
+            listener.Start();
+            port = ((IPEndPoint)listener.LocalEndpoint).Port;
+        }
+        using var store = new StoreTestHost();
+        var config = new Dictionary<string, string?>
+        {
+            ["ZkDashboard:Ensembles:0:Name"] = "gone",
+            ["ZkDashboard:Ensembles:0:ConnectString"] = $"127.0.0.1:{port}",
+        };
+        IReadOnlyList<HealthAlert> before;
+        await using (var first = await HealthTestHost.StartAsync(config, startPolling: false, store: store))
+        {
+            var health = await first.Monitor.PollNowAsync("gone");
+            before = health!.ActiveAlerts;
+            Assert.Equal(3, before.Count);
+        }
+
+        await using var second = await HealthTestHost.StartAsync(config, startPolling: false, store: store);
+        var afterRestart = await second.Monitor.PollNowAsync("gone");
+        var history = second.Monitor.GetAlertHistory("gone");
+
+        // The three alerts of the first run come back resolved (closed at restart) with their ids and raise times...
+        var problems = store.Logs.Lines.Where(l => l.Contains("Could not store", StringComparison.Ordinal) || l.Contains("Could not load the stored", StringComparison.Ordinal)).ToArray();
+        Assert.True(problems.Length == 0, string.Join("\n", problems));
+        var restored = history.Where(a => before.Any(b => b.Id == a.Id)).OrderBy(a => a.Id).ToArray();
+        Assert.Equal(before.Select(b => (b.Id, b.Kind, b.RaisedAt)), restored.Select(a => (a.Id, a.Kind, a.RaisedAt)));
+        Assert.All(restored, a => Assert.NotNull(a.ResolvedAt));
+        // ...and the conditions that still hold are raised again as new alerts with later ids.
+        Assert.Equal(3, afterRestart!.ActiveAlerts.Count);
+        Assert.All(afterRestart.ActiveAlerts, a => Assert.True(a.Id > before.Max(b => b.Id)));
+    }
 }

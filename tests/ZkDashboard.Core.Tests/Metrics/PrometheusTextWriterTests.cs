@@ -45,7 +45,9 @@ public sealed class DashboardFiguresExportTests
         using var store = new StoreTestHost();
         await using var sp = store.Build(configure: (s, c) =>
         {
+            // What AddZkDashboardSessions registers for /metrics.
             s.AddSingleton<DashboardMetrics>();
+            s.AddSingleton<IMetricsContributor, DashboardMetricsContributor>();
             s.AddZkDashboardHealth(c);
         });
         var metrics = sp.GetRequiredService<DashboardMetrics>();

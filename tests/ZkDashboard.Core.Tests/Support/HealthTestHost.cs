@@ -8,18 +8,25 @@ namespace ZkDashboard.Core.Tests.Support;
 /// <summary>Registry + health monitor (+ metrics exporter) over a temp store, with the monitor's hosted loop started.</summary>
 public sealed class HealthTestHost : IAsyncDisposable
 {
-    private readonly StoreTestHost _store = new();
+    private readonly StoreTestHost _store;
+    private readonly bool _ownsStore;
     private readonly List<IHostedService> _started = [];
 
-    private HealthTestHost(ServiceProvider services) => Services = services;
+    private HealthTestHost(StoreTestHost? store)
+    {
+        _ownsStore = store is null;
+        _store = store ?? new StoreTestHost();
+        Services = null!;
+    }
 
     public ServiceProvider Services { get; private set; }
 
     public IHealthMonitor Monitor => Services.GetRequiredService<IHealthMonitor>();
 
-    public static async Task<HealthTestHost> StartAsync(Dictionary<string, string?> config, bool startPolling = true)
+    /// <param name="store">A store to reuse across hosts ("restarts"); by default a private one, deleted on dispose.</param>
+    public static async Task<HealthTestHost> StartAsync(Dictionary<string, string?> config, bool startPolling = true, StoreTestHost? store = null)
     {
-        var host = new HealthTestHost(null!);
+        var host = new HealthTestHost(store);
         host.Services = host._store.Build(config, (s, c) =>
         {
             s.AddZkDashboardHealth(c);
@@ -63,11 +70,15 @@ public sealed class HealthTestHost : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
-        foreach (var hosted in _started)
+        // Stop like a host does (also when polling was never started): the monitor flushes its alert history here.
+        foreach (var hosted in Services.GetServices<IHostedService>().Reverse())
         {
             await hosted.StopAsync(CancellationToken.None);
         }
         await Services.DisposeAsync();
-        _store.Dispose();
+        if (_ownsStore)
+        {
+            _store.Dispose();
+        }
     }
 }

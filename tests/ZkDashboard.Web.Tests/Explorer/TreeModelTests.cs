@@ -1,3 +1,4 @@
+using ZkDashboard.Core.Cache;
 using ZkDashboard.Web.Explorer.Tree;
 
 namespace ZkDashboard.Web.Tests.Explorer;
@@ -229,5 +230,43 @@ public sealed class TreeModelTests
     {
         Assert.False(ChildQueries.TryCreateFilter("([", ChildFilterMode.Regex, out _, out var error));
         Assert.StartsWith("Invalid regular expression", error);
+    }
+
+    [Fact]
+    public async Task ExpandCollapse_HoldsAndReleasesDataSourceLeases()
+    {
+        var source = Sample();
+        var model = new TreeModel(source);
+        await model.LoadAsync(CancellationToken.None);
+        await model.ExpandAsync("/a", CancellationToken.None);
+        await model.RevealAsync("/c/z", CancellationToken.None);
+        Assert.Equal(["/", "/a", "/c"], source.Watched.Order(StringComparer.Ordinal));
+
+        model.Collapse("/a");
+        Assert.Equal(["/", "/c"], source.Watched.Order(StringComparer.Ordinal));
+
+        model.Release();
+        Assert.Empty(source.Watched);
+    }
+
+    [Fact]
+    public async Task ScrollingThroughHugeList_KeepsABoundedNumberOfPages()
+    {
+        var source = new InMemoryTreeDataSource();
+        source.Add("/big");
+        source.AddMany("/big", 20_000);
+        var model = new TreeModel(source);
+        await model.LoadAsync(CancellationToken.None);
+        await model.ExpandAsync("/big", CancellationToken.None);
+        for (var start = 0; start < model.Count; start += 50)
+        {
+            await model.GetRowsAsync(start, 50, CancellationToken.None);
+        }
+
+        var calls = source.ChildrenCalls;
+        // Early pages were evicted: reading the first rows again fetches them anew, and still gives the right rows.
+        var rows = await model.GetRowsAsync(2, 3, CancellationToken.None);
+        Assert.Equal(["/big/n-0000000000", "/big/n-0000000001", "/big/n-0000000002"], rows.Select(r => r.Path));
+        Assert.Equal(calls + 1, source.ChildrenCalls);
     }
 }

@@ -1,9 +1,10 @@
 using Microsoft.AspNetCore.Components;
+using ZkDashboard.Core.Ensembles;
 
 namespace ZkDashboard.Web.Components.Pages;
 
-/// <summary>Start page: the ensembles configured under <c>ZkDashboard:Ensembles</c>, each linking to its explorer.</summary>
-public partial class Home
+/// <summary>Start page: the ensembles the dashboard knows (<see cref="IEnsembleRegistry"/>), each linking to its explorer.</summary>
+public sealed partial class Home : IDisposable
 {
     private const string ExampleConfig = """
         "ZkDashboard": {
@@ -14,52 +15,50 @@ public partial class Home
         """;
 
     private List<EnsembleCard> ensembles = [];
-    private List<string> problems = [];
+    private IReadOnlyList<string> problems = [];
 
     [Inject]
-    private IConfiguration Configuration { get; set; } = default!;
+    private IEnsembleRegistry Registry { get; set; } = default!;
 
     protected override void OnInitialized()
     {
-        var seen = new HashSet<string>(StringComparer.Ordinal);
-        foreach (var section in Configuration.GetSection("ZkDashboard:Ensembles").GetChildren())
-        {
-            var name = section["Name"]?.Trim();
-            var connectString = section["ConnectString"]?.Trim();
-            var where = $"ZkDashboard:Ensembles:{section.Key}";
-            if (string.IsNullOrEmpty(name))
-            {
-                problems.Add($"{where} has no Name. Give every ensemble a unique name; it appears in links as /e/<name>/.");
-                continue;
-            }
-
-            if (string.IsNullOrEmpty(connectString))
-            {
-                problems.Add($"{where} (\"{name}\") has no ConnectString. Set it to host:port pairs, e.g. \"zk1:2181,zk2:2181\".");
-                continue;
-            }
-
-            if (!seen.Add(name))
-            {
-                problems.Add($"{where}: the name \"{name}\" is used twice. Ensemble names must be unique.");
-                continue;
-            }
-
-            ensembles.Add(new EnsembleCard(name, connectString));
-        }
+        Load();
+        Registry.Changed += OnRegistryChanged;
     }
 
-    private sealed record EnsembleCard(string Name, string ConnectString)
+    public void Dispose() => Registry.Changed -= OnRegistryChanged;
+
+    private void Load()
+    {
+        ensembles = Registry.All.Select(EnsembleCard.From).ToList();
+        problems = Registry.ConfigurationErrors;
+    }
+
+    private void OnRegistryChanged(object? sender, EnsembleRegistryChangedEventArgs e) => _ = InvokeAsync(() =>
+    {
+        Load();
+        StateHasChanged();
+    });
+
+    private sealed record EnsembleCard(string Name, string ConnectString, int ServerCount, bool FromConfiguration, bool ReadOnly)
     {
         public string Href => $"e/{Uri.EscapeDataString(Name)}/";
 
-        public int ServerCount
+        public static EnsembleCard From(EnsembleDefinition definition)
         {
-            get
+            int servers;
+            try
             {
-                var hosts = ConnectString.Split('/', 2)[0];
-                return hosts.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).Length;
+                servers = definition.Parsed.Hosts.Count;
             }
+            catch (EnsembleValidationException)
+            {
+                // The registry only lists valid ensembles; count the comma-separated hosts if parsing ever disagrees.
+                servers = definition.ConnectString.Split('/', 2)[0].Split(',', StringSplitOptions.RemoveEmptyEntries).Length;
+            }
+
+            return new EnsembleCard(definition.Name, definition.ConnectString, servers,
+                definition.Source == EnsembleSource.Configuration, definition.ReadOnly);
         }
     }
 }

@@ -1,3 +1,4 @@
+using ZkDashboard.Core.Cache;
 using Microsoft.AspNetCore.Components;
 using Microsoft.JSInterop;
 using ZkDashboard.Web.Explorer.Tree;
@@ -28,7 +29,8 @@ public partial class ZkTree
     }
 
     /// <summary>
-    /// A live notification: the children of <paramref name="path"/> changed. Safe to call from any thread.
+    /// A live notification: the children of <paramref name="path"/> changed. Safe to call from any thread, as
+    /// often as events arrive: notifications that come in while a refresh runs are merged into the next one.
     /// Known added/removed names are highlighted; otherwise they are inferred where possible.
     /// </summary>
     public Task ApplyChildrenChangedAsync(string path, IReadOnlyCollection<string>? added = null, IReadOnlyCollection<string>? removed = null) =>
@@ -39,15 +41,52 @@ public partial class ZkTree
                 return;
             }
 
-            var change = await _model.ApplyChildrenChangedAsync(path, added, removed, _disposed.Token);
-            if (change is { } c && (c.Added > 0 || c.Removed > 0))
+            if (_pendingChanges.TryGetValue(path, out var known))
             {
-                _announcement = $"{Describe(c.Path)}: {Plural(c.Added, "child", "children")} added, {c.Removed} removed";
+                _pendingChanges[path] = (Merge(known.Added, added), Merge(known.Removed, removed));
+            }
+            else
+            {
+                _pendingChanges[path] = (added, removed);
             }
 
-            await ResyncSelectionAsync();
-            await RefreshViewAsync();
+            if (_draining)
+            {
+                return; // the running drain picks it up
+            }
+
+            _draining = true;
+            try
+            {
+                while (_pendingChanges.Count > 0)
+                {
+                    var batch = _pendingChanges.ToList();
+                    _pendingChanges.Clear();
+                    foreach (var (changedPath, (a, r)) in batch)
+                    {
+                        var change = await _model.ApplyChildrenChangedAsync(changedPath, a, r, _disposed.Token);
+                        if (change is { } c && (c.Added > 0 || c.Removed > 0))
+                        {
+                            _announcement = $"{Describe(c.Path)}: {Plural(c.Added, "child", "children")} added, {c.Removed} removed";
+                        }
+                    }
+
+                    await ResyncSelectionAsync();
+                    await RefreshViewAsync();
+                }
+            }
+            catch (OperationCanceledException) when (_disposed.IsCancellationRequested)
+            {
+                // The tree went away.
+            }
+            finally
+            {
+                _draining = false;
+            }
         });
+
+    private static IReadOnlyCollection<string>? Merge(IReadOnlyCollection<string>? a, IReadOnlyCollection<string>? b) =>
+        a is null || b is null ? null : [.. a.Concat(b).Distinct(StringComparer.Ordinal)];
 
     /// <summary>A live notification: a node's details (size, mtime, child count, markers) changed.</summary>
     public Task ApplyNodeChangedAsync(TreeNodeInfo info) => InvokeAsync(async () =>

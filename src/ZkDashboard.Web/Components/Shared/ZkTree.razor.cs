@@ -1,3 +1,4 @@
+using ZkDashboard.Core.Cache;
 using System.Globalization;
 using Microsoft.AspNetCore.Components;
 using Microsoft.AspNetCore.Components.Web.Virtualization;
@@ -67,6 +68,8 @@ public partial class ZkTree : IAsyncDisposable
     private string? _announcement;
     private string? _loadError;
     private string? _contextPath;
+    private readonly Dictionary<string, (IReadOnlyCollection<string>? Added, IReadOnlyCollection<string>? Removed)> _pendingChanges = new(StringComparer.Ordinal);
+    private bool _draining;
 
     /// <summary>The model behind the rows (for tests and advanced callers).</summary>
     public TreeModel? Model => _model;
@@ -83,6 +86,7 @@ public partial class ZkTree : IAsyncDisposable
         {
             _modelSource = DataSource;
             _modelRoot = RootPath;
+            _model?.Release();
             _model = new TreeModel(DataSource, RootPath, Time);
             _activeIndex = -1;
             _selectedPath = null;
@@ -177,6 +181,7 @@ public partial class ZkTree : IAsyncDisposable
     public async ValueTask DisposeAsync()
     {
         await _disposed.CancelAsync();
+        _model?.Release();
         if (_module is not null)
         {
             try

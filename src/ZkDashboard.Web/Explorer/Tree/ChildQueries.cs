@@ -1,3 +1,4 @@
+using ZkDashboard.Core.Cache;
 using System.Globalization;
 using System.Text.RegularExpressions;
 
@@ -59,6 +60,8 @@ public static class ChildQueries
                 Nullable.Compare(a.Mtime, b.Mtime) is var c && c != 0 ? c : string.CompareOrdinal(a.Name, b.Name),
             ChildSort.Size => static (a, b) =>
                 a.DataLength.CompareTo(b.DataLength) is var c && c != 0 ? c : string.CompareOrdinal(a.Name, b.Name),
+            ChildSort.ChildCount => static (a, b) =>
+                a.NumChildren.CompareTo(b.NumChildren) is var c && c != 0 ? c : string.CompareOrdinal(a.Name, b.Name),
             _ => static (a, b) => string.CompareOrdinal(a.Name, b.Name),
         };
         return descending

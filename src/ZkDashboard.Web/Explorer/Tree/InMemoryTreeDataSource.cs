@@ -19,6 +19,46 @@ public sealed class InMemoryTreeDataSource : ITreeDataSource
     /// <summary>How many calls to <see cref="GetChildrenAsync"/> were made (to check paging in tests).</summary>
     public int ChildrenCalls => Volatile.Read(ref _childrenCalls);
 
+    /// <summary>Paths the tree currently holds expanded (leases from <see cref="Watch"/> not yet disposed).</summary>
+    public IReadOnlyCollection<string> Watched
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return [.. _watched];
+            }
+        }
+    }
+
+    private readonly List<string> _watched = [];
+
+    public IDisposable? Watch(string path)
+    {
+        lock (_gate)
+        {
+            _watched.Add(path);
+        }
+
+        return new Lease(this, path);
+    }
+
+    private sealed class Lease(InMemoryTreeDataSource owner, string path) : IDisposable
+    {
+        private int _disposed;
+
+        public void Dispose()
+        {
+            if (Interlocked.Exchange(ref _disposed, 1) == 0)
+            {
+                lock (owner._gate)
+                {
+                    owner._watched.Remove(path);
+                }
+            }
+        }
+    }
+
     /// <summary>Adds (or replaces) a node; the parent must exist.</summary>
     public TreeNodeInfo Add(string path, int dataLength = 0, DateTimeOffset? mtime = null, long ephemeralOwner = 0, bool noAuth = false, string? createdHereAs = null)
     {

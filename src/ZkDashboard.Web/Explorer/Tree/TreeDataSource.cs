@@ -1,17 +1,6 @@
-namespace ZkDashboard.Web.Explorer.Tree;
+using ZkDashboard.Core.Cache;
 
-/// <summary>How the children of a node are ordered.</summary>
-public enum ChildSort
-{
-    /// <summary>Ordinal by name.</summary>
-    Name,
-    /// <summary>By the trailing number of sequential names (<c>lock-0000000012</c>), then by name.</summary>
-    Sequence,
-    /// <summary>By last modification time of the data.</summary>
-    Mtime,
-    /// <summary>By data size in bytes.</summary>
-    Size,
-}
+namespace ZkDashboard.Web.Explorer.Tree;
 
 /// <summary>How the filter text selects children.</summary>
 public enum ChildFilterMode
@@ -72,7 +61,8 @@ public sealed record TreeNodeInfo(
 /// <param name="Items">The requested page of matching children, in order.</param>
 /// <param name="NoAuth">True when the children cannot be listed for lack of permission (Items is empty).</param>
 /// <param name="Error">A message when the children could not be listed for another reason (e.g. a bad regex).</param>
-public sealed record ChildPage(int Total, int Matched, IReadOnlyList<TreeNodeInfo> Items, bool NoAuth = false, string? Error = null)
+/// <param name="Stale">True when the list may be out of date (the ensemble is disconnected or not yet re-read).</param>
+public sealed record ChildPage(int Total, int Matched, IReadOnlyList<TreeNodeInfo> Items, bool NoAuth = false, string? Error = null, bool Stale = false)
 {
     public static ChildPage Denied { get; } = new(0, 0, [], NoAuth: true);
 
@@ -96,4 +86,10 @@ public interface ITreeDataSource
     /// query's order (Skip and Take are ignored), or -1 when it is not there.
     /// </summary>
     Task<int> IndexOfAsync(ChildQuery query, string childName, CancellationToken ct);
+
+    /// <summary>
+    /// Called when the tree expands <paramref name="path"/>; the returned lease (if any) is disposed when it
+    /// collapses or the tree goes away. The node cache uses it to keep expanded lists cached and watched.
+    /// </summary>
+    IDisposable? Watch(string path) => null;
 }

@@ -33,7 +33,7 @@ public sealed partial class TreeModel
             return false;
         }
 
-        var state = new NodeState(info, parent, parent.Level + 1, index, ViewOf(path));
+        var state = new NodeState(info, parent, parent.Level + 1, index, ViewOf(path)) { Lease = _source.Watch(path) };
         parent.OpenChildren[index] = state;
         _expanded[path] = state;
         await ReloadChildrenAsync(state, ct).ConfigureAwait(true);
@@ -188,6 +188,15 @@ public sealed partial class TreeModel
         }
 
         return null;
+    }
+
+    /// <summary>Releases every lease (the tree is going away).</summary>
+    public void Release()
+    {
+        if (_root is not null)
+        {
+            Forget(_root);
+        }
     }
 
     /// <summary>Reloads every expanded node (e.g. after a reconnect).</summary>

@@ -16,9 +16,13 @@ public sealed partial class TreeModel
         public int Matched { get; set; }
         public bool NoAuth { get; set; }
         public string? Error { get; set; }
+        public bool Stale { get; set; }
         public int Generation { get; set; }
         public Dictionary<int, TreeNodeInfo[]> Pages { get; } = [];
         public SortedDictionary<int, NodeState> OpenChildren { get; } = [];
+
+        /// <summary>The data source's lease that keeps this node's children live while expanded.</summary>
+        public IDisposable? Lease { get; set; }
 
         public bool IsOpen => true;
 
@@ -135,6 +139,8 @@ public sealed partial class TreeModel
         }
 
         node.Pages[page] = [.. result.Items];
+        node.Stale = result.Stale;
+        EvictPages(node, page);
         if (result.Matched != node.Matched || result.Total != node.Total)
         {
             // Changed underneath without a notification: keep the counts truthful; the view refreshes.
@@ -188,6 +194,7 @@ public sealed partial class TreeModel
         node.Matched = first.Matched;
         node.NoAuth = first.NoAuth;
         node.Error = first.Error;
+        node.Stale = first.Stale;
         if (!first.NoAuth && first.Error is null && node.Info.NumChildren != first.Total)
         {
             node.Info = node.Info with { NumChildren = first.Total };
@@ -249,9 +256,23 @@ public sealed partial class TreeModel
         return await _source.IndexOfAsync(node.Query(0, 0), name, ct).ConfigureAwait(true);
     }
 
+    /// <summary>At most this many pages are kept per expanded node (bounded memory when scrolling 100k children).</summary>
+    public const int MaxCachedPages = 24;
+
+    private static void EvictPages(NodeState node, int keep)
+    {
+        while (node.Pages.Count > MaxCachedPages)
+        {
+            var farthest = node.Pages.Keys.MaxBy(p => Math.Abs(p - keep));
+            node.Pages.Remove(farthest);
+        }
+    }
+
     private void Forget(NodeState node)
     {
         _expanded.Remove(node.Path);
+        node.Lease?.Dispose();
+        node.Lease = null;
         foreach (var child in node.OpenChildren.Values)
         {
             Forget(child);

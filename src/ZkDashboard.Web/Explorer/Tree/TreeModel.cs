@@ -40,8 +40,13 @@ public sealed partial class TreeModel
     {
         var info = await _source.GetNodeAsync(RootPath, ct).ConfigureAwait(true)
             ?? new TreeNodeInfo(RootPath == "/" ? string.Empty : RootPath[(RootPath.LastIndexOf('/') + 1)..], RootPath, 0, 0, null);
+        if (_root is not null)
+        {
+            Forget(_root);
+        }
+
         _expanded.Clear();
-        _root = new NodeState(info, null, 1, -1, ViewOf(RootPath));
+        _root = new NodeState(info, null, 1, -1, ViewOf(RootPath)) { Lease = _source.Watch(RootPath) };
         _expanded[RootPath] = _root;
         await ReloadChildrenAsync(_root, ct).ConfigureAwait(true);
     }
@@ -54,7 +59,7 @@ public sealed partial class TreeModel
     /// <summary>"n of N" for an expanded node; null when it is not expanded.</summary>
     public ChildSummary? Summary(string path) =>
         _expanded.TryGetValue(path, out var n)
-            ? new ChildSummary(path, n.Total, n.Matched, n.View, n.NoAuth, n.Error)
+            ? new ChildSummary(path, n.Total, n.Matched, n.View, n.NoAuth, n.Error, n.Stale)
             : null;
 
     /// <summary>The rows [start, start+count), fetching missing pages.</summary>

@@ -1,3 +1,5 @@
+using ZkDashboard.Core.Cache;
+
 namespace ZkDashboard.Web.Explorer.Tree;
 
 /// <summary>What a visible row of the flattened tree is.</summary>
@@ -45,4 +47,4 @@ public sealed record ChildView(ChildSort Sort = ChildSort.Name, bool Descending 
 }
 
 /// <summary>Counts for the children toolbar: "n of N".</summary>
-public sealed record ChildSummary(string Path, int Total, int Matched, ChildView View, bool NoAuth, string? Error);
+public sealed record ChildSummary(string Path, int Total, int Matched, ChildView View, bool NoAuth, string? Error, bool Stale = false);
