@@ -64,6 +64,7 @@ public sealed partial class ZooKeeperClient
         catch (TimeoutException ex)
         {
             var neverSent = call.TryAbandon();
+            ObserveLateFailure(call.Task);
             var path = call.ClientPath ?? "(no path)";
             var action = ErrorMapper.ActionOf(call.OpCode);
             if (call.IsWrite && !neverSent)
@@ -73,7 +74,13 @@ public sealed partial class ZooKeeperClient
         catch (OperationCanceledException) when (ct.IsCancellationRequested)
         {
             call.TryAbandon();
+            ObserveLateFailure(call.Task);
             throw;
         }
     }
+
+    /// <summary>Nobody awaits a call the caller gave up on; observe its late failure so it is not reported as unobserved.</summary>
+    private static void ObserveLateFailure(Task task) =>
+        task.ContinueWith(static t => _ = t.Exception, CancellationToken.None,
+            TaskContinuationOptions.OnlyOnFaulted | TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
 }

@@ -83,6 +83,52 @@ public sealed class ExplorerPageTests(SandboxAppFixture app)
     }
 
     [Fact]
+    public async Task Explorer_KeyboardAndSubtreeSearch_FindAndOpenNodes()
+    {
+        await using var scope = await ChrootScope.CreateAsync(app.Ensemble.ConnectString, ExplorerLink.NewRoot());
+        var root = scope.Chroot;
+        foreach (var path in new[] { "/app", "/app/alpha", "/app/beta", "/app/beta/gamma-target", "/app/delta" })
+        {
+            await scope.Root.CreateAsync(root + path, ReadOnlyMemory<byte>.Empty, Acls.OpenUnsafe);
+        }
+
+        var page = await app.NewPageAsync(ExplorerLink.To(root + "/app"));
+        await Expect(page.Heading("app")).ToBeVisibleAsync(new() { Timeout = 30_000 });
+
+        // Arrows walk the tree: expand "app", step to its first child.
+        var tree = page.Role(AriaRole.Tree, "Nodes of sandbox");
+        await Expect(tree.GetByRole(AriaRole.Treeitem, new() { Name = "app", Exact = true })).ToHaveAttributeAsync("aria-selected", "true", new() { Timeout = 30_000 });
+        await tree.FocusAsync();
+        await page.Keyboard.PressAsync("ArrowRight");
+        await Expect(tree.GetByRole(AriaRole.Treeitem, new() { Name = "app", Exact = true })).ToHaveAttributeAsync("aria-expanded", "true");
+        await page.Keyboard.PressAsync("ArrowDown");
+        await Expect(page.Heading("alpha")).ToBeVisibleAsync();
+
+        // '/' focuses the subtree search; the search runs in the background and links to what it finds.
+        await page.Role(AriaRole.Navigation, "Breadcrumb").GetByRole(AriaRole.Link, new() { Name = "app", Exact = true }).ClickAsync();
+        await Expect(page.Heading("app")).ToBeVisibleAsync();
+        await page.EvaluateAsync("() => document.activeElement && document.activeElement.blur()");
+        await page.Keyboard.PressAsync("/");
+        var search = page.Labelled("Search subtree");
+        await Expect(search).ToBeFocusedAsync();
+        await search.FillAsync("target");
+        await search.PressAsync("Enter");
+        var results = page.Role(AriaRole.List, "Matching nodes");
+        await Expect(results.GetByRole(AriaRole.Link, new() { Name = root + "/app/beta/gamma-target", Exact = true })).ToBeVisibleAsync(new() { Timeout = 30_000 });
+        await Expect(page.Role(AriaRole.Region, "Search results")).ToContainTextAsync("Done: 1 match");
+        await page.SaveScreenshotAsync("explorer-search");
+        await results.GetByRole(AriaRole.Link).First.ClickAsync();
+        await Expect(page.Heading("gamma-target")).ToBeVisibleAsync();
+
+        // '?' lists the shortcuts.
+        await page.EvaluateAsync("() => document.activeElement && document.activeElement.blur()");
+        await page.Keyboard.PressAsync("?");
+        await Expect(page.Role(AriaRole.Table, "Keyboard shortcuts")).ToBeVisibleAsync();
+        await page.SaveScreenshotAsync("explorer-shortcuts");
+        await app.CloseContextsAsync();
+    }
+
+    [Fact]
     public async Task Explorer_UnknownEnsemble_ShowsNotFoundWithConfiguredLinks()
     {
         var page = await app.NewPageAsync("e/no-such-ensemble/some/path");

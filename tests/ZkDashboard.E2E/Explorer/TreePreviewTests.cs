@@ -117,4 +117,33 @@ public sealed class TreePreviewTests(AppFixture app)
         await Expect(page.Locator(".zk-ed-good")).ToContainTextAsync("Valid JSON");
         await page.SaveScreenshotAsync("explorer-preview-editor");
     }
+
+    [Fact]
+    public async Task Components_DarkTheme_UseLightTextOnDarkSurfaces()
+    {
+        var page = await app.NewPageAsync("dev/explorer-preview");
+        var tree = page.Role(AriaRole.Tree, "Nodes of preview");
+        await Expect(tree.GetByRole(AriaRole.Treeitem, new() { Name = "app", Exact = true })).ToBeVisibleAsync();
+        await page.Button("Dark theme").ClickAsync();
+        await Expect(page.Locator("html")).ToHaveAttributeAsync("data-theme", "dark");
+        await page.WaitForFunctionAsync(LightTextScript, ".zk-row-name");
+        Assert.True(await page.EvaluateAsync<bool>(LightTextScript, ".zk-acl-perms"), "ACL words should be light on dark");
+        Assert.True(await page.EvaluateAsync<bool>(DarkBackgroundScript, ".zk-data-bar"), "data viewer bar should be dark");
+        await page.SaveScreenshotAsync("explorer-preview-dark");
+    }
+
+    private const string LightTextScript = """
+        sel => { const el = document.querySelector(sel); if (!el) return false;
+                 const [r, g, b] = getComputedStyle(el).color.match(/[\d.]+/g).map(Number);
+                 return (0.2126 * r + 0.7152 * g + 0.0722 * b) / 255 > 0.55; }
+        """;
+
+    private const string DarkBackgroundScript = """
+        sel => { const el = document.querySelector(sel); if (!el) return false;
+                 let node = el;
+                 while (node) { const c = getComputedStyle(node).backgroundColor; const v = c.match(/[\d.]+/g).map(Number);
+                   if (v.length < 4 || v[3] > 0.5) return (0.2126 * v[0] + 0.7152 * v[1] + 0.0722 * v[2]) / 255 < 0.35;
+                   node = node.parentElement; }
+                 return false; }
+        """;
 }

@@ -31,11 +31,12 @@ public sealed class FaultTests(EnsembleFixture fx) : IAsyncLifetime
         return followers;
     }
 
-    private Task<ZooKeeperClient> ConnectToAsync(IEnumerable<SandboxServer> servers) =>
+    private Task<ZooKeeperClient> ConnectToAsync(IEnumerable<SandboxServer> servers, ListLogger? logger = null) =>
         _scope.ConnectAsync(o => o with
         {
             ConnectString = string.Join(",", servers.Select(s => s.HostPort)) + _scope.Chroot,
             SessionTimeout = TimeSpan.FromSeconds(4),
+            LoggerFactory = logger,
         });
 
     private async Task RestoreAsync(SandboxServer server)
@@ -49,7 +50,8 @@ public sealed class FaultTests(EnsembleFixture fx) : IAsyncLifetime
     public async Task Kill9OfConnectedServer_SessionSurvivesElsewhere_WatchesRestored_InFlightFail()
     {
         var followers = await FollowersAsync();
-        var zk = await ConnectToAsync(followers.Take(2));
+        var logger = new ListLogger();
+        var zk = await ConnectToAsync(followers.Take(2), logger);
         var log = new EventLog(zk);
         var writer = await _scope.ConnectAsync();
         await zk.CreateAsync("/w", default, Acls.OpenUnsafe);
@@ -58,6 +60,11 @@ public sealed class FaultTests(EnsembleFixture fx) : IAsyncLifetime
         Assert.Null(await zk.ExistsAsync("/born", watch: true));
         await zk.CreateAsync("/rec", default, Acls.OpenUnsafe);
         await zk.AddWatchAsync("/rec", AddWatchMode.PersistentRecursive);
+        // Enough watched paths (~2000 x 110 bytes) that restoring them takes several SetWatches2 packets.
+        await zk.CreateAsync("/many", default, Acls.OpenUnsafe);
+        var many = Enumerable.Range(0, 2000).Select(i => $"/many/{new string('n', 100)}-{i:D5}").ToList();
+        foreach (var chunk in many.Chunk(500)) await zk.MultiAsync(chunk.Select(p => (Op)Op.Create(p, default, Acls.OpenUnsafe)));
+        await Task.WhenAll(many.Select(p => zk.GetDataAsync(p, watch: true)));
         var session = zk.SessionId;
         var victim = followers.Single(f => f.HostPort == zk.ConnectedServer);
         try
@@ -85,6 +92,13 @@ public sealed class FaultTests(EnsembleFixture fx) : IAsyncLifetime
             Assert.Contains(new WatchedEvent(EventType.NodeDataChanged, KeeperState.SyncConnected, "/w"), log.NodeEvents);
             Assert.Contains(new WatchedEvent(EventType.NodeCreated, KeeperState.SyncConnected, "/born"), log.NodeEvents);
             Assert.Contains(new WatchedEvent(EventType.NodeCreated, KeeperState.SyncConnected, "/rec/child"), log.NodeEvents);
+
+            foreach (var chunk in many.Chunk(500)) await writer.MultiAsync(chunk.Select(p => (Op)Op.SetData(p, new byte[] { 1 })));
+            await log.WaitForAsync(l => l.NodeEvents.Count(e => e.Path!.StartsWith("/many/", StringComparison.Ordinal)) >= many.Count, Deadline, "all 2000 restored watches fire");
+            var restore = System.Text.RegularExpressions.Regex.Match(logger.Text, @"Restoring (\d+) watches in (\d+) SetWatches2");
+            Assert.True(restore.Success, logger.Text);
+            Assert.True(int.Parse(restore.Groups[2].Value, System.Globalization.CultureInfo.InvariantCulture) >= 2, restore.Value);
+            Assert.Equal(many.Order(StringComparer.Ordinal), log.NodeEvents.Where(e => e.Path!.StartsWith("/many/", StringComparison.Ordinal)).Select(e => e.Path!).Order(StringComparer.Ordinal));
         }
         finally
         {

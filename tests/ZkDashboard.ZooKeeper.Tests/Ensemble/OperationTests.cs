@@ -158,6 +158,17 @@ public sealed class OperationTests(EnsembleFixture fx) : IAsyncLifetime
     }
 
     [Fact]
+    public async Task AddAuthAsync_WithUnknownScheme_EndsInAuthFailed()
+    {
+        var c = await _scope.ConnectAsync();
+        var log = new EventLog(c);
+        await Assert.ThrowsAsync<AuthFailedException>(() => c.AddAuthAsync("nosuchscheme", "x"u8.ToArray()));
+        await log.WaitForAsync(l => l.AllEvents.Any(e => e.State == KeeperState.AuthFailed), what: "AuthFailed event");
+        Assert.Equal(ConnectionState.AuthFailed, c.State);
+        await Assert.ThrowsAsync<AuthFailedException>(() => c.GetDataAsync("/"));
+    }
+
+    [Fact]
     public async Task MultiAsync_AppliesAll_OrNothing()
     {
         var results = await _zk.MultiAsync([

@@ -4,8 +4,6 @@ using ZkDashboard.Core.Operations;
 using ZkDashboard.Core.Sessions;
 using ZkDashboard.Web.Explorer.Tree;
 using ZkDashboard.ZooKeeper;
-using CoreSort = ZkDashboard.Core.Cache.ChildSort;
-using TreeSort = ZkDashboard.Web.Explorer.Tree.ChildSort;
 
 namespace ZkDashboard.Web.Explorer.Live;
 
@@ -86,7 +84,7 @@ public sealed class LiveTreeDataSource : ITreeDataSource, IDisposable
                     : new TreeNodeInfo(child.Name, child.Path, 0, 0, null, NoAuth: _noAuth.ContainsKey(child.Path)));
             }
 
-            return new ChildPage(page.TotalChildren, page.MatchingChildren, items);
+            return new ChildPage(page.TotalChildren, page.MatchingChildren, items, Stale: page.Stale);
         }
         catch (NodeAccessDeniedException)
         {
@@ -161,7 +159,7 @@ public sealed class LiveTreeDataSource : ITreeDataSource, IDisposable
     {
         Lease(query.Path);
         var request = new ChildrenQuery(
-            Map(query.Sort),
+            query.Sort,
             query.Descending,
             query.HasFilter && query.FilterMode == ChildFilterMode.Prefix ? query.Filter : null,
             query.HasFilter && query.FilterMode == ChildFilterMode.Regex ? query.Filter : null,
@@ -235,14 +233,6 @@ public sealed class LiveTreeDataSource : ITreeDataSource, IDisposable
             }
         }
     }
-
-    private static CoreSort Map(TreeSort sort) => sort switch
-    {
-        TreeSort.Sequence => CoreSort.Sequence,
-        TreeSort.Mtime => CoreSort.Mtime,
-        TreeSort.Size => CoreSort.Size,
-        _ => CoreSort.Name,
-    };
 
     private static string NameOf(string path) => path == "/" ? string.Empty : path[(path.LastIndexOf('/') + 1)..];
 

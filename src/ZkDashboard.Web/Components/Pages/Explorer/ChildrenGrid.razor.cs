@@ -15,7 +15,7 @@ namespace ZkDashboard.Web.Components.Pages.Explorer;
 public sealed partial class ChildrenGrid
 {
     private RadzenDataGrid<ChildEntry>? grid;
-    private IReadOnlyList<ChildEntry> items = [];
+    private IReadOnlyList<ChildEntry>? items; // null until the first LoadData: the grid only calls LoadData by itself while Data is null
     private int count;
     private int matching;
     private bool loading;
@@ -95,7 +95,7 @@ public sealed partial class ChildrenGrid
             count = page.TotalChildren;
             matching = page.MatchingChildren;
             stale = page.Stale;
-            statsPending = !page.StatsComplete && sort == ChildSort.Name;
+            statsPending = !page.StatsComplete;
             error = null;
         }
         catch (Exception ex) when (ex is not OperationCanceledException)

@@ -1,0 +1,250 @@
+using Radzen;
+using ZkDashboard.Core.Operations;
+using ZkDashboard.Web.Explorer.Live;
+using ZkDashboard.Web.Explorer.Naming;
+using ZkDashboard.ZooKeeper;
+
+namespace ZkDashboard.Web.Components.Pages.Explorer.Operations;
+
+/// <summary>Delete (single or recursive) and rename/move/copy of subtrees.</summary>
+public partial class NodeActions
+{
+    private bool _deleteOpen;
+    private bool _recursive;
+    private long? _subtreeCount;
+    private string _confirmName = string.Empty;
+    private string? _deleteError;
+    private string _deletePath = "/";
+    private int _deleteVersion;
+    private BulkProgress? _progress;
+    private BulkResult? _bulkResult;
+    private bool _bulkRunning;
+    private CancellationTokenSource? _bulkCts;
+
+    private bool _transferOpen;
+    private string _transferOp = "move";
+    private string _targetPath = string.Empty;
+    private string _targetEnsemble = string.Empty;
+    private BulkResult? _dryRun;
+    private BulkResult? _transferResult;
+    private string? _transferError;
+
+    private string DeleteName => ExplorerLinks.Name(_deletePath);
+
+    private bool CanDelete => !_recursive || (_subtreeCount is not null && _confirmName == DeleteName);
+
+    private bool TransferMove => _transferOp == "move";
+
+    private string? TargetError => _targetPath.Trim() == Path.TrimEnd('/')
+        ? "The target is the node itself; choose another path."
+        : (TransferMove || _targetEnsemble == Ensemble) && (_targetPath + "/").StartsWith(Path + "/", StringComparison.Ordinal)
+            ? "The target cannot be inside the subtree being copied or moved."
+            : NodeNameValidator.ValidatePath(_targetPath.Trim());
+
+    private static double ProgressPercent(BulkProgress p) => p.Total <= 0 ? 0 : Math.Min(100, 100.0 * p.Done / p.Total);
+
+    /// <summary>Asks to delete the open node (Del): a confirmation, or the recursive dialog when it has children.</summary>
+    public async Task RequestDeleteAsync()
+    {
+        if (Node is null || Path == "/" || Disabled || _deleteOpen)
+        {
+            return;
+        }
+
+        _deletePath = Path;
+        _deleteVersion = Node.Stat.Version;
+        _recursive = Node.Stat.NumChildren > 0;
+        _subtreeCount = null;
+        _confirmName = string.Empty;
+        _deleteError = null;
+        _bulkResult = null;
+        _progress = null;
+        _deleteOpen = true;
+        StateHasChanged();
+        if (_recursive)
+        {
+            try
+            {
+                _subtreeCount = await Operations.CountSubtreeAsync(CurrentUser.User, Ensemble, _deletePath);
+            }
+            catch (Exception e) when (OpsErrors.IsExpected(e))
+            {
+                _deleteError = OpsErrors.Describe(e, "count the nodes under", _deletePath);
+            }
+
+            StateHasChanged();
+        }
+    }
+
+    private void CloseDelete()
+    {
+        _deleteOpen = false;
+        _progress = null;
+    }
+
+    private async Task ConfirmDeleteAsync()
+    {
+        if (!CanDelete)
+        {
+            return;
+        }
+
+        var path = _deletePath;
+        var parent = ExplorerLinks.Parent(path);
+        _deleteError = null;
+        if (!_recursive)
+        {
+            _busy = true;
+            try
+            {
+                var result = await Operations.DeleteAsync(CurrentUser.User, Ensemble, path, _deleteVersion);
+                _deleteOpen = false;
+                var text = result.ConfirmedAfterConnectionLoss
+                    ? $"Deleted {path}. The connection was lost during the delete; a re-read confirmed the node is gone."
+                    : $"Deleted {path}.";
+                Notifications.Notify(new NotificationMessage { Severity = NotificationSeverity.Success, Summary = "Node deleted", Detail = text, Duration = 4000 });
+                await OnChanged.InvokeAsync();
+                await OnNavigate.InvokeAsync(parent);
+            }
+            catch (NotEmptyException)
+            {
+                // Someone added children meanwhile: switch to the recursive dialog with a fresh count.
+                _recursive = true;
+                _deleteError = $"{path} has children now (someone added them). Review the count below to delete everything.";
+                _subtreeCount = await Operations.CountSubtreeAsync(CurrentUser.User, Ensemble, path);
+            }
+            catch (Exception e) when (OpsErrors.IsExpected(e))
+            {
+                _deleteError = OpsErrors.Describe(e, "delete", path);
+            }
+            finally
+            {
+                _busy = false;
+            }
+
+            return;
+        }
+
+        _bulkRunning = true;
+        _bulkCts = new CancellationTokenSource();
+        var progress = new Progress<BulkProgress>(p =>
+        {
+            _progress = p;
+            _ = InvokeAsync(StateHasChanged);
+        });
+        try
+        {
+            _bulkResult = await Task.Run(() => Operations.DeleteRecursiveAsync(CurrentUser.User, Ensemble, path, progress, _bulkCts.Token));
+            Notifications.Notify(new NotificationMessage
+            {
+                Severity = _bulkResult.Completed ? NotificationSeverity.Success : NotificationSeverity.Warning,
+                Summary = _bulkResult.Completed ? "Subtree deleted" : "Subtree partly deleted",
+                Detail = _bulkResult.Summary,
+                Duration = 6000,
+            });
+            await OnChanged.InvokeAsync();
+            if (_bulkResult.Completed)
+            {
+                await OnNavigate.InvokeAsync(parent);
+            }
+        }
+        catch (Exception e) when (OpsErrors.IsExpected(e) || e is OperationCanceledException)
+        {
+            _deleteError = OpsErrors.Describe(e, "delete the subtree", path) + " Some nodes may already be deleted; reload the tree to see what is left.";
+            await OnChanged.InvokeAsync();
+        }
+        finally
+        {
+            _bulkRunning = false;
+            _bulkCts.Dispose();
+            _bulkCts = null;
+        }
+    }
+
+    private void CancelBulk() => _bulkCts?.Cancel();
+
+    private void OpenTransfer()
+    {
+        _transferOp = "move";
+        _targetPath = Path;
+        _targetEnsemble = Ensemble;
+        _dryRun = null;
+        _transferResult = null;
+        _transferError = null;
+        _progress = null;
+        _transferOpen = true;
+    }
+
+    private void CloseTransfer()
+    {
+        _transferOpen = false;
+        _progress = null;
+    }
+
+    private void ResetDryRun()
+    {
+        _dryRun = null;
+        _transferError = null;
+    }
+
+    private CopyRequest BuildRequest(bool dryRun) =>
+        new(Ensemble, Path, TransferMove ? Ensemble : _targetEnsemble, _targetPath.Trim(), TransferMove, dryRun);
+
+    private async Task DryRunAsync()
+    {
+        _busy = true;
+        _transferError = null;
+        try
+        {
+            _dryRun = await Operations.CopySubtreeAsync(CurrentUser.User, BuildRequest(dryRun: true));
+        }
+        catch (Exception e) when (OpsErrors.IsExpected(e))
+        {
+            _transferError = OpsErrors.Describe(e, "check the copy of", Path);
+        }
+        finally
+        {
+            _busy = false;
+        }
+    }
+
+    private async Task TransferAsync()
+    {
+        var request = BuildRequest(dryRun: false);
+        _bulkRunning = true;
+        _transferError = null;
+        _bulkCts = new CancellationTokenSource();
+        var progress = new Progress<BulkProgress>(p =>
+        {
+            _progress = p;
+            _ = InvokeAsync(StateHasChanged);
+        });
+        try
+        {
+            _transferResult = await Task.Run(() => Operations.CopySubtreeAsync(CurrentUser.User, request, progress, _bulkCts.Token));
+            Notifications.Notify(new NotificationMessage
+            {
+                Severity = _transferResult.Completed ? NotificationSeverity.Success : NotificationSeverity.Warning,
+                Summary = request.Move ? "Move" : "Copy",
+                Detail = _transferResult.Summary,
+                Duration = 6000,
+            });
+            await OnChanged.InvokeAsync();
+            if (_transferResult.Completed && request.TargetEnsemble == Ensemble)
+            {
+                await OnNavigate.InvokeAsync(request.TargetPath);
+            }
+        }
+        catch (Exception e) when (OpsErrors.IsExpected(e) || e is OperationCanceledException)
+        {
+            _transferError = OpsErrors.Describe(e, request.Move ? "move" : "copy", Path) + " Check the target: part of the subtree may already be copied.";
+            await OnChanged.InvokeAsync();
+        }
+        finally
+        {
+            _bulkRunning = false;
+            _bulkCts.Dispose();
+            _bulkCts = null;
+        }
+    }
+}

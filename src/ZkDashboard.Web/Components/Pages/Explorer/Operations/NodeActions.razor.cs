@@ -1,0 +1,185 @@
+using System.Text;
+using Microsoft.AspNetCore.Components;
+using Microsoft.JSInterop;
+using Radzen;
+using ZkDashboard.Core.Ensembles;
+using ZkDashboard.Core.Operations;
+using ZkDashboard.Web.Explorer.Acl;
+using ZkDashboard.Web.Explorer.Formats;
+using ZkDashboard.Web.Explorer.Live;
+using ZkDashboard.Web.Explorer.Naming;
+using ZkDashboard.ZooKeeper;
+
+namespace ZkDashboard.Web.Components.Pages.Explorer.Operations;
+
+/// <summary>
+/// The node toolbar: create a child (every mode), delete (versioned, or recursive with count, typed confirmation,
+/// progress and cancel), rename/move/copy a subtree (dry run first), and copy path or data to the clipboard.
+/// </summary>
+public partial class NodeActions : IAsyncDisposable
+{
+    [Inject] private IZooKeeperOperations Operations { get; set; } = default!;
+    [Inject] private ICurrentUser CurrentUser { get; set; } = default!;
+    [Inject] private IEnsembleRegistry Registry { get; set; } = default!;
+    [Inject] private NotificationService Notifications { get; set; } = default!;
+    [Inject] private IJSRuntime JS { get; set; } = default!;
+
+    [Parameter] public string Ensemble { get; set; } = string.Empty;
+    [Parameter] public string Path { get; set; } = "/";
+    [Parameter] public NodeDetails? Node { get; set; }
+    [Parameter] public bool Disabled { get; set; }
+    [Parameter] public EventCallback OnChanged { get; set; }
+    [Parameter] public EventCallback<string> OnNavigate { get; set; }
+
+    internal static readonly IReadOnlyList<(CreateMode Mode, string Label)> Modes =
+    [
+        (CreateMode.Persistent, "Persistent"),
+        (CreateMode.Ephemeral, "Ephemeral"),
+        (CreateMode.PersistentSequential, "Persistent sequential"),
+        (CreateMode.EphemeralSequential, "Ephemeral sequential"),
+        (CreateMode.Container, "Container"),
+        (CreateMode.PersistentWithTtl, "Persistent with TTL"),
+        (CreateMode.PersistentSequentialWithTtl, "Persistent sequential with TTL"),
+    ];
+
+    private readonly string _id = "zkn-" + Guid.NewGuid().ToString("N")[..8];
+    private IJSObjectReference? _module;
+    private string? _status;
+    private bool _busy;
+
+    private bool _createOpen;
+    private string _name = string.Empty;
+    private CreateMode _mode = CreateMode.Persistent;
+    private long _ttlSeconds = 60;
+    private string _data = string.Empty;
+    private DataFormat _dataFormat = DataFormat.Text;
+    private bool _dataAllowed = true;
+    private string _aclChoice = "open";
+    private IReadOnlyList<AclEntry> _customAcl = [AclEntry.WorldAnyone()];
+    private string? _createError;
+
+    private bool Sequential => _mode is CreateMode.PersistentSequential or CreateMode.EphemeralSequential or CreateMode.PersistentSequentialWithTtl;
+
+    private string? NameError => _name.Length == 0 ? "Enter a name." : NodeNameValidator.ValidateName(_name, Sequential);
+
+    private bool CanCreate => NameError is null && _dataAllowed && (!_mode.IsTtl() || _ttlSeconds > 0)
+        && (_aclChoice != "custom" || (_customAcl.Count > 0 && AclValidator.ValidateAll(_customAcl).Count == 0));
+
+    private string ChildPath(string name) => (Path == "/" ? "/" : Path + "/") + name;
+
+    internal static string ModeHelp(CreateMode mode) => mode switch
+    {
+        CreateMode.Persistent => "Stays until deleted.",
+        CreateMode.Ephemeral => "Deleted when the creating session ends; cannot have children.",
+        CreateMode.PersistentSequential => "Persistent; the server appends a 10-digit counter to the name.",
+        CreateMode.EphemeralSequential => "Ephemeral with a server-appended counter.",
+        CreateMode.Container => "Deleted by the server some time after its last child is deleted.",
+        CreateMode.PersistentWithTtl => "Deleted when it has had no children and no changes for the TTL (needs extended types on the servers).",
+        CreateMode.PersistentSequentialWithTtl => "TTL node with a server-appended counter.",
+        _ => string.Empty,
+    };
+
+    private void OpenCreate()
+    {
+        _name = string.Empty;
+        _mode = CreateMode.Persistent;
+        _data = string.Empty;
+        _dataFormat = DataFormat.Text;
+        _dataAllowed = true;
+        _aclChoice = "open";
+        _customAcl = [AclEntry.WorldAnyone()];
+        _createError = null;
+        _createOpen = true;
+    }
+
+    private IReadOnlyList<Acl> ChosenAcl() => _aclChoice switch
+    {
+        "creator" => [new Acl(Perms.All, new Id("auth", string.Empty))],
+        "readonly" => [new Acl(Perms.Read, new Id("world", "anyone"))],
+        "custom" => AclEntry.ToClient(_customAcl),
+        _ => Acls.OpenUnsafe,
+    };
+
+    private async Task CreateAsync()
+    {
+        if (!CanCreate)
+        {
+            return;
+        }
+
+        var path = ChildPath(_name);
+        _busy = true;
+        _createError = null;
+        try
+        {
+            var ttl = _mode.IsTtl() ? _ttlSeconds * 1000 : 0;
+            var result = await Operations.CreateAsync(CurrentUser.User, Ensemble, new CreateNodeRequest(path, Encoding.UTF8.GetBytes(_data), ChosenAcl(), _mode, ttl));
+            _createOpen = false;
+            var text = result.ConfirmedAfterConnectionLoss
+                ? $"Created {result.Path}. The connection was lost during the create; a re-read confirmed the node exists."
+                : $"Created {result.Path}.";
+            Notifications.Notify(new NotificationMessage { Severity = NotificationSeverity.Success, Summary = "Node created", Detail = text, Duration = 4000 });
+            await OnChanged.InvokeAsync();
+            await OnNavigate.InvokeAsync(result.Path);
+        }
+        catch (Exception e) when (OpsErrors.IsExpected(e))
+        {
+            _createError = OpsErrors.Describe(e, "create", path);
+        }
+        finally
+        {
+            _busy = false;
+        }
+    }
+
+    private async Task CopyPathAsync() => await CopyAsync(Path, "Path copied");
+
+    private async Task CopyDataAsync()
+    {
+        if (Node is null)
+        {
+            return;
+        }
+
+        var detection = FormatDetector.Detect(Node.Data);
+        var text = detection.Text ?? Convert.ToBase64String(Node.Data);
+        await CopyAsync(text, detection.Text is null ? "Data copied as base64 (binary)" : "Data copied");
+    }
+
+    private async Task CopyAsync(string text, string done)
+    {
+        try
+        {
+            _module ??= await JS.InvokeAsync<IJSObjectReference>("import", "./Components/Pages/Explorer/Operations/NodeActions.razor.js");
+            var ok = await _module.InvokeAsync<bool>("copyText", text);
+            _status = ok ? done : "The browser refused clipboard access.";
+        }
+        catch (JSException e)
+        {
+            _status = $"Could not copy: {e.Message}";
+        }
+        catch (JSDisconnectedException)
+        {
+            // The circuit is gone.
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        _bulkCts?.Cancel();
+        _bulkCts?.Dispose();
+        if (_module is not null)
+        {
+            try
+            {
+                await _module.DisposeAsync();
+            }
+            catch (JSDisconnectedException)
+            {
+                // The circuit is gone.
+            }
+        }
+
+        GC.SuppressFinalize(this);
+    }
+}
