@@ -23,6 +23,7 @@ public partial class NodeActions
 
     private bool _transferOpen;
     private string _transferOp = "move";
+    private string _transferSource = "/";
     private string _targetPath = string.Empty;
     private string _targetEnsemble = string.Empty;
     private BulkResult? _dryRun;
@@ -35,9 +36,9 @@ public partial class NodeActions
 
     private bool TransferMove => _transferOp == "move";
 
-    private string? TargetError => _targetPath.Trim() == Path.TrimEnd('/')
+    private string? TargetError => _targetPath.Trim() == _transferSource
         ? "The target is the node itself; choose another path."
-        : (TransferMove || _targetEnsemble == Ensemble) && (_targetPath + "/").StartsWith(Path + "/", StringComparison.Ordinal)
+        : (TransferMove || _targetEnsemble == Ensemble) && (_targetPath + "/").StartsWith(_transferSource + "/", StringComparison.Ordinal)
             ? "The target cannot be inside the subtree being copied or moved."
             : NodeNameValidator.ValidatePath(_targetPath.Trim());
 
@@ -166,6 +167,7 @@ public partial class NodeActions
     private void OpenTransfer()
     {
         _transferOp = "move";
+        _transferSource = Path;
         _targetPath = Path;
         _targetEnsemble = Ensemble;
         _dryRun = null;
@@ -188,7 +190,7 @@ public partial class NodeActions
     }
 
     private CopyRequest BuildRequest(bool dryRun) =>
-        new(Ensemble, Path, TransferMove ? Ensemble : _targetEnsemble, _targetPath.Trim(), TransferMove, dryRun);
+        new(Ensemble, _transferSource, TransferMove ? Ensemble : _targetEnsemble, _targetPath.Trim(), TransferMove, dryRun);
 
     private async Task DryRunAsync()
     {
@@ -200,7 +202,7 @@ public partial class NodeActions
         }
         catch (Exception e) when (OpsErrors.IsExpected(e))
         {
-            _transferError = OpsErrors.Describe(e, "check the copy of", Path);
+            _transferError = OpsErrors.Describe(e, "check the copy of", _transferSource);
         }
         finally
         {
@@ -237,7 +239,7 @@ public partial class NodeActions
         }
         catch (Exception e) when (OpsErrors.IsExpected(e) || e is OperationCanceledException)
         {
-            _transferError = OpsErrors.Describe(e, request.Move ? "move" : "copy", Path) + " Check the target: part of the subtree may already be copied.";
+            _transferError = OpsErrors.Describe(e, request.Move ? "move" : "copy", _transferSource) + " Check the target: part of the subtree may already be copied.";
             await OnChanged.InvokeAsync();
         }
         finally

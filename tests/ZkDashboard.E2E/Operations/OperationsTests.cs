@@ -1,0 +1,270 @@
+using System.Security.Cryptography;
+using System.Text;
+using System.Text.RegularExpressions;
+using Microsoft.Playwright;
+using ZkDashboard.E2E.Explorer;
+using ZkDashboard.E2E.Infrastructure;
+using ZkDashboard.Testing;
+using ZkDashboard.ZooKeeper;
+using static Microsoft.Playwright.Assertions;
+
+namespace ZkDashboard.E2E.Operations;
+
+/// <summary>The node operations (create in every mode, edit with conflicts, recursive delete, ACL edit) against a real ensemble.</summary>
+[Collection(SandboxE2ECollection.Name)]
+public sealed class OperationsTests(SandboxAppFixture app)
+{
+    private static readonly LocatorAssertionsToBeVisibleOptions Slow = new() { Timeout = 30_000 };
+    private static readonly LocatorAssertionsToContainTextOptions SlowText = new() { Timeout = 30_000 };
+
+    private async Task<IPage> OpenAsync(string path)
+    {
+        var page = await app.NewPageAsync(ExplorerLink.To(path));
+        await Expect(page.Locator("#zk-node-title")).ToHaveTextAsync(path == "/" ? "/" : path[(path.LastIndexOf('/') + 1)..], new() { Timeout = 30_000 });
+        await Expect(page.Button("Create child")).ToBeEnabledAsync(new() { Timeout = 30_000 });
+        return page;
+    }
+
+    private static async Task<ILocator> CreateChildAsync(IPage page, string name, string modeLabel, string data, long? ttlSeconds = null)
+    {
+        await page.Button("Create child").ClickAsync();
+        var dialog = page.GetByRole(AriaRole.Dialog);
+        await Expect(dialog).ToBeVisibleAsync();
+        await dialog.GetByLabel("Name", new() { Exact = true }).FillAsync(name);
+        await dialog.GetByLabel("Mode", new() { Exact = true }).SelectOptionAsync(new SelectOptionValue { Label = modeLabel });
+        if (ttlSeconds is { } ttl)
+        {
+            await dialog.GetByLabel("TTL (seconds)").FillAsync(ttl.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        }
+
+        await dialog.GetByLabel("Data of the new node", new() { Exact = true }).Last.FillAsync(data);
+        return dialog;
+    }
+
+    [Fact]
+    public async Task CreateChild_EveryMode_NodesExistOnTheEnsemble()
+    {
+        await using var scope = await ChrootScope.CreateAsync(app.Ensemble.ConnectString, ExplorerLink.NewRoot());
+        var root = scope.Chroot;
+        await scope.Root.CreateAsync(root + "/modes", ReadOnlyMemory<byte>.Empty, Acls.OpenUnsafe);
+        var parent = root + "/modes";
+        await using var external = await ZooKeeperClient.ConnectAsync(new ZooKeeperClientOptions { ConnectString = app.Ensemble.ConnectString });
+
+        var modes = new (string Name, string Label, long? Ttl)[]
+        {
+            ("persistent", "Persistent", null),
+            ("ephemeral", "Ephemeral", null),
+            ("seq-", "Persistent sequential", null),
+            ("eseq-", "Ephemeral sequential", null),
+            ("container", "Container", null),
+            ("ttl", "Persistent with TTL", 3600),
+            ("ttlseq-", "Persistent sequential with TTL", 3600),
+        };
+        var page = await OpenAsync(parent);
+        foreach (var (name, label, ttl) in modes)
+        {
+            var dialog = await CreateChildAsync(page, name, label, $"data of {label}", ttl);
+            if (name == "ephemeral")
+            {
+                await Expect(dialog.GetByRole(AriaRole.Note)).ToContainTextAsync("lives only as long as the dashboard's session");
+            }
+
+            if (name == "persistent")
+            {
+                await page.SaveScreenshotAsync("ops-create-dialog");
+            }
+
+            await dialog.GetByRole(AriaRole.Button, new() { Name = "Create", Exact = true }).ClickAsync();
+            await Expect(page.GetByRole(AriaRole.Dialog)).ToHaveCountAsync(0, new() { Timeout = 30_000 });
+            // The page opens the new node.
+            await Expect(page.Locator("#zk-node-title")).ToHaveTextAsync(new Regex("^" + Regex.Escape(name)), new() { Timeout = 30_000 });
+            await page.GotoAndWaitForInteractiveAsync(ExplorerLink.To(parent));
+            await Expect(page.Button("Create child")).ToBeEnabledAsync(new() { Timeout = 30_000 });
+        }
+
+        var children = (await external.GetChildrenAsync(parent)).Children;
+        Assert.Equal(7, children.Count);
+        foreach (var (name, label, _) in modes)
+        {
+            var child = Assert.Single(children, c => name.EndsWith('-') ? Regex.IsMatch(c, "^" + Regex.Escape(name) + @"\d{10}$") : c == name);
+            var (data, stat) = await external.GetDataAsync(parent + "/" + child);
+            Assert.Equal($"data of {label}", Encoding.UTF8.GetString(data));
+            Assert.Equal(label.StartsWith("Ephemeral", StringComparison.Ordinal), stat.EphemeralOwner != 0);
+        }
+
+        // The page says how a container/TTL node was created (ZooKeeper does not report it).
+        await page.GotoAndWaitForInteractiveAsync(ExplorerLink.To(parent + "/ttl"));
+        await Expect(page.Locator(".zk-pill-created")).ToContainTextAsync("TTL", new() { Timeout = 30_000 });
+
+        // A bad name is refused before anything is sent, naming the character.
+        await page.GotoAndWaitForInteractiveAsync(ExplorerLink.To(parent));
+        await Expect(page.Button("Create child")).ToBeEnabledAsync(new() { Timeout = 30_000 });
+        var bad = await CreateChildAsync(page, "a\u0001b", "Persistent", "x");
+        await Expect(bad.GetByText("U+0001")).ToBeVisibleAsync();
+        await Expect(bad.GetByRole(AriaRole.Button, new() { Name = "Create", Exact = true })).ToBeDisabledAsync();
+        await app.CloseContextsAsync();
+    }
+
+    [Fact]
+    public async Task SaveData_ConcurrentExternalWrite_ConflictDialogThenOverwrite()
+    {
+        await using var scope = await ChrootScope.CreateAsync(app.Ensemble.ConnectString, ExplorerLink.NewRoot());
+        var path = scope.Chroot + "/conf";
+        await scope.Root.CreateAsync(path, "{\"a\": 1}"u8.ToArray(), Acls.OpenUnsafe);
+        await using var external = await ZooKeeperClient.ConnectAsync(new ZooKeeperClientOptions { ConnectString = app.Ensemble.ConnectString });
+
+        var page = await OpenAsync(path);
+        await page.Button("Edit data").ClickAsync();
+        var editor = page.GetByLabel("Edit node data", new() { Exact = true });
+        await editor.FillAsync("{\"a\": 2, \"mine\": true}");
+        await Expect(page.GetByText("Unsaved changes")).ToBeVisibleAsync();
+
+        // Invalid JSON is refused where it is wrong until explicitly accepted.
+        await editor.FillAsync("{\"a\": ");
+        await Expect(page.GetByText(new Regex("Invalid JSON"))).ToBeVisibleAsync();
+        await editor.FillAsync("{\"a\": 2, \"mine\": true}");
+
+        await external.SetDataAsync(path, "{\"a\": 1, \"theirs\": true}"u8.ToArray());
+        await Expect(page.GetByText("This node changed on the server while you were editing.")).ToBeVisibleAsync(Slow);
+
+        await page.Button("Save").ClickAsync();
+        var dialog = page.GetByRole(AriaRole.Dialog, new() { Name = "Someone else changed this node" });
+        await Expect(dialog).ToBeVisibleAsync(Slow);
+        await Expect(dialog).ToContainTextAsync("theirs");
+        await Expect(dialog).ToContainTextAsync("mine");
+        await page.SaveScreenshotAsync("ops-conflict-dialog");
+
+        await dialog.GetByRole(AriaRole.Button, new() { NameRegex = new Regex("^Overwrite with mine") }).ClickAsync();
+        await Expect(page.GetByRole(AriaRole.Dialog)).ToHaveCountAsync(0, new() { Timeout = 30_000 });
+        var (data, stat) = await external.GetDataAsync(path);
+        Assert.Equal("{\"a\": 2, \"mine\": true}", Encoding.UTF8.GetString(data));
+        Assert.Equal(2, stat.Version);
+
+        // Delete (no children): confirmation, versioned, then the parent opens.
+        await page.Button("Delete").ClickAsync();
+        var confirm = page.GetByRole(AriaRole.Dialog);
+        await Expect(confirm).ToContainTextAsync("version 2", SlowText);
+        await confirm.GetByRole(AriaRole.Button, new() { Name = "Delete", Exact = true }).ClickAsync();
+        await Expect(page.GetByRole(AriaRole.Dialog)).ToHaveCountAsync(0, new() { Timeout = 30_000 });
+        Assert.Null(await external.ExistsAsync(path));
+        await app.CloseContextsAsync();
+    }
+
+    [Fact]
+    public async Task RecursiveDelete_TypedConfirmation_DeletesWholeSubtree()
+    {
+        await using var scope = await ChrootScope.CreateAsync(app.Ensemble.ConnectString, ExplorerLink.NewRoot());
+        var tree = scope.Chroot + "/tree";
+        await scope.Root.CreateAsync(tree, ReadOnlyMemory<byte>.Empty, Acls.OpenUnsafe);
+        for (var i = 0; i < 20; i++)
+        {
+            await scope.Root.CreateAsync($"{tree}/c{i:00}", ReadOnlyMemory<byte>.Empty, Acls.OpenUnsafe);
+            await scope.Root.CreateAsync($"{tree}/c{i:00}/leaf", ReadOnlyMemory<byte>.Empty, Acls.OpenUnsafe);
+        }
+
+        await using var external = await ZooKeeperClient.ConnectAsync(new ZooKeeperClientOptions { ConnectString = app.Ensemble.ConnectString });
+        var page = await OpenAsync(tree);
+        await page.Button("Delete").ClickAsync();
+        var dialog = page.GetByRole(AriaRole.Dialog);
+        await Expect(dialog).ToContainTextAsync("41 nodes", SlowText);
+        var go = dialog.GetByRole(AriaRole.Button, new() { Name = "Delete everything", Exact = true });
+        await Expect(go).ToBeDisabledAsync();
+        await dialog.GetByLabel(new Regex("^Type the node's name")).FillAsync("tree");
+        await Expect(go).ToBeEnabledAsync();
+        await page.SaveScreenshotAsync("ops-recursive-delete");
+        await go.ClickAsync();
+        await Expect(dialog.GetByRole(AriaRole.Button, new() { Name = "Close", Exact = true })).ToBeVisibleAsync(Slow);
+        await Expect(dialog.Locator(".zk-na-alert")).ToContainTextAsync("41", SlowText);
+        await page.SaveScreenshotAsync("ops-recursive-delete-done");
+        Assert.Null(await external.ExistsAsync(tree));
+        await app.CloseContextsAsync();
+    }
+
+    [Fact]
+    public async Task EditAcl_DigestHelper_AddsDigestEntry()
+    {
+        await using var scope = await ChrootScope.CreateAsync(app.Ensemble.ConnectString, ExplorerLink.NewRoot());
+        var path = scope.Chroot + "/acl";
+        await scope.Root.CreateAsync(path, "x"u8.ToArray(), Acls.OpenUnsafe);
+        await using var external = await ZooKeeperClient.ConnectAsync(new ZooKeeperClientOptions { ConnectString = app.Ensemble.ConnectString });
+
+        var page = await OpenAsync(path);
+        await page.GetByRole(AriaRole.Tab, new() { Name = "ACL" }).ClickAsync();
+        await page.Button("Edit ACL").ClickAsync();
+        await page.GetByLabel("User", new() { Exact = true }).FillAsync("alice");
+        await page.GetByLabel("Password", new() { Exact = true }).FillAsync("s3cret");
+        await page.Button("Add digest entry").ClickAsync();
+        await page.Button("Save ACL").ClickAsync();
+        await Expect(page.GetByText(new Regex("ACL of .* saved")).First).ToBeVisibleAsync(Slow);
+
+        var expectedId = "alice:" + Convert.ToBase64String(SHA1.HashData(Encoding.UTF8.GetBytes("alice:s3cret")));
+        var (acl, stat) = await external.GetAclAsync(path);
+        Assert.Contains(acl, a => a.Id.Scheme == "digest" && a.Id.Ident == expectedId);
+        Assert.Contains(acl, a => a.Id.Scheme == "world" && a.Id.Ident == "anyone");
+        Assert.Equal(1, stat.Aversion);
+        await app.CloseContextsAsync();
+    }
+
+    [Fact]
+    public async Task MoveSubtree_DryRunThenMove_SubtreeAtNewPath()
+    {
+        await using var scope = await ChrootScope.CreateAsync(app.Ensemble.ConnectString, ExplorerLink.NewRoot());
+        var source = scope.Chroot + "/old";
+        await scope.Root.CreateAsync(source, "root"u8.ToArray(), Acls.OpenUnsafe);
+        await scope.Root.CreateAsync(source + "/a", "child"u8.ToArray(), Acls.OpenUnsafe);
+        await using var external = await ZooKeeperClient.ConnectAsync(new ZooKeeperClientOptions { ConnectString = app.Ensemble.ConnectString });
+
+        var page = await OpenAsync(source);
+        await page.Button("Copy / move").ClickAsync();
+        var dialog = page.GetByRole(AriaRole.Dialog);
+        await dialog.GetByLabel("Target path").FillAsync(scope.Chroot + "/new");
+        var move = dialog.GetByRole(AriaRole.Button, new() { Name = "Move", Exact = true });
+        await Expect(move).ToBeDisabledAsync();
+        await dialog.GetByRole(AriaRole.Button, new() { Name = "Dry run", Exact = true }).ClickAsync();
+        await Expect(dialog.GetByText(new Regex("^Dry run"))).ToBeVisibleAsync(Slow);
+        await Expect(move).ToBeEnabledAsync();
+        await move.ClickAsync();
+        await Expect(dialog.GetByRole(AriaRole.Button, new() { Name = "Close", Exact = true })).ToBeVisibleAsync(Slow);
+        Assert.Null(await external.ExistsAsync(source));
+        var (data, _) = await external.GetDataAsync(scope.Chroot + "/new/a");
+        Assert.Equal("child", Encoding.UTF8.GetString(data));
+        await app.CloseContextsAsync();
+    }
+
+    [Fact]
+    public async Task HostileNameAndData_RenderedAsText_NoScriptRuns()
+    {
+        const string Hostile = "<img src=x onerror=alert(1)>";
+        await using var scope = await ChrootScope.CreateAsync(app.Ensemble.ConnectString, ExplorerLink.NewRoot());
+        var parent = scope.Chroot + "/host";
+        await scope.Root.CreateAsync(parent, ReadOnlyMemory<byte>.Empty, Acls.OpenUnsafe);
+        await using var external = await ZooKeeperClient.ConnectAsync(new ZooKeeperClientOptions { ConnectString = app.Ensemble.ConnectString });
+
+        var page = await OpenAsync(parent);
+        var dialogs = 0;
+        page.Dialog += (_, d) =>
+        {
+            Interlocked.Increment(ref dialogs);
+            _ = d.DismissAsync();
+        };
+
+        var create = await CreateChildAsync(page, Hostile, "Persistent", Hostile);
+        await create.GetByRole(AriaRole.Button, new() { Name = "Create", Exact = true }).ClickAsync();
+        await Expect(page.Locator(".rz-notification")).ToContainTextAsync(Hostile, SlowText);
+        await Expect(page.Locator("#zk-node-title")).ToHaveTextAsync(Hostile, new() { Timeout = 30_000 });
+        await Expect(page.GetByRole(AriaRole.Region, new() { Name = "Node data" })).ToContainTextAsync(Hostile, SlowText);
+
+        await page.Button("Edit data").ClickAsync();
+        var editor = page.GetByLabel("Edit node data", new() { Exact = true });
+        await Expect(editor).ToHaveValueAsync(Hostile);
+        await editor.FillAsync(Hostile + Hostile);
+        await page.Button("Save").ClickAsync();
+        await Expect(page.GetByText(new Regex("^Saved .* \\(version 1\\)\\.$")).First).ToBeVisibleAsync(Slow);
+
+        var (data, _) = await external.GetDataAsync(parent + "/" + Hostile);
+        Assert.Equal(Hostile + Hostile, Encoding.UTF8.GetString(data));
+        Assert.Equal(0, await page.Locator("img[src='x']").CountAsync());
+        Assert.Equal(0, Volatile.Read(ref dialogs));
+        await app.CloseContextsAsync();
+    }
+}
