@@ -227,37 +227,41 @@ internal sealed partial class EnsembleWatches
                     : lastType == EventType.NodeCreated ? WatchChange.Created
                     : lastType == EventType.NodeDeleted ? WatchChange.Created // deleted then re-created before the read
                     : WatchChange.DataChanged;
-                if (self is not null)
+                if (self is { Data.Count: > 0 })
                 {
+                    var n = new WatchNotification(_ensemble, path, WatchKind.Data, path, change, stat, count, at);
                     foreach (var s in self.Data)
                     {
-                        posts.Add((s, new WatchNotification(_ensemble, path, WatchKind.Data, path, change, stat, count, at)));
+                        posts.Add((s, n));
                     }
                 }
                 if (path != "/" && change is WatchChange.Created or WatchChange.Deleted
                     && _paths.TryGetValue(Parent(path), out var parent) && parent.Registered == ServerWatchMode.PersistentRecursive)
                 {
+                    var n = new WatchNotification(_ensemble, parent.Path, WatchKind.Children, path, change, stat, count, at);
                     foreach (var s in parent.Children)
                     {
-                        posts.Add((s, new WatchNotification(_ensemble, parent.Path, WatchKind.Children, path, change, stat, count, at)));
+                        posts.Add((s, n));
                     }
                 }
                 foreach (var p in SelfAndAncestors(path))
                 {
-                    if (_paths.TryGetValue(p, out var anc))
+                    if (_paths.TryGetValue(p, out var anc) && anc.Subtree.Count > 0)
                     {
+                        var n = new WatchNotification(_ensemble, p, WatchKind.Subtree, path, change, stat, count, at);
                         foreach (var s in anc.Subtree)
                         {
-                            posts.Add((s, new WatchNotification(_ensemble, p, WatchKind.Subtree, path, change, stat, count, at)));
+                            posts.Add((s, n));
                         }
                     }
                 }
             }
             if (children && self is not null)
             {
+                var n = new WatchNotification(_ensemble, path, WatchKind.Children, path, WatchChange.ChildrenChanged, stat, count, at);
                 foreach (var s in self.Children)
                 {
-                    posts.Add((s, new WatchNotification(_ensemble, path, WatchKind.Children, path, WatchChange.ChildrenChanged, stat, count, at)));
+                    posts.Add((s, n));
                 }
                 if (self.Registered == ServerWatchMode.OneShot)
                 {

@@ -16,6 +16,13 @@ public static class ZkDashboardWebServiceCollectionExtensions
             .AddInteractiveServerComponents(options =>
             {
                 options.DetailedErrors = configuration.GetValue("DetailedErrors", false);
+            })
+            .AddHubOptions(hub =>
+            {
+                // The data editor sends a znode's whole text back to the server. SignalR's default of 32 KB would
+                // drop the circuit on any node over about 32 KB; ZooKeeper allows 1 MiB (jute.maxbuffer), which
+                // is up to ~4 MB once escaped into JSON.
+                hub.MaximumReceiveMessageSize = configuration.GetValue("ZkDashboard:Web:MaxReceiveMessageBytes", 4L * 1024 * 1024);
             });
         services.AddRadzenComponents();
         services.AddHealthChecks();
