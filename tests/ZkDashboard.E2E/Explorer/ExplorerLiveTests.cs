@@ -59,7 +59,8 @@ public sealed class ExplorerLiveTests(SandboxAppFixture app)
         var page = await app.NewPageAsync(ExplorerLink.To(big));
         var tree = page.Role(AriaRole.Tree, "Nodes of sandbox");
         var row = tree.GetByRole(AriaRole.Treeitem, new() { Name = "big", Exact = true });
-        await Expect(row).ToHaveAttributeAsync("aria-selected", "true", new() { Timeout = 30_000 });
+        // A server that was paused by another test may still be catching up: the page selects the node once it sees it.
+        await Expect(row).ToHaveAttributeAsync("aria-selected", "true", new() { Timeout = 60_000 });
         var clock = Stopwatch.StartNew();
         await row.Locator(".zk-row-twisty").ClickAsync();
         await Expect(tree.GetByRole(AriaRole.Treeitem, new() { Name = "n-000000", Exact = true })).ToBeVisibleAsync(Slow);
@@ -93,6 +94,7 @@ public sealed class ExplorerLiveTests(SandboxAppFixture app)
         var banner = page.Role(AriaRole.Alert, "Connection problem");
         await Expect(banner).ToHaveCountAsync(0);
         await Expect(page.Role(AriaRole.Status, "Connection to sandbox: connected")).ToBeVisibleAsync(Slow);
+        await Expect(page.Button("Create child")).ToBeEnabledAsync(new() { Timeout = 30_000 });
 
         try
         {
@@ -104,6 +106,7 @@ public sealed class ExplorerLiveTests(SandboxAppFixture app)
             await Expect(banner).ToBeVisibleAsync(new() { Timeout = 90_000 });
             await Expect(banner).ToContainTextAsync("stale");
             await Expect(page.Locator(".zk-node-badges")).ToContainTextAsync("stale");
+            await Expect(page.Button("Create child")).ToBeDisabledAsync();
             await Expect(page.Role(AriaRole.Status, "Connection to sandbox: disconnected")).ToBeVisibleAsync(Slow);
             await page.SaveScreenshotAsync("explorer-disconnected");
         }
@@ -118,6 +121,7 @@ public sealed class ExplorerLiveTests(SandboxAppFixture app)
         await Expect(banner).ToHaveCountAsync(0, new() { Timeout = 90_000 });
         await Expect(page.Role(AriaRole.Status, "Connection to sandbox: connected")).ToBeVisibleAsync(new() { Timeout = 90_000 });
         await Expect(page.Locator(".zk-node-badges")).Not.ToContainTextAsync("stale");
+        await Expect(page.Button("Create child")).ToBeEnabledAsync(new() { Timeout = 30_000 });
         await app.CloseContextsAsync();
         await app.Ensemble.RestoreAsync();
     }

@@ -1,4 +1,5 @@
 using Microsoft.AspNetCore.Components;
+using ZkDashboard.Core.Sessions;
 using ZkDashboard.Core.Ensembles;
 
 namespace ZkDashboard.Web.Components.Pages;
@@ -20,13 +21,43 @@ public sealed partial class Home : IDisposable
     [Inject]
     private IEnsembleRegistry Registry { get; set; } = default!;
 
+    [Inject]
+    private IEnsembleSessions Sessions { get; set; } = default!;
+
+    /// <summary>The live state of an ensemble's shared session (null when the name is not registered).</summary>
+    private EnsembleSessionStatus? StateOf(string name)
+    {
+        try
+        {
+            return Sessions.GetStatus(name);
+        }
+        catch (UnknownEnsembleException)
+        {
+            return null;
+        }
+    }
+
+    protected override void OnAfterRender(bool firstRender)
+    {
+        if (firstRender)
+        {
+            Sessions.StatusChanged += OnStatusChanged;
+        }
+    }
+
+    private void OnStatusChanged(object? sender, EnsembleSessionStatus e) => _ = InvokeAsync(StateHasChanged);
+
     protected override void OnInitialized()
     {
         Load();
         Registry.Changed += OnRegistryChanged;
     }
 
-    public void Dispose() => Registry.Changed -= OnRegistryChanged;
+    public void Dispose()
+    {
+        Registry.Changed -= OnRegistryChanged;
+        Sessions.StatusChanged -= OnStatusChanged;
+    }
 
     private void Load()
     {

@@ -154,9 +154,15 @@ public sealed partial class Explorer : IAsyncDisposable
                 return;
             }
 
+            var wasMissing = nodeError is { NodeGone: true };
             node = details;
             nodeError = null;
             loadedAt = DateTimeOffset.Now;
+            if (wasMissing && tree is not null)
+            {
+                // The node appeared after the page opened (created meanwhile, or a lagging server caught up): select it.
+                _ = tree.RevealAsync(path);
+            }
         }
         catch (OperationCanceledException) when (ct.IsCancellationRequested)
         {
