@@ -38,7 +38,7 @@ public sealed class HostTests(WebApplicationFactory<Program> factory) : IClassFi
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         Assert.Equal("text/html", response.Content.Headers.ContentType?.MediaType);
         Assert.Contains("<title>Ensembles · ZkDashboard</title>", html, StringComparison.Ordinal);
-        Assert.Contains($"zk-ensemble-card-name\">{FirstRootEnsembleName()}<", html, StringComparison.Ordinal);
+        Assert.Matches($"zk-ensemble-card-name\"[^>]*>{System.Text.RegularExpressions.Regex.Escape(FirstRootEnsembleName())}<", html);
         Assert.Contains("id=\"components-reconnect-modal\"", html, StringComparison.Ordinal);
         Assert.Contains("<script src=\"_framework/blazor.web.js\" autostart=\"false\"></script>", html, StringComparison.Ordinal);
     }

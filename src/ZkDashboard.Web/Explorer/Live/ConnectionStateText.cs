@@ -43,6 +43,7 @@ public static class ConnectionStateText
             EnsembleConnectionState.Closed => $"The session with '{name}' is closed.",
             EnsembleConnectionState.ReadOnly => $"'{name}' is connected to a server in read-only mode (it lost its quorum): reads work, writes are refused.",
             EnsembleConnectionState.Connecting => $"Connecting to '{name}'…",
+            EnsembleConnectionState.NotConnected => $"No session with '{name}' yet: it opens when someone browses it.",
             _ => $"Connected to '{name}'.",
         };
     }
