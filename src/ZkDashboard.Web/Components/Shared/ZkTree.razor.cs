@@ -97,6 +97,12 @@ public partial class ZkTree : IAsyncDisposable
         if (SelectedPath is not null && SelectedPath != _selectedPath && _model is { IsLoaded: true })
         {
             await RevealCoreAsync(SelectedPath, scroll: true);
+
+            // Revealing expands ancestors: the rows Virtualize holds are out of date until it asks again.
+            if (_virtualize is not null)
+            {
+                await _virtualize.RefreshDataAsync();
+            }
         }
     }
 
@@ -133,6 +139,13 @@ public partial class ZkTree : IAsyncDisposable
         catch (Exception ex) when (ex is not OperationCanceledException)
         {
             _loadError = ex.Message;
+        }
+
+        // The first render may have asked for rows while the root was still loading, and got none. Virtualize does
+        // not ask again by itself, so an ensemble that answered a little late left the tree empty for good.
+        if (_virtualize is not null)
+        {
+            await _virtualize.RefreshDataAsync();
         }
     }
 
