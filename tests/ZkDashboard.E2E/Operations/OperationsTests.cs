@@ -221,7 +221,7 @@ public sealed class OperationsTests(SandboxAppFixture app)
         var move = dialog.GetByRole(AriaRole.Button, new() { Name = "Move", Exact = true });
         await Expect(move).ToBeDisabledAsync();
         await dialog.GetByRole(AriaRole.Button, new() { Name = "Dry run", Exact = true }).ClickAsync();
-        await Expect(dialog.GetByText(new Regex("^Dry run"))).ToBeVisibleAsync(Slow);
+        await Expect(dialog.GetByRole(AriaRole.Status).Filter(new() { HasTextRegex = new Regex(@"^Dry run: 2 node\(s\) would be moved") })).ToBeVisibleAsync(Slow);
         await Expect(move).ToBeEnabledAsync();
         await move.ClickAsync();
         await Expect(dialog.GetByRole(AriaRole.Button, new() { Name = "Close", Exact = true })).ToBeVisibleAsync(Slow);
