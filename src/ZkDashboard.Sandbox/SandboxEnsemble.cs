@@ -10,6 +10,9 @@ namespace ZkDashboard.Sandbox;
 /// </summary>
 public sealed class SandboxEnsemble : IAsyncDisposable
 {
+    /// <summary>How often the deadline-bounded waits (leader, quorum, data-dir removal) look again.</summary>
+    private static readonly TimeSpan PollInterval = TimeSpan.FromMilliseconds(100);
+
     /// <summary>Environment variable naming the parent directory of default data roots (build.sh sets it to find leftovers).</summary>
     public const string RootEnvironmentVariable = "ZKDASHBOARD_SANDBOX_ROOT";
 
@@ -117,7 +120,7 @@ public sealed class SandboxEnsemble : IAsyncDisposable
                 throw new TimeoutException($"No single leader within {limit.TotalSeconds:0} s ({last}).{LogTails()}");
             }
 
-            await Task.Delay(100, ct).ConfigureAwait(false);
+            await Task.Delay(PollInterval, ct).ConfigureAwait(false);
         }
     }
 
@@ -148,7 +151,7 @@ public sealed class SandboxEnsemble : IAsyncDisposable
                 throw new TimeoutException($"The ensemble did not form a quorum within {limit.TotalSeconds:0} s ({Describe(modes)}).{LogTails()}");
             }
 
-            await Task.Delay(100, ct).ConfigureAwait(false);
+            await Task.Delay(PollInterval, ct).ConfigureAwait(false);
         }
     }
 
@@ -186,7 +189,7 @@ public sealed class SandboxEnsemble : IAsyncDisposable
                 }
                 catch (IOException)
                 {
-                    await Task.Delay(100).ConfigureAwait(false);
+                    await Task.Delay(PollInterval).ConfigureAwait(false);
                 }
             }
         }
