@@ -53,7 +53,7 @@ public sealed partial class BrowserBenchmark
         Console.WriteLine($"setData→DOM with 1 context: {settings.Updates} updates, one every {settings.IntervalMs} ms…");
         var cpu = CpuClock.Start(app);
         report.Latency1 = await MeasureUpdatesAsync(pages, ext, settings, () => ++seq, ct).ConfigureAwait(false);
-        report.ServerCpu1 = cpu.PercentOfOneCore();
+        (report.ServerCpu1, report.BrowserCpu1) = cpu.PercentOfOneCore();
         report.MemoryAt1 = await app.ReadMemoryAsync(ct).ConfigureAwait(false);
 
         Console.WriteLine($"opening {settings.Contexts - 1} more contexts on {Big}…");
@@ -65,11 +65,14 @@ public sealed partial class BrowserBenchmark
         await WaitForCircuitsAsync(app, settings.Contexts, ct).ConfigureAwait(false);
         report.MemoryAtN = await app.ReadMemoryAsync(ct).ConfigureAwait(false);
         report.Load($"{settings.Contexts} contexts open");
+        var idle = CpuClock.Start(app);
+        await Task.Delay(TimeSpan.FromSeconds(5), ct).ConfigureAwait(false); // a measuring window: what N open pages cost while nothing changes
+        (report.ServerCpuIdleN, report.BrowserCpuIdleN) = idle.PercentOfOneCore();
 
         Console.WriteLine($"setData→DOM with {settings.Contexts} contexts: {settings.Updates} updates, one every {settings.IntervalMs} ms…");
         cpu = CpuClock.Start(app);
         report.LatencyN = await MeasureUpdatesAsync(pages, ext, settings, () => ++seq, ct).ConfigureAwait(false);
-        report.ServerCpuN = cpu.PercentOfOneCore();
+        (report.ServerCpuN, report.BrowserCpuN) = cpu.PercentOfOneCore();
         report.MemoryAfterN = await app.ReadMemoryAsync(ct).ConfigureAwait(false);
         report.Load($"after the {settings.Contexts}-context updates");
     }
@@ -127,13 +130,14 @@ public sealed partial class BrowserBenchmark
             var seen = await Task.WhenAll(pages.Select(PageProbe.ValueSeenAtAsync)).ConfigureAwait(false);
             for (var i = 0; i < seen.Length; i++)
             {
-                if (seen[i] < 0)
+                if (seen[i].SeenAt < 0)
                 {
                     result.Missed++;
                 }
                 else if (u >= WarmupUpdates)
                 {
-                    result.Samples.Add(seen[i] - offsets[i] - t0);
+                    result.Samples.Add(seen[i].SeenAt - offsets[i] - t0);
+                    result.ToMessage.Add(seen[i].MessageAt - offsets[i] - t0);
                 }
             }
 
@@ -145,15 +149,20 @@ public sealed partial class BrowserBenchmark
         }
 
         result.Samples.Sort();
+        result.ToMessage.Sort();
         return result;
     }
 
-    /// <summary>The app's CPU time over a wall-clock span, as a percentage of one core.</summary>
-    private readonly record struct CpuClock(WebAppProcess App, TimeSpan Cpu0, long Start)
+    /// <summary>The app's and the browser's CPU time over a wall-clock span, as percentages of one core.</summary>
+    private readonly record struct CpuClock(WebAppProcess App, TimeSpan App0, TimeSpan Browser0, long Started)
     {
-        public static CpuClock Start(WebAppProcess app) => new(app, app.ReadCpuTime(), System.Diagnostics.Stopwatch.GetTimestamp());
+        public static CpuClock Start(WebAppProcess app) =>
+            new(app, app.ReadCpuTime(), ProcessCpu.OfBrowserProcesses(), System.Diagnostics.Stopwatch.GetTimestamp());
 
-        public double PercentOfOneCore() =>
-            (App.ReadCpuTime() - Cpu0).TotalMilliseconds / System.Diagnostics.Stopwatch.GetElapsedTime(Start).TotalMilliseconds * 100;
+        public (double App, double Browser) PercentOfOneCore()
+        {
+            var wall = System.Diagnostics.Stopwatch.GetElapsedTime(Started).TotalMilliseconds;
+            return ((App.ReadCpuTime() - App0).TotalMilliseconds / wall * 100, (ProcessCpu.OfBrowserProcesses() - Browser0).TotalMilliseconds / wall * 100);
+        }
     }
 }

@@ -15,6 +15,7 @@ public static class PageProbe
           const zkb = {
             firstRows: null,
             value: null,
+            lastMessageAt: 0,
             // Resolves with ms from the next click (its event timestamp) until a treeitem named `name` is in the DOM,
             // plus one requestAnimationFrame; -1 on timeout.
             armFirstRows(name) {
@@ -36,21 +37,31 @@ public static class PageProbe
               });
               return true;
             },
-            // Resolves with the wall-clock time (performance.timeOrigin + performance.now()) at which the node's data view
-            // first contains `token`; -1 on timeout.
+            // Resolves with [when the node's data view first contains `token`, when the page began handling the circuit
+            // message that carried it] as wall-clock ms (performance.timeOrigin + performance.now()); [-1, -1] on timeout.
             armValue(token) {
               zkb.value = new Promise(resolve => {
                 const has = () => { const el = document.querySelector('.zk-data-body'); return el !== null && el.textContent.includes(token); };
-                if (has()) { resolve(performance.timeOrigin + performance.now()); return; }
+                const now = () => performance.timeOrigin + performance.now();
+                if (has()) { resolve([now(), zkb.lastMessageAt]); return; }
                 const mo = new MutationObserver(() => {
-                  if (has()) { const at = performance.timeOrigin + performance.now(); mo.disconnect(); clearTimeout(timer); resolve(at); }
+                  if (has()) { const at = now(); mo.disconnect(); clearTimeout(timer); resolve([at, zkb.lastMessageAt]); }
                 });
                 mo.observe(document.body, { childList: true, subtree: true, characterData: true });
-                const timer = setTimeout(() => { mo.disconnect(); resolve(-1); }, TIMEOUT_MS);
+                const timer = setTimeout(() => { mo.disconnect(); resolve([-1, -1]); }, TIMEOUT_MS);
               });
               return true;
             },
             now() { return performance.timeOrigin + performance.now(); },
+          };
+          // Note when each WebSocket message (the circuit's render batches) starts being handled: our listener is added
+          // before SignalR sets onmessage, so it runs first.
+          const NativeWebSocket = window.WebSocket;
+          window.WebSocket = class extends NativeWebSocket {
+            constructor(...args) {
+              super(...args);
+              this.addEventListener('message', () => { zkb.lastMessageAt = performance.timeOrigin + performance.now(); });
+            }
           };
           window.__zkb = zkb;
         })();
@@ -65,8 +76,13 @@ public static class PageProbe
     /// <summary>Arms the DOM-update probe for <paramref name="token"/>.</summary>
     public static Task ArmValueAsync(IPage page, string token) => page.EvaluateAsync("t => window.__zkb.armValue(t)", token);
 
-    /// <summary>Waits for the armed DOM-update probe: the page's wall-clock ms when the value appeared, or -1 on timeout.</summary>
-    public static Task<double> ValueSeenAtAsync(IPage page) => page.EvaluateAsync<double>("() => window.__zkb.value");
+    /// <summary>Waits for the armed DOM-update probe: the page's wall-clock ms when the value appeared and when the
+    /// message carrying it began to be handled; (-1, -1) on timeout.</summary>
+    public static async Task<(double SeenAt, double MessageAt)> ValueSeenAtAsync(IPage page)
+    {
+        var r = await page.EvaluateAsync<double[]>("() => window.__zkb.value").ConfigureAwait(false);
+        return (r[0], r[1]);
+    }
 
     /// <summary>
     /// The page's wall clock minus ours (ms), from the round trip with the smallest delay out of several; the error is at

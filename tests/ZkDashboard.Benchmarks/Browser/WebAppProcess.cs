@@ -167,14 +167,8 @@ public sealed class WebAppProcess : IAsyncDisposable
         throw new InvalidOperationException($"/proc/{AppPid}/status has no VmRSS line");
     }
 
-    /// <summary>CPU time (user + system) the app process has used so far, from /proc/&lt;pid&gt;/stat.</summary>
-    public TimeSpan ReadCpuTime()
-    {
-        var stat = File.ReadAllText($"/proc/{AppPid}/stat");
-        var fields = stat[(stat.LastIndexOf(')') + 2)..].Split(' ');
-        var ticks = long.Parse(fields[11], CultureInfo.InvariantCulture) + long.Parse(fields[12], CultureInfo.InvariantCulture);
-        return TimeSpan.FromSeconds(ticks / 100.0); // USER_HZ is 100 on Linux
-    }
+    /// <summary>CPU time (user + system) the app process has used so far.</summary>
+    public TimeSpan ReadCpuTime() => ProcessCpu.Of(AppPid);
 
     public async ValueTask DisposeAsync()
     {
