@@ -43,7 +43,7 @@ public sealed partial class BrowserBenchmark
     /// One page open on the big node: baseline memory, then the setData→DOM latency; then N-1 more pages (N circuits):
     /// memory again (growth per circuit), and the latency with N pages.
     /// </summary>
-    private static async Task UpdatesAndMemoryAsync(BrowserSession session, WebAppProcess app, ZooKeeperClient ext,
+    private static async Task UpdatesAndMemoryAsync(BrowserSession session, WebAppProcess app, ZooKeeperClient ext, string connectString,
         BrowserBenchSettings settings, BrowserReport report, CancellationToken ct)
     {
         var pages = new List<IPage> { await OpenOnBigAsync(session).ConfigureAwait(false) };
@@ -52,7 +52,7 @@ public sealed partial class BrowserBenchmark
 
         Console.WriteLine($"setData→DOM with 1 context: {settings.Updates} updates, one every {settings.IntervalMs} ms…");
         var cpu = CpuClock.Start(app);
-        report.Latency1 = await MeasureUpdatesAsync(pages, ext, settings, () => ++seq, ct).ConfigureAwait(false);
+        report.Latency1 = await MeasureUpdatesAsync(pages, ext, connectString, settings, () => ++seq, ct).ConfigureAwait(false);
         (report.ServerCpu1, report.BrowserCpu1) = cpu.PercentOfOneCore();
         report.MemoryAt1 = await app.ReadMemoryAsync(ct).ConfigureAwait(false);
 
@@ -71,7 +71,7 @@ public sealed partial class BrowserBenchmark
 
         Console.WriteLine($"setData→DOM with {settings.Contexts} contexts: {settings.Updates} updates, one every {settings.IntervalMs} ms…");
         cpu = CpuClock.Start(app);
-        report.LatencyN = await MeasureUpdatesAsync(pages, ext, settings, () => ++seq, ct).ConfigureAwait(false);
+        report.LatencyN = await MeasureUpdatesAsync(pages, ext, connectString, settings, () => ++seq, ct).ConfigureAwait(false);
         (report.ServerCpuN, report.BrowserCpuN) = cpu.PercentOfOneCore();
         report.MemoryAfterN = await app.ReadMemoryAsync(ct).ConfigureAwait(false);
         report.Load($"after the {settings.Contexts}-context updates");
@@ -110,9 +110,21 @@ public sealed partial class BrowserBenchmark
     /// setData once per interval with a unique text; every page records (MutationObserver) when its data view shows it.
     /// One sample per page and update: page time (aligned to ours) minus our time just before setData.
     /// </summary>
-    private static async Task<LatencySamples> MeasureUpdatesAsync(List<IPage> pages, ZooKeeperClient ext, BrowserBenchSettings settings,
+    private static async Task<LatencySamples> MeasureUpdatesAsync(List<IPage> pages, ZooKeeperClient ext, string connectString, BrowserBenchSettings settings,
         Func<int> nextSeq, CancellationToken ct)
     {
+        // A watcher of our own (its own session, like the app's) shows how much of the latency is ZooKeeper's.
+        await using var observer = await ZooKeeperClient.ConnectAsync(
+            new ZooKeeperClientOptions { ConnectString = connectString, SessionTimeout = TimeSpan.FromSeconds(30) }, ct).ConfigureAwait(false);
+        TaskCompletionSource<double>? notified = null;
+        observer.WatchEvent += (_, e) =>
+        {
+            if (e.Path == Big && e.Type == EventType.NodeDataChanged)
+            {
+                Volatile.Read(ref notified)?.TrySetResult(HostClock.NowUnixMs());
+            }
+        };
+
         var offsets = new double[pages.Count];
         for (var i = 0; i < pages.Count; i++)
         {
@@ -120,14 +132,24 @@ public sealed partial class BrowserBenchmark
         }
 
         var result = new LatencySamples();
+        var bytes0 = await Task.WhenAll(pages.Select(PageProbe.MessageBytesAsync)).ConfigureAwait(false);
         for (var u = 0; u < settings.Updates + WarmupUpdates; u++)
         {
             ct.ThrowIfCancellationRequested();
             var token = string.Create(CultureInfo.InvariantCulture, $"bench-update-{nextSeq():D6}-{Guid.NewGuid():N}");
+            var fired = new TaskCompletionSource<double>(TaskCreationOptions.RunContinuationsAsynchronously);
+            Volatile.Write(ref notified, fired);
+            await observer.GetDataAsync(Big, watch: true, ct).ConfigureAwait(false);
             await Task.WhenAll(pages.Select(p => PageProbe.ArmValueAsync(p, token))).ConfigureAwait(false);
             var t0 = HostClock.NowUnixMs();
             await ext.SetDataAsync(Big, Encoding.UTF8.GetBytes(token), ct: ct).ConfigureAwait(false);
             var seen = await Task.WhenAll(pages.Select(PageProbe.ValueSeenAtAsync)).ConfigureAwait(false);
+            var watchAt = await fired.Task.WaitAsync(TimeSpan.FromSeconds(30), ct).ConfigureAwait(false);
+            if (u >= WarmupUpdates)
+            {
+                result.Notified.Add(watchAt - t0);
+            }
+
             for (var i = 0; i < seen.Length; i++)
             {
                 if (seen[i].SeenAt < 0)
@@ -148,8 +170,11 @@ public sealed partial class BrowserBenchmark
             }
         }
 
+        var bytes1 = await Task.WhenAll(pages.Select(PageProbe.MessageBytesAsync)).ConfigureAwait(false);
+        result.BytesPerPageUpdate = bytes1.Zip(bytes0, (b, a) => b - a).Average() / (settings.Updates + WarmupUpdates);
         result.Samples.Sort();
         result.ToMessage.Sort();
+        result.Notified.Sort();
         return result;
     }
 

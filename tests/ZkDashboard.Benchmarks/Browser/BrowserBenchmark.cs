@@ -73,7 +73,7 @@ public sealed partial class BrowserBenchmark : IBenchmark
             try
             {
                 await FirstRowsAsync(session, settings, report, ct).ConfigureAwait(false);
-                await UpdatesAndMemoryAsync(session, app, ext, settings, report, ct).ConfigureAwait(false);
+                await UpdatesAndMemoryAsync(session, app, ext, sandbox.ConnectString, settings, report, ct).ConfigureAwait(false);
             }
             finally
             {

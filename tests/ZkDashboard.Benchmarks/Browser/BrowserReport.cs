@@ -10,6 +10,12 @@ public sealed class LatencySamples
     /// <summary>setData until the page began handling the circuit message that carried the value (the rest is applying it).</summary>
     public List<double> ToMessage { get; } = [];
 
+    /// <summary>setData until a watcher of our own (another session) got the watch event: ZooKeeper's share.</summary>
+    public List<double> Notified { get; } = [];
+
+    /// <summary>Circuit bytes (WebSocket messages, both ways' replies included) a page received per update, mean over the pages.</summary>
+    public double BytesPerPageUpdate { get; set; } = double.NaN;
+
     public int Missed { get; set; }
 
     public double P(double p) => Percentile(Samples, p);
@@ -101,7 +107,9 @@ public sealed class BrowserReport(BrowserBenchSettings settings)
         void LatencyRows(string label, LatencySamples s, double appCpu, double browserCpu)
         {
             Row(Inv($"setData→DOM {label}: p50 / p99 / max"), Inv($"{s.P(0.5):0.0} / {s.P(0.99):0.0} / {s.Samples.LastOrDefault():0.0} ms"));
+            Row(Inv($"  until a watcher of ours is notified: p50 / p99"), Inv($"{LatencySamples.Percentile(s.Notified, 0.5):0.0} / {LatencySamples.Percentile(s.Notified, 0.99):0.0} ms"));
             Row(Inv($"  until the page handles the message: p50 / p99"), Inv($"{LatencySamples.Percentile(s.ToMessage, 0.5):0.0} / {LatencySamples.Percentile(s.ToMessage, 0.99):0.0} ms"));
+            Row(Inv($"  circuit bytes received per page and update"), Inv($"{s.BytesPerPageUpdate:N0} B"));
             Row(Inv($"  samples / never shown"), Inv($"{s.Samples.Count} / {s.Missed}"));
             Row(Inv($"  CPU (% of one core): app / Chromium"), Inv($"{appCpu:0}% / {browserCpu:0}%"));
         }

@@ -16,6 +16,7 @@ public static class PageProbe
             firstRows: null,
             value: null,
             lastMessageAt: 0,
+            messageBytes: 0,
             // Resolves with ms from the next click (its event timestamp) until a treeitem named `name` is in the DOM,
             // plus one requestAnimationFrame; -1 on timeout.
             armFirstRows(name) {
@@ -60,7 +61,10 @@ public static class PageProbe
           window.WebSocket = class extends NativeWebSocket {
             constructor(...args) {
               super(...args);
-              this.addEventListener('message', () => { zkb.lastMessageAt = performance.timeOrigin + performance.now(); });
+              this.addEventListener('message', e => {
+                zkb.lastMessageAt = performance.timeOrigin + performance.now();
+                zkb.messageBytes += typeof e.data === 'string' ? e.data.length : (e.data.byteLength ?? e.data.size ?? 0);
+              });
             }
           };
           window.__zkb = zkb;
@@ -72,6 +76,9 @@ public static class PageProbe
 
     /// <summary>Waits for the armed first-rows probe: ms from the click to the painted row, or -1 on timeout.</summary>
     public static Task<double> FirstRowsAsync(IPage page) => page.EvaluateAsync<double>("() => window.__zkb.firstRows");
+
+    /// <summary>WebSocket bytes the page has received so far.</summary>
+    public static Task<double> MessageBytesAsync(IPage page) => page.EvaluateAsync<double>("() => window.__zkb.messageBytes");
 
     /// <summary>Arms the DOM-update probe for <paramref name="token"/>.</summary>
     public static Task ArmValueAsync(IPage page, string token) => page.EvaluateAsync("t => window.__zkb.armValue(t)", token);
