@@ -57,8 +57,6 @@ public sealed partial class BrowserBenchmark : IBenchmark
                 ["ZkDashboard:Ensembles:0:ConnectString"] = sandbox.ConnectString,
                 ["ZkDashboard:Store:DataDirectory"] = dataDir.FullName,
                 ["ZkDashboard:Diagnostics:MemoryEndpoint"] = "true",
-                ["Logging:LogLevel:Default"] = "Warning",
-                ["Logging:LogLevel:Microsoft.Hosting.Lifetime"] = "Information",
             }, ct).ConfigureAwait(false);
             Console.WriteLine($"web app pid {app.AppPid} at {app.BaseUri}");
 

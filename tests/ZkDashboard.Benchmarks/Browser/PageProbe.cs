@@ -54,6 +54,29 @@ public static class PageProbe
               return true;
             },
             now() { return performance.timeOrigin + performance.now(); },
+            // Records where the DOM changes for `ms` ms: "type element.class" → count (the --trace-mutations option).
+            traceMutations(ms) {
+              return new Promise(resolve => {
+                const counts = {};
+                const describe = n => {
+                  const el = n.nodeType === 1 ? n : n.parentElement;
+                  if (!el) return '?';
+                  const parts = [];
+                  for (let e = el; e && parts.length < 3 && e !== document.body; e = e.parentElement) {
+                    parts.unshift(e.tagName.toLowerCase() + (typeof e.className === 'string' && e.className ? '.' + e.className.trim().split(/\s+/).filter(c => !c.startsWith('b-')).slice(0, 2).join('.') : ''));
+                  }
+                  return parts.join(' > ');
+                };
+                const mo = new MutationObserver(records => {
+                  for (const r of records) {
+                    const key = r.type + (r.attributeName ? '[' + r.attributeName + ']' : '') + ' ' + describe(r.target);
+                    counts[key] = (counts[key] || 0) + 1;
+                  }
+                });
+                mo.observe(document.body, { childList: true, subtree: true, characterData: true, attributes: true });
+                setTimeout(() => { mo.disconnect(); resolve(Object.entries(counts).sort((a, b) => b[1] - a[1]).map(([k, v]) => v + '  ' + k)); }, ms);
+              });
+            },
           };
           // Note when each WebSocket message (the circuit's render batches) starts being handled: our listener is added
           // before SignalR sets onmessage, so it runs first.
@@ -113,6 +136,42 @@ public static class PageProbe
 
         return offset;
     }
+}
+
+/// <summary>The renderer's cumulative main-thread times of a page (Chrome DevTools Protocol Performance.getMetrics), in ms.</summary>
+public sealed record RendererTimes(double Task, double Script, double Layout, double Style)
+{
+    public static readonly string[] Names = ["TaskDuration", "ScriptDuration", "LayoutDuration", "RecalcStyleDuration"];
+
+    public static async Task<ICDPSession> AttachAsync(IPage page)
+    {
+        var cdp = await page.Context.NewCDPSessionAsync(page).ConfigureAwait(false);
+        await cdp.SendAsync("Performance.enable").ConfigureAwait(false);
+        return cdp;
+    }
+
+    public static async Task<RendererTimes> ReadAsync(ICDPSession cdp)
+    {
+        var reply = await cdp.SendAsync("Performance.getMetrics").ConfigureAwait(false);
+        var values = new Dictionary<string, double>(StringComparer.Ordinal);
+        if (reply is { } json)
+        {
+            foreach (var m in json.GetProperty("metrics").EnumerateArray())
+            {
+                values[m.GetProperty("name").GetString()!] = m.GetProperty("value").GetDouble() * 1000;
+            }
+        }
+
+        double Get(string name) => values.GetValueOrDefault(name, double.NaN);
+        return new RendererTimes(Get(Names[0]), Get(Names[1]), Get(Names[2]), Get(Names[3]));
+    }
+
+    public static RendererTimes operator -(RendererTimes a, RendererTimes b) => new(a.Task - b.Task, a.Script - b.Script, a.Layout - b.Layout, a.Style - b.Style);
+
+    public RendererTimes Over(double n) => new(Task / n, Script / n, Layout / n, Style / n);
+
+    public static RendererTimes Mean(IReadOnlyList<RendererTimes> all) =>
+        new(all.Average(x => x.Task), all.Average(x => x.Script), all.Average(x => x.Layout), all.Average(x => x.Style));
 }
 
 /// <summary>Unix time in ms with sub-ms resolution, monotonic within this process.</summary>
