@@ -149,8 +149,9 @@ public sealed partial class BrowserBenchmark
     }
 
     /// <summary>
-    /// setData once per interval with a unique text; every page records (MutationObserver) when its data view shows it.
-    /// One sample per page and update: page time (aligned to ours) minus our time just before setData.
+    /// setData once per interval with a numbered text; every page records by itself (MutationObserver) when its data
+    /// view first shows each number, so the driver sends nothing to the pages while the updates run. Afterwards one
+    /// sample per page and update: page time (aligned to ours) minus our time just before that setData.
     /// </summary>
     private static async Task<LatencySamples> MeasureUpdatesAsync(List<IPage> pages, ZooKeeperClient ext, string connectString, BrowserBenchSettings settings,
         Func<int> nextSeq, CancellationToken ct)
@@ -177,40 +178,49 @@ public sealed partial class BrowserBenchmark
         var bytes0 = await Task.WhenAll(pages.Select(PageProbe.MessageBytesAsync)).ConfigureAwait(false);
         var cdp = await Task.WhenAll(pages.Select(RendererTimes.AttachAsync)).ConfigureAwait(false);
         var renderer0 = await Task.WhenAll(cdp.Select(RendererTimes.ReadAsync)).ConfigureAwait(false);
+        await Task.WhenAll(pages.Select(PageProbe.StartValueLogAsync)).ConfigureAwait(false);
+
+        var sent = new List<(int Seq, double At, bool Counted)>();
         for (var u = 0; u < settings.Updates + WarmupUpdates; u++)
         {
             ct.ThrowIfCancellationRequested();
-            var token = string.Create(CultureInfo.InvariantCulture, $"bench-update-{nextSeq():D6}-{Guid.NewGuid():N}");
+            var seq = nextSeq();
             var fired = new TaskCompletionSource<double>(TaskCreationOptions.RunContinuationsAsynchronously);
             Volatile.Write(ref notified, fired);
             await observer.GetDataAsync(Big, watch: true, ct).ConfigureAwait(false);
-            await Task.WhenAll(pages.Select(p => PageProbe.ArmValueAsync(p, token))).ConfigureAwait(false);
             var t0 = HostClock.NowUnixMs();
-            await ext.SetDataAsync(Big, Encoding.UTF8.GetBytes(token), ct: ct).ConfigureAwait(false);
-            var seen = await Task.WhenAll(pages.Select(PageProbe.ValueSeenAtAsync)).ConfigureAwait(false);
+            await ext.SetDataAsync(Big, Encoding.UTF8.GetBytes(PageProbe.ValueText(seq)), ct: ct).ConfigureAwait(false);
+            sent.Add((seq, t0, u >= WarmupUpdates));
             var watchAt = await fired.Task.WaitAsync(TimeSpan.FromSeconds(30), ct).ConfigureAwait(false);
             if (u >= WarmupUpdates)
             {
                 result.Notified.Add(watchAt - t0);
             }
 
-            for (var i = 0; i < seen.Length; i++)
-            {
-                if (seen[i].SeenAt < 0)
-                {
-                    result.Missed++;
-                }
-                else if (u >= WarmupUpdates)
-                {
-                    result.Samples.Add(seen[i].SeenAt - offsets[i] - t0);
-                    result.ToMessage.Add(seen[i].MessageAt - offsets[i] - t0);
-                }
-            }
-
             var wait = settings.IntervalMs - (HostClock.NowUnixMs() - t0);
             if (wait > 0)
             {
                 await Task.Delay(TimeSpan.FromMilliseconds(wait), ct).ConfigureAwait(false);
+            }
+        }
+
+        // Every page has had at least one interval for the last update; give a late one up to 30 s more.
+        var last = sent[^1].Seq;
+        await Task.WhenAll(pages.Select(p => PageProbe.WaitForValueAsync(p, last))).ConfigureAwait(false);
+        var logs = await Task.WhenAll(pages.Select(PageProbe.StopValueLogAsync)).ConfigureAwait(false);
+        for (var i = 0; i < pages.Count; i++)
+        {
+            foreach (var (seq, t0, counted) in sent)
+            {
+                if (!logs[i].TryGetValue(seq, out var seen))
+                {
+                    result.Missed++;
+                }
+                else if (counted)
+                {
+                    result.Samples.Add(seen.SeenAt - offsets[i] - t0);
+                    result.ToMessage.Add(seen.MessageAt - offsets[i] - t0);
+                }
             }
         }
 
@@ -222,6 +232,7 @@ public sealed partial class BrowserBenchmark
         {
             await c.DetachAsync().ConfigureAwait(false);
         }
+
         result.Samples.Sort();
         result.ToMessage.Sort();
         result.Notified.Sort();

@@ -124,7 +124,7 @@ public sealed class BrowserReport(BrowserBenchSettings settings)
             }
 
             Row(Inv($"  samples / never shown"), Inv($"{s.Samples.Count} / {s.Missed}"));
-            Row(Inv($"  CPU (% of one core): app / Chromium"), Inv($"{appCpu:0}% / {browserCpu:0}%"));
+            Row(Inv($"  CPU (% of one core): app / Chromium"), Inv($"{appCpu:0.0}% / {browserCpu:0.0}%"));
         }
 
         void Target(string label, bool met, string value) => w.WriteLine($"target {label,-50} {value,16}  {(met ? "met" : "MISSED")}");

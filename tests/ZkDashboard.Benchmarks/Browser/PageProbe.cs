@@ -14,7 +14,8 @@ public static class PageProbe
           const TIMEOUT_MS = 30000;
           const zkb = {
             firstRows: null,
-            value: null,
+            values: new Map(),
+            valueObserver: null,
             lastMessageAt: 0,
             messageBytes: 0,
             // Resolves with ms from the next click (its event timestamp) until a treeitem named `name` is in the DOM,
@@ -38,20 +39,25 @@ public static class PageProbe
               });
               return true;
             },
-            // Resolves with [when the node's data view first contains `token`, when the page began handling the circuit
-            // message that carried it] as wall-clock ms (performance.timeOrigin + performance.now()); [-1, -1] on timeout.
-            armValue(token) {
-              zkb.value = new Promise(resolve => {
-                const has = () => { const el = document.querySelector('.zk-data-body'); return el !== null && el.textContent.includes(token); };
-                const now = () => performance.timeOrigin + performance.now();
-                if (has()) { resolve([now(), zkb.lastMessageAt]); return; }
-                const mo = new MutationObserver(() => {
-                  if (has()) { const at = now(); mo.disconnect(); clearTimeout(timer); resolve([at, zkb.lastMessageAt]); }
-                });
-                mo.observe(document.body, { childList: true, subtree: true, characterData: true });
-                const timer = setTimeout(() => { mo.disconnect(); resolve([-1, -1]); }, TIMEOUT_MS);
-              });
+            // Logs, for every "bench-update-<n>" the node's data view shows, when it first appeared and when the page
+            // began handling the circuit message that carried it (wall-clock ms: performance.timeOrigin + performance.now()).
+            startValueLog() {
+              zkb.values = new Map();
+              const re = /bench-update-(\d+)/;
+              const check = () => {
+                const el = document.querySelector('.zk-data-body');
+                const m = el === null ? null : re.exec(el.textContent);
+                if (m !== null && !zkb.values.has(+m[1])) {
+                  zkb.values.set(+m[1], [performance.timeOrigin + performance.now(), zkb.lastMessageAt]);
+                }
+              };
+              zkb.valueObserver = new MutationObserver(check);
+              zkb.valueObserver.observe(document.body, { childList: true, subtree: true, characterData: true });
               return true;
+            },
+            stopValueLog() {
+              zkb.valueObserver.disconnect();
+              return [...zkb.values.entries()].map(([n, [seen, msg]]) => [n, seen, msg]);
             },
             now() { return performance.timeOrigin + performance.now(); },
             // Records where the DOM changes for `ms` ms: "type element.class" → count (the --trace-mutations option).
@@ -103,15 +109,30 @@ public static class PageProbe
     /// <summary>WebSocket bytes the page has received so far.</summary>
     public static Task<double> MessageBytesAsync(IPage page) => page.EvaluateAsync<double>("() => window.__zkb.messageBytes");
 
-    /// <summary>Arms the DOM-update probe for <paramref name="token"/>.</summary>
-    public static Task ArmValueAsync(IPage page, string token) => page.EvaluateAsync("t => window.__zkb.armValue(t)", token);
+    /// <summary>The data the update phase writes: update number <paramref name="seq"/>, as plain text.</summary>
+    public static string ValueText(int seq) => string.Create(System.Globalization.CultureInfo.InvariantCulture, $"bench-update-{seq:D6}");
 
-    /// <summary>Waits for the armed DOM-update probe: the page's wall-clock ms when the value appeared and when the
-    /// message carrying it began to be handled; (-1, -1) on timeout.</summary>
-    public static async Task<(double SeenAt, double MessageAt)> ValueSeenAtAsync(IPage page)
+    /// <summary>Starts logging when each update number appears in the page's data view.</summary>
+    public static Task StartValueLogAsync(IPage page) => page.EvaluateAsync("() => window.__zkb.startValueLog()");
+
+    /// <summary>Waits (up to 30 s) until the page has shown update <paramref name="seq"/>; returns either way.</summary>
+    public static async Task WaitForValueAsync(IPage page, int seq)
     {
-        var r = await page.EvaluateAsync<double[]>("() => window.__zkb.value").ConfigureAwait(false);
-        return (r[0], r[1]);
+        try
+        {
+            await page.WaitForFunctionAsync("n => window.__zkb.values.has(n)", seq, new PageWaitForFunctionOptions { Timeout = 30_000 }).ConfigureAwait(false);
+        }
+        catch (TimeoutException)
+        {
+            // counted as never shown
+        }
+    }
+
+    /// <summary>Stops the log and returns update number → (seen at, message handled at), page wall-clock ms.</summary>
+    public static async Task<Dictionary<int, (double SeenAt, double MessageAt)>> StopValueLogAsync(IPage page)
+    {
+        var rows = await page.EvaluateAsync<double[][]>("() => window.__zkb.stopValueLog()").ConfigureAwait(false);
+        return rows.ToDictionary(r => (int)r[0], r => (r[1], r[2]));
     }
 
     /// <summary>
