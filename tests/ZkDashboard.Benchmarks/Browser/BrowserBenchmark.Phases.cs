@@ -15,9 +15,9 @@ public sealed partial class BrowserBenchmark
         for (var run = 0; run < settings.FirstRowsRuns; run++)
         {
             ct.ThrowIfCancellationRequested();
-            var page = await session.OpenAsync(Link(Big)).ConfigureAwait(false);
+            var page = await session.OpenAsync(Link(Big), ct).ConfigureAwait(false);
             var row = page.GetByRole(AriaRole.Treeitem, new() { Name = BigName, Exact = true });
-            await Microsoft.Playwright.Assertions.Expect(row).ToHaveAttributeAsync("aria-selected", "true", new() { Timeout = 60_000 }).ConfigureAwait(false);
+            await Microsoft.Playwright.Assertions.Expect(row).ToHaveAttributeAsync("aria-selected", "true", new() { Timeout = 60_000 }).WaitAsync(ct).ConfigureAwait(false);
             if (await row.GetAttributeAsync("aria-expanded").ConfigureAwait(false) == "true")
             {
                 throw new InvalidOperationException($"{Big} is already expanded when the page opens: the click would collapse it. The benchmark needs a collapsed node.");
@@ -25,7 +25,7 @@ public sealed partial class BrowserBenchmark
 
             await PageProbe.ArmFirstRowsAsync(page, FirstChild).ConfigureAwait(false);
             await row.Locator(".zk-row-twisty").ClickAsync().ConfigureAwait(false);
-            var ms = await PageProbe.FirstRowsAsync(page).ConfigureAwait(false);
+            var ms = await PageProbe.FirstRowsAsync(page).WaitAsync(ct).ConfigureAwait(false);
             if (ms < 0)
             {
                 throw new TimeoutException($"run {run + 1}: the first child row '{FirstChild}' did not appear within 30 s of the click.");
@@ -46,7 +46,7 @@ public sealed partial class BrowserBenchmark
     private static async Task UpdatesAndMemoryAsync(BrowserSession session, WebAppProcess app, ZooKeeperClient ext, string connectString,
         BrowserBenchSettings settings, BrowserReport report, CancellationToken ct)
     {
-        var pages = new List<IPage> { await OpenOnBigAsync(session).ConfigureAwait(false) };
+        var pages = new List<IPage> { await OpenOnBigAsync(session, ct).ConfigureAwait(false) };
         var seq = 0;
         await WaitForCircuitsAsync(app, 1, ct).ConfigureAwait(false);
 
@@ -64,7 +64,7 @@ public sealed partial class BrowserBenchmark
         Console.WriteLine($"opening {settings.Contexts - 1} more contexts on {Big}…");
         for (var i = 1; i < settings.Contexts; i++)
         {
-            pages.Add(await OpenOnBigAsync(session).ConfigureAwait(false));
+            pages.Add(await OpenOnBigAsync(session, ct).ConfigureAwait(false));
         }
 
         await WaitForCircuitsAsync(app, settings.Contexts, ct).ConfigureAwait(false);
@@ -95,10 +95,10 @@ public sealed partial class BrowserBenchmark
         }
     }
 
-    private static async Task<IPage> OpenOnBigAsync(BrowserSession session)
+    private static async Task<IPage> OpenOnBigAsync(BrowserSession session, CancellationToken ct)
     {
-        var page = await session.OpenAsync(Link(Big)).ConfigureAwait(false);
-        await page.Locator(".zk-data-body").WaitForAsync().ConfigureAwait(false);
+        var page = await session.OpenAsync(Link(Big), ct).ConfigureAwait(false);
+        await page.Locator(".zk-data-body").WaitForAsync().WaitAsync(ct).ConfigureAwait(false);
         return page;
     }
 
@@ -206,7 +206,7 @@ public sealed partial class BrowserBenchmark
 
         // Every page has had at least one interval for the last update; give a late one up to 30 s more.
         var last = sent[^1].Seq;
-        await Task.WhenAll(pages.Select(p => PageProbe.WaitForValueAsync(p, last))).ConfigureAwait(false);
+        await Task.WhenAll(pages.Select(p => PageProbe.WaitForValueAsync(p, last))).WaitAsync(ct).ConfigureAwait(false);
         var logs = await Task.WhenAll(pages.Select(PageProbe.StopValueLogAsync)).ConfigureAwait(false);
         for (var i = 0; i < pages.Count; i++)
         {
