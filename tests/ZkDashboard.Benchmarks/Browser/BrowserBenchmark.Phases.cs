@@ -40,7 +40,7 @@ public sealed partial class BrowserBenchmark
     }
 
     /// <summary>
-    /// One page open on the big node: baseline memory, then the setData→DOM latency; then N-1 more pages (N circuits):
+    /// One page open on the big node: the setData→DOM latency, then the baseline memory; then N-1 more pages (N circuits):
     /// memory again (growth per circuit), and the latency with N pages.
     /// </summary>
     private static async Task UpdatesAndMemoryAsync(BrowserSession session, WebAppProcess app, ZooKeeperClient ext, string connectString,
