@@ -79,6 +79,18 @@ public partial class NodeActions : IAsyncDisposable
         _ => string.Empty,
     };
 
+    private string? _statusPath;
+
+    protected override void OnParametersSet()
+    {
+        // A copy confirmation belongs to the node it was made on.
+        if (_statusPath != Path)
+        {
+            _statusPath = Path;
+            _status = null;
+        }
+    }
+
     private void OpenCreate()
     {
         _name = string.Empty;
