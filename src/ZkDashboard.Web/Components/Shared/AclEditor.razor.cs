@@ -147,7 +147,7 @@ public partial class AclEditor
         else
         {
             _text = AclParser.Format(Entries);
-            _textErrors = [];
+            _textErrors = AclParser.Parse(_text).Errors; // an invalid row stays invalid as text, and says why
             _textMode = true;
         }
     }

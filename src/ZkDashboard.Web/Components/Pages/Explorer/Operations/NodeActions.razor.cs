@@ -80,6 +80,36 @@ public partial class NodeActions : IAsyncDisposable
     };
 
     private string? _statusPath;
+    private bool _statusOk = true;
+    private CancellationTokenSource? _statusTimer;
+
+    /// <summary>Shows a copy confirmation for a few seconds.</summary>
+    private void ShowStatus(string text, bool ok)
+    {
+        _status = text;
+        _statusOk = ok;
+        _statusTimer?.Cancel();
+        _statusTimer?.Dispose();
+        _statusTimer = new CancellationTokenSource();
+        _ = HideStatusLaterAsync(_statusTimer.Token);
+    }
+
+    private async Task HideStatusLaterAsync(CancellationToken ct)
+    {
+        try
+        {
+            await Task.Delay(TimeSpan.FromSeconds(6), ct);
+            await InvokeAsync(() =>
+            {
+                _status = null;
+                StateHasChanged();
+            });
+        }
+        catch (OperationCanceledException)
+        {
+            // A newer confirmation replaced this one, or the component is gone.
+        }
+    }
 
     protected override void OnParametersSet()
     {
@@ -164,11 +194,11 @@ public partial class NodeActions : IAsyncDisposable
         {
             _module ??= await JS.InvokeAsync<IJSObjectReference>("import", "./Components/Pages/Explorer/Operations/NodeActions.razor.js");
             var ok = await _module.InvokeAsync<bool>("copyText", text);
-            _status = ok ? done : "The browser refused clipboard access.";
+            ShowStatus(ok ? done : "The browser refused clipboard access. Select the text and copy it by hand.", ok);
         }
         catch (JSException e)
         {
-            _status = $"Could not copy: {e.Message}";
+            ShowStatus($"Could not copy: {e.Message}", ok: false);
         }
         catch (JSDisconnectedException)
         {
@@ -180,6 +210,8 @@ public partial class NodeActions : IAsyncDisposable
     {
         _bulkCts?.Cancel();
         _bulkCts?.Dispose();
+        _statusTimer?.Cancel();
+        _statusTimer?.Dispose();
         if (_module is not null)
         {
             try

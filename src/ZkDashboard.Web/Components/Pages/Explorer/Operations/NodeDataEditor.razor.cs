@@ -176,6 +176,7 @@ public partial class NodeDataEditor
         finally
         {
             _busy = false;
+            StateHasChanged(); // Ctrl+S arrives through the page's script, not an event of this component
         }
     }
 
