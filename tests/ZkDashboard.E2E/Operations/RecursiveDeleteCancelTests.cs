@@ -36,7 +36,7 @@ public sealed partial class RecursiveDeleteCancelTests(SandboxAppFixture app)
         // Cancel once deleting has visibly started (progress shows a count), so the cut is really midway.
         var cancel = OpsPage.DialogButton(dialog, "Cancel deletion");
         await Expect(cancel).ToBeVisibleAsync(OpsPage.Slow);
-        await Expect(dialog.GetByRole(AriaRole.Status).Filter(new() { HasTextRegex = new Regex(@"^deleting: [1-9]") }))
+        await Expect(dialog.GetByRole(AriaRole.Status).Filter(new() { HasTextRegex = new Regex(@"^Deleting: [1-9]") }))
             .ToBeVisibleAsync(OpsPage.Slow);
         await cancel.ClickAsync();
 
@@ -67,7 +67,7 @@ public sealed partial class RecursiveDeleteCancelTests(SandboxAppFixture app)
         await app.CloseContextsAsync();
     }
 
-    [GeneratedRegex(@"Cancelled: deleted (?<deleted>[\d,]+) of (?<of>[\d,]+) node\(s\); (?<remain>[\d,]+) remain\.")]
+    [GeneratedRegex(@"Cancelled: deleted (?<deleted>[\d,]+) of (?<of>[\d,]+) node\(s\); (?<remain>[\d,]+) remain under and including ")]
     private static partial Regex SummaryPattern();
 
     /// <summary>Branches with leaves, created in multi batches of up to 1,000 nodes.</summary>

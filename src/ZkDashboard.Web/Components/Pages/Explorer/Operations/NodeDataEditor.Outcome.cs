@@ -24,7 +24,9 @@ public partial class NodeDataEditor
     private void RememberUnknownOutcome(string path, int expectedVersion, byte[] data, WriteOutcomeUnknownException e)
     {
         _unknown = new PendingOutcome(path, expectedVersion, data);
-        _message = new Message("warn", e.Message + " Your edits are kept. The dashboard re-reads the node as soon as the connection is back and tells you how the save ended.");
+        _message = new Message("warn", e.EnsembleUnreachable
+            ? $"The outcome of your save of {path} is unknown: the connection to '{Ensemble}' was lost while the save was on its way, and the ensemble is still unreachable, so nobody can tell yet whether it was applied. Your edits are kept. The node is re-read as soon as the connection is back, and this message will then say how the save ended."
+            : e.Message + " Your edits are kept.");
     }
 
     /// <summary>Called when parameters change: once writes are possible again, re-read and settle an unknown outcome.</summary>
