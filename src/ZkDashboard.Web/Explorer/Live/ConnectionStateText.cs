@@ -29,6 +29,21 @@ public static class ConnectionStateText
         _ => "bad",
     };
 
+    /// <summary>
+    /// The state's colour key, used as <c>zk-state-{key}</c> (app.css has one colour per key): connected, connecting,
+    /// readonly, suspended, expired, failed (also auth failed) or idle (not connected yet, closed).
+    /// </summary>
+    public static string Key(EnsembleConnectionState state) => state switch
+    {
+        EnsembleConnectionState.Connected => "connected",
+        EnsembleConnectionState.Connecting => "connecting",
+        EnsembleConnectionState.ReadOnly => "readonly",
+        EnsembleConnectionState.Suspended => "suspended",
+        EnsembleConnectionState.Expired => "expired",
+        EnsembleConnectionState.AuthFailed or EnsembleConnectionState.Failed => "failed",
+        _ => "idle",
+    };
+
     /// <summary>One sentence for a banner.</summary>
     public static string Sentence(EnsembleSessionStatus status)
     {
