@@ -28,6 +28,7 @@ public sealed class UnsavedEditsTests(SandboxAppFixture app)
         await Expect(dialog).ToBeVisibleAsync();
         await Expect(dialog).ToContainTextAsync($"Discard unsaved edits to {config}?");
         await Expect(dialog.GetByRole(AriaRole.Button, new() { Name = "Stay", Exact = true })).ToBeFocusedAsync();
+        await page.WaitForFunctionAsync("() => document.getAnimations().every(a => a.playState !== 'running' || a.effect?.getTiming().iterations === Infinity)");
         await page.SaveScreenshotAsync("explorer-unsaved-edits");
 
         // Stay: the edits, the node, the address and the tree's selection are as they were.

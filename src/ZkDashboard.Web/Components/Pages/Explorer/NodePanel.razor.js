@@ -6,8 +6,9 @@ const guards = new WeakMap();
 export function guardTabs(root, dotNet) {
     unguardTabs(root);
     const handler = e => {
-        const tab = e.target && e.target.closest ? e.target.closest('[role="tab"]') : null;
-        if (!tab || !root.contains(tab) || !root.querySelector('[data-zk-unsaved]')) {
+        const tab = e.target && e.target.closest ? e.target.closest('.rz-tabview-nav [role="tab"]') : null;
+        const tabs = root.querySelector('.zk-node-tabs');
+        if (!tab || !tabs || tab.closest('.rz-tabview') !== tabs || !root.querySelector('[data-zk-unsaved]')) {
             return;
         }
         if (e.type === 'keydown' && e.key !== 'Enter' && e.key !== ' ') {
@@ -19,8 +20,8 @@ export function guardTabs(root, dotNet) {
         }
         e.preventDefault();
         e.stopImmediatePropagation();
-        const tabs = Array.from(root.querySelectorAll('[role="tab"]'));
-        dotNet.invokeMethodAsync('OnTabBlockedAsync', tabs.indexOf(tab)).catch(() => { });
+        const all = Array.from(tabs.querySelectorAll('.rz-tabview-nav [role="tab"]')).filter(t => t.closest('.rz-tabview') === tabs);
+        dotNet.invokeMethodAsync('OnTabBlockedAsync', all.indexOf(tab)).catch(() => { });
     };
     root.addEventListener('click', handler, true);
     root.addEventListener('keydown', handler, true);
