@@ -73,6 +73,9 @@ public sealed partial class Explorer : IAsyncDisposable
     [Inject]
     private DialogService Dialogs { get; set; } = default!;
 
+    [Inject]
+    private UnsavedEditsSignals EditSignals { get; set; } = default!;
+
     /// <summary>The open node's path.</summary>
     public string CurrentPath { get; private set; } = "/";
 
@@ -243,6 +246,7 @@ public sealed partial class Explorer : IAsyncDisposable
     public async ValueTask DisposeAsync()
     {
         Sessions.StatusChanged -= OnStatusChanged;
+        EditSignals.NavigationKept -= OnNavigationKept;
         await disposed.CancelAsync();
         if (feed is not null)
         {

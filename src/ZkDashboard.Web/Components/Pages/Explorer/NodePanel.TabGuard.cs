@@ -1,0 +1,83 @@
+using Microsoft.AspNetCore.Components;
+using Microsoft.JSInterop;
+using ZkDashboard.Web.Components.Pages.Explorer.Operations;
+using ZkDashboard.Web.Components.Shared;
+
+namespace ZkDashboard.Web.Components.Pages.Explorer;
+
+/// <summary>
+/// The tab guard: Radzen renders only the selected tab, so leaving the Data or ACL tab would dispose an editor with
+/// unsaved edits. The page script stops such a tab switch and asks here first (Stay / Discard).
+/// </summary>
+public sealed partial class NodePanel : IAsyncDisposable
+{
+    private ElementReference root;
+    private NodeAclPanel? aclPanel;
+    private IJSObjectReference? tabModule;
+    private DotNetObjectReference<NodePanel>? tabSelf;
+
+    [Inject]
+    private IJSRuntime JS { get; set; } = default!;
+
+    /// <summary>True while the Data or ACL editor holds edits that are not saved.</summary>
+    public bool HasUnsavedEdits => editor?.HasUnsavedChanges == true || aclPanel?.HasUnsavedChanges == true;
+
+    protected override async Task OnAfterRenderAsync(bool firstRender)
+    {
+        if (!firstRender)
+        {
+            return;
+        }
+
+        try
+        {
+            tabModule = await JS.InvokeAsync<IJSObjectReference>("import", "./Components/Pages/Explorer/NodePanel.razor.js");
+            tabSelf = DotNetObjectReference.Create(this);
+            await tabModule.InvokeVoidAsync("guardTabs", root, tabSelf);
+        }
+        catch (JSDisconnectedException)
+        {
+            // The circuit is gone.
+        }
+    }
+
+    /// <summary>A tab switch was stopped because an editor has unsaved edits: ask, and switch only on Discard.</summary>
+    [JSInvokable]
+    public async Task OnTabBlockedAsync(int index)
+    {
+        var (what, dirty) = editor?.HasUnsavedChanges == true ? ("data", true)
+            : aclPanel?.HasUnsavedChanges == true ? ("ACL", true)
+            : (string.Empty, false);
+        if (dirty && !await DiscardEditsDialog.AskAsync(Dialogs, Path, what))
+        {
+            return;
+        }
+
+        editor?.DiscardEdits();
+        aclPanel?.DiscardEdits();
+        if (index >= 0)
+        {
+            tab = index;
+        }
+
+        StateHasChanged();
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        if (tabModule is not null)
+        {
+            try
+            {
+                await tabModule.InvokeVoidAsync("unguardTabs", root);
+                await tabModule.DisposeAsync();
+            }
+            catch (JSDisconnectedException)
+            {
+                // The circuit is gone.
+            }
+        }
+
+        tabSelf?.Dispose();
+    }
+}
