@@ -88,7 +88,7 @@ public sealed class ExplorerToolsTests(SandboxAppFixture app)
         await Expect(page.Locator("#zk-node-title")).ToHaveTextAsync("app", new() { Timeout = 30_000 });
 
         // Go to path: the typed parent's children that start with the typed rest are suggested.
-        var goTo = page.Labelled("Go to path");
+        var goTo = page.Role(AriaRole.Combobox, "Go to path");
         var options = page.Locator("form[aria-label='Go to path'] datalist option");
         await goTo.FillAsync(appPath + "/al");
         await Expect(options).ToHaveCountAsync(2, new() { Timeout = 30_000 });
