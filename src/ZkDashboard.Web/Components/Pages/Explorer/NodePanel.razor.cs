@@ -83,21 +83,9 @@ public sealed partial class NodePanel
 
     internal static string SessionHex(long session) => $"0x{session:x}";
 
-    private string ExpiryText(long ttlMs)
-    {
-        if (Node is null)
-        {
-            return string.Empty;
-        }
-
-        var eligible = Node.Stat.Modified.AddMilliseconds(ttlMs);
-        var when = $"{eligible.ToLocalTime():yyyy-MM-dd HH:mm:ss} ({TimeFormat.Relative(eligible, DateTimeOffset.UtcNow)})";
-        return Node.Stat.NumChildren > 0
-            ? $"not while it has children; {FormatTtlShort(ttlMs)} after its last change once it has none (would be {when})"
-            : $"eligible to expire from {when}: {FormatTtlShort(ttlMs)} after its last change, as it has no children";
-    }
-
-    private static string FormatTtlShort(long ms) => LiveTreeDataSource.FormatTtl(ms);
+    private string ExpiryText(long ttlMs) => Node is null
+        ? string.Empty
+        : TtlExpiry.Describe(Node.Stat, ttlMs, LiveTreeDataSource.FormatTtl(ttlMs), DateTimeOffset.UtcNow, TimeZoneInfo.Local);
 
     private async Task ShowEphemeralsAsync(long owner)
     {
@@ -107,9 +95,10 @@ public sealed partial class NodePanel
                 [nameof(EphemeralsDialog.Ensemble)] = Ensemble,
                 [nameof(EphemeralsDialog.Owner)] = owner,
                 [nameof(EphemeralsDialog.OwnSessionId)] = OwnSessionId,
+                [nameof(EphemeralsDialog.ScanRoot)] = ExplorerLinks.Parent(Path),
                 [nameof(EphemeralsDialog.OnOpen)] = EventCallback.Factory.Create<string>(this, OpenFromDialogAsync),
             },
-            new DialogOptions { Width = "36rem", CloseDialogOnEsc = true, CloseDialogOnOverlayClick = true });
+            new DialogOptions { Width = "40rem", CloseDialogOnEsc = true, CloseDialogOnOverlayClick = true });
     }
 
     private async Task OpenFromDialogAsync(string path)

@@ -1,0 +1,125 @@
+using System.Text;
+using System.Text.RegularExpressions;
+using Microsoft.Playwright;
+using ZkDashboard.E2E.Infrastructure;
+using ZkDashboard.Testing;
+using ZkDashboard.ZooKeeper;
+using static Microsoft.Playwright.Assertions;
+
+namespace ZkDashboard.E2E.Explorer;
+
+/// <summary>
+/// The explorer's tools against the real sandbox ensemble, driven by an external client: the live event log
+/// (subtree, burst coalescing, pause, resume, clear), go-to-path autocomplete, and hostile names in the children
+/// grid, search results and event log.
+/// </summary>
+[Collection(SandboxE2ECollection.Name)]
+public sealed class ExplorerToolsTests(SandboxAppFixture app)
+{
+    private const string Hostile = "<img src=x onerror=alert(1)>";
+    private const int Burst = 300;
+    private static readonly LocatorAssertionsToContainTextOptions SlowText = new() { Timeout = 30_000 };
+
+    [Fact]
+    public async Task EventsLog_ExternalBurst_ShownCoalescedThenPauseResumeClear()
+    {
+        await using var scope = await ChrootScope.CreateAsync(app.Ensemble.ConnectString, ExplorerLink.NewRoot());
+        var ev = scope.Chroot + "/ev";
+        await scope.Root.CreateAsync(ev, ReadOnlyMemory<byte>.Empty, Acls.OpenUnsafe);
+        await scope.Root.CreateAsync(ev + "/hot", ReadOnlyMemory<byte>.Empty, Acls.OpenUnsafe);
+        await using var external = await ZooKeeperClient.ConnectAsync(new ZooKeeperClientOptions { ConnectString = app.Ensemble.ConnectString });
+
+        var page = await app.NewPageAsync(ExplorerLink.To(ev));
+        var dialogs = 0;
+        page.Dialog += (_, d) => { Interlocked.Increment(ref dialogs); _ = d.DismissAsync(); };
+        await Expect(page.Locator("#zk-node-title")).ToHaveTextAsync("ev", new() { Timeout = 30_000 });
+        await page.GetByRole(AriaRole.Tab, new() { Name = "Events" }).ClickAsync();
+        var bar = page.GetByRole(AriaRole.Toolbar, new() { Name = "Event log controls" });
+        await bar.GetByText("Subtree", new() { Exact = true }).ClickAsync();
+        await Expect(bar).ToContainTextAsync("watching the subtree", SlowText);
+
+        // A burst of pipelined writes to a child: the hub merges what arrives while it reads, and the log says so.
+        var writes = Enumerable.Range(1, Burst).Select(i => external.SetDataAsync(ev + "/hot", Encoding.UTF8.GetBytes($"v{i}"))).ToList();
+        await Task.WhenAll(writes);
+        var log = page.GetByRole(AriaRole.List, new() { Name = "Watch events" });
+        var lines = log.Locator("li");
+        await Expect(lines.First).ToContainTextAsync($"v{Burst} ·", SlowText);
+        await Expect(lines.First).ToContainTextAsync(ev + "/hot");
+        await Expect(log.GetByText(new Regex(@"^×\d+ coalesced$")).First).ToBeVisibleAsync();
+        var shown = await lines.CountAsync();
+        Assert.True(shown < Burst, $"{shown} lines for {Burst} writes: nothing was coalesced");
+        await page.SaveScreenshotAsync("explorer-events-burst");
+
+        // Paused: events are counted, not listed.
+        await bar.GetByRole(AriaRole.Button, new() { Name = "Pause" }).ClickAsync();
+        await external.SetDataAsync(ev + "/hot", "paused-1"u8.ToArray());
+        await external.SetDataAsync(ev + "/hot", "paused-2"u8.ToArray());
+        await Expect(bar.GetByRole(AriaRole.Status)).ToContainTextAsync(new Regex(@"Paused — \d+ event\(s\) not shown"), SlowText);
+        Assert.Equal(shown, await lines.CountAsync());
+
+        // Resumed: new events are listed again (a hostile name as text).
+        await bar.GetByRole(AriaRole.Button, new() { Name = "Resume" }).ClickAsync();
+        await external.CreateAsync(ev + "/" + Hostile, ReadOnlyMemory<byte>.Empty, Acls.OpenUnsafe);
+        await Expect(lines.First).ToContainTextAsync(ev + "/" + Hostile, SlowText);
+        await Expect(lines.First).ToContainTextAsync("created");
+
+        await bar.GetByRole(AriaRole.Button, new() { Name = "Clear" }).ClickAsync();
+        await Expect(log).ToHaveCountAsync(0);
+        await Expect(page.GetByText("No events yet.")).ToBeVisibleAsync();
+        Assert.Equal(0, await page.Locator("img[src=x]").CountAsync());
+        Assert.Equal(0, Volatile.Read(ref dialogs));
+        await app.CloseContextsAsync();
+    }
+
+    [Fact]
+    public async Task GoToPathSearchAndChildren_HostileChild_SuggestsFindsAndListsItAsText()
+    {
+        await using var scope = await ChrootScope.CreateAsync(app.Ensemble.ConnectString, ExplorerLink.NewRoot());
+        var appPath = scope.Chroot + "/app";
+        await scope.Root.CreateAsync(appPath, ReadOnlyMemory<byte>.Empty, Acls.OpenUnsafe);
+        foreach (var name in new[] { "alpha", "alpine", "beta", Hostile })
+        {
+            await scope.Root.CreateAsync(appPath + "/" + name, Encoding.UTF8.GetBytes(name), Acls.OpenUnsafe);
+        }
+
+        var page = await app.NewPageAsync(ExplorerLink.To(appPath));
+        var dialogs = 0;
+        page.Dialog += (_, d) => { Interlocked.Increment(ref dialogs); _ = d.DismissAsync(); };
+        await Expect(page.Locator("#zk-node-title")).ToHaveTextAsync("app", new() { Timeout = 30_000 });
+
+        // Go to path: the typed parent's children that start with the typed rest are suggested.
+        var goTo = page.Role(AriaRole.Combobox, "Go to path");
+        var options = page.Locator("form[aria-label='Go to path'] datalist option");
+        await goTo.FillAsync(appPath + "/al");
+        await Expect(options).ToHaveCountAsync(2, new() { Timeout = 30_000 });
+        Assert.Equal([appPath + "/alpha", appPath + "/alpine"], await options.EvaluateAllAsync<string[]>("os => os.map(o => o.value)"));
+        await goTo.FillAsync(appPath + "/");
+        await Expect(options).ToHaveCountAsync(4, new() { Timeout = 30_000 });
+        Assert.Contains(appPath + "/" + Hostile, await options.EvaluateAllAsync<string[]>("os => os.map(o => o.value)"));
+
+        // A bad path is refused, saying what is wrong.
+        await goTo.FillAsync("app//x");
+        await goTo.PressAsync("Enter");
+        await Expect(page.Locator("form[aria-label='Go to path']").GetByRole(AriaRole.Alert)).ToContainTextAsync("Not a valid path");
+        await goTo.FillAsync(appPath + "/alpine");
+        await goTo.PressAsync("Enter");
+        await Expect(page.Locator("#zk-node-title")).ToHaveTextAsync("alpine", new() { Timeout = 30_000 });
+
+        // The children grid and the search list the hostile name as text.
+        await page.GotoAndWaitForInteractiveAsync(ExplorerLink.To(appPath));
+        await page.GetByRole(AriaRole.Tab, new() { NameRegex = new Regex("^Children") }).ClickAsync();
+        var grid = page.Locator(".zk-children");
+        await Expect(grid.GetByRole(AriaRole.Link, new() { Name = Hostile, Exact = true })).ToBeVisibleAsync(new() { Timeout = 30_000 });
+        await Expect(page.Locator(".zk-children-count")).ToHaveTextAsync("4 children");
+
+        var search = page.Labelled("Search subtree");
+        await search.FillAsync("onerror");
+        await search.PressAsync("Enter");
+        var results = page.Role(AriaRole.List, "Matching nodes");
+        await Expect(results.GetByRole(AriaRole.Link, new() { Name = appPath + "/" + Hostile, Exact = true })).ToBeVisibleAsync(new() { Timeout = 30_000 });
+        await Expect(page.Role(AriaRole.Region, "Search results")).ToContainTextAsync("Done: 1 match");
+        Assert.Equal(0, await page.Locator("img[src=x]").CountAsync());
+        Assert.Equal(0, Volatile.Read(ref dialogs));
+        await app.CloseContextsAsync();
+    }
+}
