@@ -122,4 +122,55 @@ public sealed class ExplorerToolsTests(SandboxAppFixture app)
         Assert.Equal(0, Volatile.Read(ref dialogs));
         await app.CloseContextsAsync();
     }
+
+    [Fact]
+    public async Task ChildrenGrid_TenThousandChildren_VirtualizedSortableAndScrollsToAnyPosition()
+    {
+        const int Count = 10_000;
+        await using var scope = await ChrootScope.CreateAsync(app.Ensemble.ConnectString, ExplorerLink.NewRoot());
+        var many = scope.Chroot + "/many";
+        await scope.Root.CreateAsync(many, ReadOnlyMemory<byte>.Empty, Acls.OpenUnsafe);
+        for (var start = 0; start < Count; start += 1_000)
+        {
+            await scope.Root.MultiAsync(Enumerable.Range(start, 1_000)
+                .Select(i => (Op)Op.Create($"{many}/n-{i:D5}", Encoding.UTF8.GetBytes(new string('x', i % 7)), Acls.OpenUnsafe)));
+        }
+
+        var page = await app.NewPageAsync(ExplorerLink.To(many));
+        await Expect(page.Locator("#zk-node-title")).ToHaveTextAsync("many", new() { Timeout = 30_000 });
+        await page.GetByRole(AriaRole.Tab, new() { NameRegex = new Regex("^Children") }).ClickAsync();
+        var grid = page.Locator(".zk-children");
+        await Expect(page.Locator(".zk-children-count")).ToHaveTextAsync("10,000 children", new() { Timeout = 30_000 });
+        await Expect(grid.GetByRole(AriaRole.Link, new() { Name = "n-00000", Exact = true })).ToBeVisibleAsync(new() { Timeout = 30_000 });
+        foreach (var column in new[] { "Name", "Data size", "Children", "Modified", "Ephemeral" })
+        {
+            await Expect(grid.GetByRole(AriaRole.Columnheader, new() { Name = column })).ToBeVisibleAsync();
+        }
+
+        var rows = grid.Locator("tbody tr.zk-children-row");
+        Assert.True(await rows.CountAsync() > 5);
+        Assert.True(await rows.CountAsync() < 100, $"{await rows.CountAsync()} rows in the DOM for {Count} children");
+
+        // Any scroll position lands on the right rows: the end, then the middle.
+        var scroller = grid.Locator(".zk-children-scroll");
+        await scroller.EvaluateAsync("el => el.scrollTop = el.scrollHeight");
+        await Expect(grid.GetByRole(AriaRole.Link, new() { Name = "n-09999", Exact = true })).ToBeVisibleAsync(new() { Timeout = 30_000 });
+        Assert.True(await rows.CountAsync() < 100);
+        await scroller.EvaluateAsync("el => el.scrollTop = el.scrollHeight / 2");
+        await Expect(grid.GetByRole(AriaRole.Link, new() { NameRegex = new Regex(@"^n-0(49|50)\d\d$") }).First).ToBeVisibleAsync(new() { Timeout = 30_000 });
+        await page.SaveScreenshotAsync("explorer-children-grid-10k");
+
+        // Sortable: name descending puts the last child first; by data size, the largest (6 bytes) first.
+        await scroller.EvaluateAsync("el => el.scrollTop = 0");
+        await grid.GetByRole(AriaRole.Columnheader, new() { Name = "Name" }).ClickAsync();
+        await Expect(rows.First.GetByRole(AriaRole.Link)).ToHaveTextAsync("n-09999", new() { Timeout = 30_000 });
+        await grid.GetByRole(AriaRole.Columnheader, new() { Name = "Data size" }).ClickAsync();
+        await grid.GetByRole(AriaRole.Columnheader, new() { Name = "Data size" }).ClickAsync();
+        await Expect(rows.First.Locator("td").Nth(1)).ToHaveTextAsync("6 B", new() { Timeout = 30_000 });
+        await app.CloseContextsAsync();
+        for (var start = 0; start < Count; start += 1_000)
+        {
+            await scope.Root.MultiAsync(Enumerable.Range(start, 1_000).Select(i => (Op)Op.Delete($"{many}/n-{i:D5}")));
+        }
+    }
 }
