@@ -102,6 +102,11 @@ public sealed partial class NodePanelTests(SandboxAppFixture app)
         var dialogs = 0;
         page.Dialog += (_, d) => { Interlocked.Increment(ref dialogs); _ = d.DismissAsync(); };
         await Expect(page.Locator("#zk-node-title")).ToHaveTextAsync("a", new() { Timeout = 30_000 });
+        // The tree marks ephemerals with their owner session, in hex.
+        var tree = page.Role(AriaRole.Tree, "Nodes of sandbox");
+        await Expect(tree.GetByRole(AriaRole.Treeitem, new() { Name = "a", Exact = true }).Locator(".zk-badge-eph")).ToHaveTextAsync($"0x{owner.SessionId:x}");
+        await Expect(tree.GetByRole(AriaRole.Treeitem, new() { Name = "theirs", Exact = true }).Locator(".zk-badge-eph")).ToHaveTextAsync($"0x{other.SessionId:x}");
+        await Expect(tree.GetByRole(AriaRole.Treeitem, new() { Name = "deep", Exact = true }).Locator(".zk-badge-eph")).ToHaveCountAsync(0);
         await page.GetByRole(AriaRole.Tab, new() { Name = "Stat" }).ClickAsync();
         await page.Button($"0x{owner.SessionId:x}").ClickAsync();
 
