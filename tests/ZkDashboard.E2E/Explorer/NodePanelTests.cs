@@ -214,6 +214,62 @@ public sealed partial class NodePanelTests(SandboxAppFixture app)
         await app.CloseContextsAsync();
     }
 
+    [Fact]
+    public async Task DataTab_EachFormat_DetectedWithViewsSizeAndCopy()
+    {
+        await using var scope = await ChrootScope.CreateAsync(app.Ensemble.ConnectString, ExplorerLink.NewRoot());
+        var root = scope.Chroot;
+        var samples = new (string Name, byte[] Data, string Format)[]
+        {
+            ("json", Encoding.UTF8.GetBytes("{\"a\":1,\"b\":[true]}"), "JSON"),
+            ("yaml", Encoding.UTF8.GetBytes("server:\n  port: 8080\n  hosts:\n    - a\n"), "YAML"),
+            ("xml", Encoding.UTF8.GetBytes("<cfg><port>8080</port></cfg>"), "XML"),
+            ("props", Encoding.UTF8.GetBytes("# c\nserver.port=8080\nname = demo\n"), "Properties"),
+            ("text", Encoding.UTF8.GetBytes("just some words"), "Text (UTF-8)"),
+            ("bin", [0x00, 0x01, 0x41, 0xFF, 0xFE], "Binary"),
+        };
+        foreach (var (name, data, _) in samples)
+        {
+            await scope.Root.CreateAsync(root + "/" + name, data, Acls.OpenUnsafe);
+        }
+
+        var page = await app.NewPageAsync(ExplorerLink.To(root + "/json"));
+        await page.Context.GrantPermissionsAsync(["clipboard-read", "clipboard-write"]);
+        var section = page.GetByRole(AriaRole.Region, new() { Name = "Node data", Exact = true });
+        foreach (var (name, data, format) in samples)
+        {
+            if (name != "json")
+            {
+                await page.Role(AriaRole.Tree, "Nodes of sandbox").GetByRole(AriaRole.Treeitem, new() { Name = name, Exact = true }).ClickAsync();
+            }
+
+            await Expect(page.Locator("#zk-node-title")).ToHaveTextAsync(name, new() { Timeout = 30_000 });
+            await Expect(section.Locator(".zk-data-format")).ToHaveTextAsync(format, new() { Timeout = 30_000 });
+            await Expect(section.Locator(".zk-data-size")).ToHaveTextAsync($"{data.Length} bytes");
+            var views = section.GetByRole(AriaRole.Tablist, new() { Name = "Data view" }).GetByRole(AriaRole.Tab);
+            await Expect(views).ToHaveTextAsync(format == "Binary" ? ["Hex", "Base64"] : ["Formatted", "Raw", "Hex", "Base64"]);
+        }
+
+        // Binary: a hex dump by default, base64 on demand, and the copy button copies the view shown.
+        await Expect(section.GetByRole(AriaRole.Table, new() { Name = "Hex dump" })).ToContainTextAsync("00 01 41 ff fe");
+        await section.GetByRole(AriaRole.Tab, new() { Name = "Base64" }).ClickAsync();
+        await Expect(section.GetByRole(AriaRole.Tabpanel)).ToContainTextAsync(Convert.ToBase64String(samples[^1].Data));
+        await section.GetByRole(AriaRole.Button, new() { Name = "Copy base64 view" }).ClickAsync();
+        await Expect(section.GetByRole(AriaRole.Status)).ToHaveTextAsync("Copied");
+        Assert.Equal(Convert.ToBase64String(samples[^1].Data), await page.EvaluateAsync<string>("() => navigator.clipboard.readText()"));
+
+        // JSON: formatted (pretty-printed) and raw; copy takes the formatted text.
+        await page.GotoAndWaitForInteractiveAsync(ExplorerLink.To(root + "/json"));
+        await Expect(section.Locator(".zk-data-format")).ToHaveTextAsync("JSON", new() { Timeout = 30_000 });
+        await section.GetByRole(AriaRole.Button, new() { Name = "Copy formatted view" }).ClickAsync();
+        await Expect(section.GetByRole(AriaRole.Status)).ToHaveTextAsync("Copied");
+        var copied = await page.EvaluateAsync<string>("() => navigator.clipboard.readText()");
+        Assert.Equal("{\n  \"a\": 1,\n  \"b\": [\n    true\n  ]\n}", copied.ReplaceLineEndings("\n"));
+        await section.GetByRole(AriaRole.Tab, new() { Name = "Raw" }).ClickAsync();
+        await Expect(section.GetByRole(AriaRole.Tabpanel)).ToHaveTextAsync("{\"a\":1,\"b\":[true]}");
+        await app.CloseContextsAsync();
+    }
+
     private static ILocator StatValue(IPage page, string name) =>
         page.Locator("tr.zk-stat-row", new() { Has = page.Locator("th", new() { HasTextRegex = new Regex("^" + name + "$") }) }).Locator("td");
 
