@@ -140,6 +140,43 @@ public sealed partial class NodePanelTests(SandboxAppFixture app)
     }
 
     [Fact]
+    public async Task EphemeralOwner_DashboardsOwnSession_ListedByGetEphemerals()
+    {
+        await using var scope = await ChrootScope.CreateAsync(app.Ensemble.ConnectString, ExplorerLink.NewRoot());
+        var parent = scope.Chroot + "/own";
+        await scope.Root.CreateAsync(parent, ReadOnlyMemory<byte>.Empty, Acls.OpenUnsafe);
+
+        var page = await app.NewPageAsync(ExplorerLink.To(parent));
+        await Expect(page.Button("Create child")).ToBeEnabledAsync(new() { Timeout = 30_000 });
+        foreach (var name in new[] { "mine-1", "mine-2" })
+        {
+            await page.Button("Create child").ClickAsync();
+            var dialog = page.GetByRole(AriaRole.Dialog);
+            await dialog.GetByLabel("Name", new() { Exact = true }).FillAsync(name);
+            await dialog.GetByLabel("Mode", new() { Exact = true }).SelectOptionAsync(new SelectOptionValue { Label = "Ephemeral" });
+            await dialog.GetByRole(AriaRole.Button, new() { Name = "Create", Exact = true }).ClickAsync();
+            await Expect(page.Locator("#zk-node-title")).ToHaveTextAsync(name, new() { Timeout = 30_000 });
+            if (name == "mine-1")
+            {
+                await page.GotoAndWaitForInteractiveAsync(ExplorerLink.To(parent));
+                await Expect(page.Button("Create child")).ToBeEnabledAsync(new() { Timeout = 30_000 });
+            }
+        }
+
+        await page.GetByRole(AriaRole.Tab, new() { Name = "Stat" }).ClickAsync();
+        var ownerCell = StatValue(page, "ephemeralOwner");
+        await ownerCell.GetByRole(AriaRole.Button).ClickAsync();
+        var list = page.GetByRole(AriaRole.Dialog).GetByRole(AriaRole.List, new() { Name = "Ephemeral nodes" });
+        await Expect(page.GetByRole(AriaRole.Dialog).GetByRole(AriaRole.Status)).ToContainTextAsync("owned by the dashboard's session (from getEphemerals)", SlowText);
+        await Expect(list.GetByRole(AriaRole.Link, new() { Name = parent + "/mine-1", Exact = true })).ToBeVisibleAsync();
+        await Expect(list.GetByRole(AriaRole.Link, new() { Name = parent + "/mine-2", Exact = true })).ToBeVisibleAsync();
+        await Expect(page.GetByRole(AriaRole.Dialog).GetByRole(AriaRole.Note)).ToHaveCountAsync(0);
+        await list.GetByRole(AriaRole.Link, new() { Name = parent + "/mine-1", Exact = true }).ClickAsync();
+        await Expect(page.Locator("#zk-node-title")).ToHaveTextAsync("mine-1", new() { Timeout = 30_000 });
+        await app.CloseContextsAsync();
+    }
+
+    [Fact]
     public async Task NoAuthNode_NamesCredentialsAndBlockingAcl_AndLocksItsTreeRow()
     {
         await using var scope = await ChrootScope.CreateAsync(app.Ensemble.ConnectString, ExplorerLink.NewRoot());
