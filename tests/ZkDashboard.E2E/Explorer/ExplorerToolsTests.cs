@@ -147,7 +147,10 @@ public sealed class ExplorerToolsTests(SandboxAppFixture app)
             await Expect(grid.GetByRole(AriaRole.Columnheader, new() { Name = column })).ToBeVisibleAsync();
         }
 
+        // Once every child's stat is read, the rows in view are re-read: no "…" placeholders remain.
+        await Expect(grid.GetByText("reading child stats…")).ToHaveCountAsync(0, new() { Timeout = 60_000 });
         var rows = grid.Locator("tbody tr.zk-children-row");
+        await Expect(rows.First.Locator("td").Nth(1)).ToHaveTextAsync("0 B");
         Assert.True(await rows.CountAsync() > 5);
         Assert.True(await rows.CountAsync() < 100, $"{await rows.CountAsync()} rows in the DOM for {Count} children");
 
@@ -167,6 +170,12 @@ public sealed class ExplorerToolsTests(SandboxAppFixture app)
         await grid.GetByRole(AriaRole.Columnheader, new() { Name = "Data size" }).ClickAsync();
         await grid.GetByRole(AriaRole.Columnheader, new() { Name = "Data size" }).ClickAsync();
         await Expect(rows.First.Locator("td").Nth(1)).ToHaveTextAsync("6 B", new() { Timeout = 30_000 });
+
+        // Live: a child created elsewhere is counted and listed without a reload.
+        await scope.Root.CreateAsync(many + "/" + Hostile, Encoding.UTF8.GetBytes("1234567"), Acls.OpenUnsafe);
+        await Expect(page.Locator(".zk-children-count")).ToHaveTextAsync("10,001 children", new() { Timeout = 30_000 });
+        await Expect(rows.First.GetByRole(AriaRole.Link)).ToHaveTextAsync(Hostile, new() { Timeout = 30_000 });
+        Assert.Equal(0, await page.Locator("img[src=x]").CountAsync());
         await app.CloseContextsAsync();
         for (var start = 0; start < Count; start += 1_000)
         {

@@ -12,7 +12,7 @@ namespace ZkDashboard.Web.Components.Pages.Explorer;
 /// rows in view as the table scrolls, so 100k children cost a screenful of rows in the DOM. Sorting by name (numeric
 /// for sequential suffixes), size, child count or mtime, and the prefix filter, are done by the cache.
 /// </summary>
-public sealed partial class ChildrenGrid
+public sealed partial class ChildrenGrid : IDisposable
 {
     /// <summary>Height of a row in pixels (the CSS uses the same value, so Virtualize places rows exactly).</summary>
     public const int RowHeightPx = 36;
@@ -42,6 +42,9 @@ public sealed partial class ChildrenGrid
     private string? prefix;
     private string? error;
     private string? loadedPath;
+    private IDisposable? lease;
+    private int refreshQueued;
+    private bool disposed;
 
     [Parameter, EditorRequired]
     public string Ensemble { get; set; } = string.Empty;
@@ -62,6 +65,9 @@ public sealed partial class ChildrenGrid
     [Inject]
     private ICurrentUser CurrentUser { get; set; } = default!;
 
+    [Inject]
+    private INodeCache Cache { get; set; } = default!;
+
     private string CountText => string.IsNullOrEmpty(prefix)
         ? $"{count.ToString("N0", CultureInfo.InvariantCulture)} {(count == 1 ? "child" : "children")}"
         : $"{matching.ToString("N0", CultureInfo.InvariantCulture)} of {count.ToString("N0", CultureInfo.InvariantCulture)} match";
@@ -76,11 +82,43 @@ public sealed partial class ChildrenGrid
             count = Total;
             matching = Total;
             error = null;
+            lease?.Dispose();
+            lease = null;
             if (!first)
             {
+                lease = Cache.Open(Ensemble, Path);
                 await RefreshAsync();
             }
         }
+    }
+
+    protected override void OnAfterRender(bool firstRender)
+    {
+        if (firstRender)
+        {
+            // Keep this node's children live while the tab shows them (the tree may not have it open), and re-read the
+            // rows in view when they change or their stats arrive.
+            lease ??= Cache.Open(Ensemble, Path);
+            Cache.Changed += OnCacheChanged;
+        }
+    }
+
+    private void OnCacheChanged(object? sender, NodeCacheChangedEventArgs e)
+    {
+        if (disposed || !e.ChildrenChanged || e.Ensemble != Ensemble || e.Path != loadedPath
+            || Interlocked.Exchange(ref refreshQueued, 1) == 1)
+        {
+            return;
+        }
+
+        _ = InvokeAsync(async () =>
+        {
+            Volatile.Write(ref refreshQueued, 0);
+            if (!disposed)
+            {
+                await RefreshAsync();
+            }
+        }).ContinueWith(t => _ = t.Exception, TaskContinuationOptions.OnlyOnFaulted);
     }
 
     /// <summary>Re-reads the rows in view (live change, new sort or filter).</summary>
@@ -146,4 +184,12 @@ public sealed partial class ChildrenGrid
 
     private string SortIcon(ChildSort column) =>
         column != sort ? "unfold_more" : descending ? "arrow_downward" : "arrow_upward";
+
+    public void Dispose()
+    {
+        disposed = true;
+        Cache.Changed -= OnCacheChanged;
+        lease?.Dispose();
+        lease = null;
+    }
 }
