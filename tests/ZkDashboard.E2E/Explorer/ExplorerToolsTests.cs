@@ -182,4 +182,42 @@ public sealed class ExplorerToolsTests(SandboxAppFixture app)
             await scope.Root.MultiAsync(Enumerable.Range(start, 1_000).Select(i => (Op)Op.Delete($"{many}/n-{i:D5}")));
         }
     }
+
+    [Fact]
+    public async Task SubtreeSearch_WideTree_ShowsProgressCancelsAndStopsAtItsBound()
+    {
+        const int Parents = 2_100; // more nodes with children than the search lists (2,000), and more matches than it keeps (200)
+        await using var scope = await ChrootScope.CreateAsync(app.Ensemble.ConnectString, ExplorerLink.NewRoot());
+        var wide = scope.Chroot + "/wide";
+        await scope.Root.CreateAsync(wide, ReadOnlyMemory<byte>.Empty, Acls.OpenUnsafe);
+        for (var start = 0; start < Parents; start += 500)
+        {
+            await scope.Root.MultiAsync(Enumerable.Range(start, Math.Min(500, Parents - start)).SelectMany(i => new Op[]
+            {
+                Op.Create($"{wide}/p-{i:D4}", ReadOnlyMemory<byte>.Empty, Acls.OpenUnsafe),
+                Op.Create($"{wide}/p-{i:D4}/leaf", ReadOnlyMemory<byte>.Empty, Acls.OpenUnsafe),
+            }));
+        }
+
+        var page = await app.NewPageAsync(ExplorerLink.To(wide));
+        await Expect(page.Locator("#zk-node-title")).ToHaveTextAsync("wide", new() { Timeout = 30_000 });
+        var search = page.Labelled("Search subtree");
+        var region = page.Role(AriaRole.Region, "Search results");
+
+        // Running: progress is shown and the search can be cancelled; it says it was.
+        await search.FillAsync("no-such-name");
+        await search.PressAsync("Enter");
+        await Expect(region.GetByRole(AriaRole.Status)).ToContainTextAsync("Searching for \"no-such-name\" under " + wide);
+        await region.GetByRole(AriaRole.Button, new() { Name = "Cancel" }).ClickAsync();
+        await Expect(region.GetByRole(AriaRole.Status)).ToContainTextAsync("Cancelled: 0 matches", SlowText);
+
+        // Bounded: a search that would list more nodes than allowed stops and says so.
+        await search.FillAsync("leaf");
+        await search.PressAsync("Enter");
+        await Expect(region.GetByRole(AriaRole.Status)).ToContainTextAsync("Stopped at the search limit", new() { Timeout = 120_000 });
+        var found = await region.GetByRole(AriaRole.List, new() { Name = "Matching nodes" }).GetByRole(AriaRole.Link).CountAsync();
+        Assert.InRange(found, 1, Parents - 1);
+        await page.SaveScreenshotAsync("explorer-search-bounded");
+        await app.CloseContextsAsync();
+    }
 }
