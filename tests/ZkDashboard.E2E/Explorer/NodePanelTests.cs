@@ -82,6 +82,34 @@ public sealed partial class NodePanelTests(SandboxAppFixture app)
     }
 
     [Fact]
+    public async Task StatTab_BrowserInAnotherTimeZone_ShowsLocalTimesInTheViewersZone()
+    {
+        await using var scope = await ChrootScope.CreateAsync(app.Ensemble.ConnectString, ExplorerLink.NewRoot());
+        var node = scope.Chroot + "/tz";
+        await scope.Root.CreateAsync(node, "x"u8.ToArray(), Acls.OpenUnsafe);
+        var stat = await scope.Root.ExistsAsync(node) ?? throw new InvalidOperationException("just created");
+
+        var context = await app.Browser.Browser.NewContextAsync(new BrowserNewContextOptions { BaseURL = app.BaseUrl, TimezoneId = "Asia/Tokyo" });
+        try
+        {
+            var page = await context.NewPageAsync();
+            await page.GotoAndWaitForInteractiveAsync(ExplorerLink.To(node));
+            await Expect(page.Locator("#zk-node-title")).ToHaveTextAsync("tz", new() { Timeout = 30_000 });
+            await page.GetByRole(AriaRole.Tab, new() { Name = "Stat" }).ClickAsync();
+            var ctime = StatValue(page, "ctime");
+            var tokyo = DateTimeOffset.FromUnixTimeMilliseconds(stat.Ctime).ToOffset(TimeSpan.FromHours(9));
+            await Expect(ctime.Locator(".zk-stat-local")).ToHaveTextAsync(
+                tokyo.ToString("yyyy-MM-dd HH:mm:ss", CultureInfo.InvariantCulture) + " (UTC+09:00)", new() { Timeout = 30_000 });
+            await Expect(ctime.Locator(".zk-stat-utc")).ToHaveTextAsync(
+                DateTimeOffset.FromUnixTimeMilliseconds(stat.Ctime).ToString("yyyy-MM-dd HH:mm:ss", CultureInfo.InvariantCulture) + " UTC");
+        }
+        finally
+        {
+            await context.CloseAsync();
+        }
+    }
+
+    [Fact]
     public async Task EphemeralOwner_AnotherClientsSession_SaysSoAndScanFindsOnlyItsNodes()
     {
         await using var scope = await ChrootScope.CreateAsync(app.Ensemble.ConnectString, ExplorerLink.NewRoot());
