@@ -122,4 +122,102 @@ public sealed class ExplorerToolsTests(SandboxAppFixture app)
         Assert.Equal(0, Volatile.Read(ref dialogs));
         await app.CloseContextsAsync();
     }
+
+    [Fact]
+    public async Task ChildrenGrid_TenThousandChildren_VirtualizedSortableAndScrollsToAnyPosition()
+    {
+        const int Count = 10_000;
+        await using var scope = await ChrootScope.CreateAsync(app.Ensemble.ConnectString, ExplorerLink.NewRoot());
+        var many = scope.Chroot + "/many";
+        await scope.Root.CreateAsync(many, ReadOnlyMemory<byte>.Empty, Acls.OpenUnsafe);
+        for (var start = 0; start < Count; start += 1_000)
+        {
+            await scope.Root.MultiAsync(Enumerable.Range(start, 1_000)
+                .Select(i => (Op)Op.Create($"{many}/n-{i:D5}", Encoding.UTF8.GetBytes(new string('x', i % 7)), Acls.OpenUnsafe)));
+        }
+
+        var page = await app.NewPageAsync(ExplorerLink.To(many));
+        await Expect(page.Locator("#zk-node-title")).ToHaveTextAsync("many", new() { Timeout = 30_000 });
+        await page.GetByRole(AriaRole.Tab, new() { NameRegex = new Regex("^Children") }).ClickAsync();
+        var grid = page.Locator(".zk-children");
+        await Expect(page.Locator(".zk-children-count")).ToHaveTextAsync("10,000 children", new() { Timeout = 30_000 });
+        await Expect(grid.GetByRole(AriaRole.Link, new() { Name = "n-00000", Exact = true })).ToBeVisibleAsync(new() { Timeout = 30_000 });
+        foreach (var column in new[] { "Name", "Data size", "Children", "Modified", "Ephemeral" })
+        {
+            await Expect(grid.GetByRole(AriaRole.Columnheader, new() { Name = column })).ToBeVisibleAsync();
+        }
+
+        // Once every child's stat is read, the rows in view are re-read: no "…" placeholders remain.
+        await Expect(grid.GetByText("reading child stats…")).ToHaveCountAsync(0, new() { Timeout = 60_000 });
+        var rows = grid.Locator("tbody tr.zk-children-row");
+        await Expect(rows.First.Locator("td").Nth(1)).ToHaveTextAsync("0 B");
+        Assert.True(await rows.CountAsync() > 5);
+        Assert.True(await rows.CountAsync() < 100, $"{await rows.CountAsync()} rows in the DOM for {Count} children");
+
+        // Any scroll position lands on the right rows: the end, then the middle.
+        var scroller = grid.Locator(".zk-children-scroll");
+        await scroller.EvaluateAsync("el => el.scrollTop = el.scrollHeight");
+        await Expect(grid.GetByRole(AriaRole.Link, new() { Name = "n-09999", Exact = true })).ToBeVisibleAsync(new() { Timeout = 30_000 });
+        Assert.True(await rows.CountAsync() < 100);
+        await scroller.EvaluateAsync("el => el.scrollTop = el.scrollHeight / 2");
+        await Expect(grid.GetByRole(AriaRole.Link, new() { NameRegex = new Regex(@"^n-0(49|50)\d\d$") }).First).ToBeVisibleAsync(new() { Timeout = 30_000 });
+        await page.SaveScreenshotAsync("explorer-children-grid-10k");
+
+        // Sortable: name descending puts the last child first; by data size, the largest (6 bytes) first.
+        await scroller.EvaluateAsync("el => el.scrollTop = 0");
+        await grid.GetByRole(AriaRole.Columnheader, new() { Name = "Name" }).ClickAsync();
+        await Expect(rows.First.GetByRole(AriaRole.Link)).ToHaveTextAsync("n-09999", new() { Timeout = 30_000 });
+        await grid.GetByRole(AriaRole.Columnheader, new() { Name = "Data size" }).ClickAsync();
+        await grid.GetByRole(AriaRole.Columnheader, new() { Name = "Data size" }).ClickAsync();
+        await Expect(rows.First.Locator("td").Nth(1)).ToHaveTextAsync("6 B", new() { Timeout = 30_000 });
+
+        // Live: a child created elsewhere is counted and listed without a reload.
+        await scope.Root.CreateAsync(many + "/" + Hostile, Encoding.UTF8.GetBytes("1234567"), Acls.OpenUnsafe);
+        await Expect(page.Locator(".zk-children-count")).ToHaveTextAsync("10,001 children", new() { Timeout = 30_000 });
+        await Expect(rows.First.GetByRole(AriaRole.Link)).ToHaveTextAsync(Hostile, new() { Timeout = 30_000 });
+        Assert.Equal(0, await page.Locator("img[src=x]").CountAsync());
+        await app.CloseContextsAsync();
+        for (var start = 0; start < Count; start += 1_000)
+        {
+            await scope.Root.MultiAsync(Enumerable.Range(start, 1_000).Select(i => (Op)Op.Delete($"{many}/n-{i:D5}")));
+        }
+    }
+
+    [Fact]
+    public async Task SubtreeSearch_WideTree_ShowsProgressCancelsAndStopsAtItsBound()
+    {
+        const int Parents = 2_100; // more nodes with children than the search lists (2,000), and more matches than it keeps (200)
+        await using var scope = await ChrootScope.CreateAsync(app.Ensemble.ConnectString, ExplorerLink.NewRoot());
+        var wide = scope.Chroot + "/wide";
+        await scope.Root.CreateAsync(wide, ReadOnlyMemory<byte>.Empty, Acls.OpenUnsafe);
+        for (var start = 0; start < Parents; start += 500)
+        {
+            await scope.Root.MultiAsync(Enumerable.Range(start, Math.Min(500, Parents - start)).SelectMany(i => new Op[]
+            {
+                Op.Create($"{wide}/p-{i:D4}", ReadOnlyMemory<byte>.Empty, Acls.OpenUnsafe),
+                Op.Create($"{wide}/p-{i:D4}/leaf", ReadOnlyMemory<byte>.Empty, Acls.OpenUnsafe),
+            }));
+        }
+
+        var page = await app.NewPageAsync(ExplorerLink.To(wide));
+        await Expect(page.Locator("#zk-node-title")).ToHaveTextAsync("wide", new() { Timeout = 30_000 });
+        var search = page.Labelled("Search subtree");
+        var region = page.Role(AriaRole.Region, "Search results");
+
+        // Running: progress is shown and the search can be cancelled; it says it was.
+        await search.FillAsync("no-such-name");
+        await search.PressAsync("Enter");
+        await Expect(region.GetByRole(AriaRole.Status)).ToContainTextAsync("Searching for \"no-such-name\" under " + wide);
+        await region.GetByRole(AriaRole.Button, new() { Name = "Cancel" }).ClickAsync();
+        await Expect(region.GetByRole(AriaRole.Status)).ToContainTextAsync("Cancelled: 0 matches", SlowText);
+
+        // Bounded: a search that would list more nodes than allowed stops and says so.
+        await search.FillAsync("leaf");
+        await search.PressAsync("Enter");
+        await Expect(region.GetByRole(AriaRole.Status)).ToContainTextAsync("Stopped at the search limit", new() { Timeout = 120_000 });
+        var found = await region.GetByRole(AriaRole.List, new() { Name = "Matching nodes" }).GetByRole(AriaRole.Link).CountAsync();
+        Assert.InRange(found, 1, Parents - 1);
+        await page.SaveScreenshotAsync("explorer-search-bounded");
+        await app.CloseContextsAsync();
+    }
 }

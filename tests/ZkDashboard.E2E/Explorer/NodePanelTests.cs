@@ -82,6 +82,34 @@ public sealed partial class NodePanelTests(SandboxAppFixture app)
     }
 
     [Fact]
+    public async Task StatTab_BrowserInAnotherTimeZone_ShowsLocalTimesInTheViewersZone()
+    {
+        await using var scope = await ChrootScope.CreateAsync(app.Ensemble.ConnectString, ExplorerLink.NewRoot());
+        var node = scope.Chroot + "/tz";
+        await scope.Root.CreateAsync(node, "x"u8.ToArray(), Acls.OpenUnsafe);
+        var stat = await scope.Root.ExistsAsync(node) ?? throw new InvalidOperationException("just created");
+
+        var context = await app.Browser.Browser.NewContextAsync(new BrowserNewContextOptions { BaseURL = app.BaseUrl, TimezoneId = "Asia/Tokyo" });
+        try
+        {
+            var page = await context.NewPageAsync();
+            await page.GotoAndWaitForInteractiveAsync(ExplorerLink.To(node));
+            await Expect(page.Locator("#zk-node-title")).ToHaveTextAsync("tz", new() { Timeout = 30_000 });
+            await page.GetByRole(AriaRole.Tab, new() { Name = "Stat" }).ClickAsync();
+            var ctime = StatValue(page, "ctime");
+            var tokyo = DateTimeOffset.FromUnixTimeMilliseconds(stat.Ctime).ToOffset(TimeSpan.FromHours(9));
+            await Expect(ctime.Locator(".zk-stat-local")).ToHaveTextAsync(
+                tokyo.ToString("yyyy-MM-dd HH:mm:ss", CultureInfo.InvariantCulture) + " (UTC+09:00)", new() { Timeout = 30_000 });
+            await Expect(ctime.Locator(".zk-stat-utc")).ToHaveTextAsync(
+                DateTimeOffset.FromUnixTimeMilliseconds(stat.Ctime).ToString("yyyy-MM-dd HH:mm:ss", CultureInfo.InvariantCulture) + " UTC");
+        }
+        finally
+        {
+            await context.CloseAsync();
+        }
+    }
+
+    [Fact]
     public async Task EphemeralOwner_AnotherClientsSession_SaysSoAndScanFindsOnlyItsNodes()
     {
         await using var scope = await ChrootScope.CreateAsync(app.Ensemble.ConnectString, ExplorerLink.NewRoot());
@@ -102,6 +130,11 @@ public sealed partial class NodePanelTests(SandboxAppFixture app)
         var dialogs = 0;
         page.Dialog += (_, d) => { Interlocked.Increment(ref dialogs); _ = d.DismissAsync(); };
         await Expect(page.Locator("#zk-node-title")).ToHaveTextAsync("a", new() { Timeout = 30_000 });
+        // The tree marks ephemerals with their owner session, in hex.
+        var tree = page.Role(AriaRole.Tree, "Nodes of sandbox");
+        await Expect(tree.GetByRole(AriaRole.Treeitem, new() { Name = "a", Exact = true }).Locator(".zk-badge-eph")).ToHaveTextAsync($"0x{owner.SessionId:x}");
+        await Expect(tree.GetByRole(AriaRole.Treeitem, new() { Name = "theirs", Exact = true }).Locator(".zk-badge-eph")).ToHaveTextAsync($"0x{other.SessionId:x}");
+        await Expect(tree.GetByRole(AriaRole.Treeitem, new() { Name = "deep", Exact = true }).Locator(".zk-badge-eph")).ToHaveCountAsync(0);
         await page.GetByRole(AriaRole.Tab, new() { Name = "Stat" }).ClickAsync();
         await page.Button($"0x{owner.SessionId:x}").ClickAsync();
 
@@ -131,6 +164,43 @@ public sealed partial class NodePanelTests(SandboxAppFixture app)
         await Expect(page.GetByRole(AriaRole.Dialog)).ToHaveCountAsync(0);
         await Expect(page.Locator("#zk-node-title")).ToHaveTextAsync("c", new() { Timeout = 30_000 });
         Assert.Equal(0, Volatile.Read(ref dialogs));
+        await app.CloseContextsAsync();
+    }
+
+    [Fact]
+    public async Task EphemeralOwner_DashboardsOwnSession_ListedByGetEphemerals()
+    {
+        await using var scope = await ChrootScope.CreateAsync(app.Ensemble.ConnectString, ExplorerLink.NewRoot());
+        var parent = scope.Chroot + "/own";
+        await scope.Root.CreateAsync(parent, ReadOnlyMemory<byte>.Empty, Acls.OpenUnsafe);
+
+        var page = await app.NewPageAsync(ExplorerLink.To(parent));
+        await Expect(page.Button("Create child")).ToBeEnabledAsync(new() { Timeout = 30_000 });
+        foreach (var name in new[] { "mine-1", "mine-2" })
+        {
+            await page.Button("Create child").ClickAsync();
+            var dialog = page.GetByRole(AriaRole.Dialog);
+            await dialog.GetByLabel("Name", new() { Exact = true }).FillAsync(name);
+            await dialog.GetByLabel("Mode", new() { Exact = true }).SelectOptionAsync(new SelectOptionValue { Label = "Ephemeral" });
+            await dialog.GetByRole(AriaRole.Button, new() { Name = "Create", Exact = true }).ClickAsync();
+            await Expect(page.Locator("#zk-node-title")).ToHaveTextAsync(name, new() { Timeout = 30_000 });
+            if (name == "mine-1")
+            {
+                await page.GotoAndWaitForInteractiveAsync(ExplorerLink.To(parent));
+                await Expect(page.Button("Create child")).ToBeEnabledAsync(new() { Timeout = 30_000 });
+            }
+        }
+
+        await page.GetByRole(AriaRole.Tab, new() { Name = "Stat" }).ClickAsync();
+        var ownerCell = StatValue(page, "ephemeralOwner");
+        await ownerCell.GetByRole(AriaRole.Button).ClickAsync();
+        var list = page.GetByRole(AriaRole.Dialog).GetByRole(AriaRole.List, new() { Name = "Ephemeral nodes" });
+        await Expect(page.GetByRole(AriaRole.Dialog).GetByRole(AriaRole.Status)).ToContainTextAsync("owned by the dashboard's session (from getEphemerals)", SlowText);
+        await Expect(list.GetByRole(AriaRole.Link, new() { Name = parent + "/mine-1", Exact = true })).ToBeVisibleAsync();
+        await Expect(list.GetByRole(AriaRole.Link, new() { Name = parent + "/mine-2", Exact = true })).ToBeVisibleAsync();
+        await Expect(page.GetByRole(AriaRole.Dialog).GetByRole(AriaRole.Note)).ToHaveCountAsync(0);
+        await list.GetByRole(AriaRole.Link, new() { Name = parent + "/mine-1", Exact = true }).ClickAsync();
+        await Expect(page.Locator("#zk-node-title")).ToHaveTextAsync("mine-1", new() { Timeout = 30_000 });
         await app.CloseContextsAsync();
     }
 
@@ -206,6 +276,62 @@ public sealed partial class NodePanelTests(SandboxAppFixture app)
         await Expect(page.GetByRole(AriaRole.Table, new() { Name = $"Stat of {root}/t/elsewhere", Exact = true }).Locator("tr")).ToHaveCountAsync(11);
         Assert.Equal(0, await page.Locator(".zk-pill-created").CountAsync());
         Assert.Equal(0, await tree.GetByRole(AriaRole.Treeitem, new() { Name = "elsewhere", Exact = true }).Locator(".zk-badge-created").CountAsync());
+        await app.CloseContextsAsync();
+    }
+
+    [Fact]
+    public async Task DataTab_EachFormat_DetectedWithViewsSizeAndCopy()
+    {
+        await using var scope = await ChrootScope.CreateAsync(app.Ensemble.ConnectString, ExplorerLink.NewRoot());
+        var root = scope.Chroot;
+        var samples = new (string Name, byte[] Data, string Format)[]
+        {
+            ("json", Encoding.UTF8.GetBytes("{\"a\":1,\"b\":[true]}"), "JSON"),
+            ("yaml", Encoding.UTF8.GetBytes("server:\n  port: 8080\n  hosts:\n    - a\n"), "YAML"),
+            ("xml", Encoding.UTF8.GetBytes("<cfg><port>8080</port></cfg>"), "XML"),
+            ("props", Encoding.UTF8.GetBytes("# c\nserver.port=8080\nname = demo\n"), "Properties"),
+            ("text", Encoding.UTF8.GetBytes("just some words"), "Text (UTF-8)"),
+            ("bin", [0x00, 0x01, 0x41, 0xFF, 0xFE], "Binary"),
+        };
+        foreach (var (name, data, _) in samples)
+        {
+            await scope.Root.CreateAsync(root + "/" + name, data, Acls.OpenUnsafe);
+        }
+
+        var page = await app.NewPageAsync(ExplorerLink.To(root + "/json"));
+        await page.Context.GrantPermissionsAsync(["clipboard-read", "clipboard-write"]);
+        var section = page.GetByRole(AriaRole.Region, new() { Name = "Node data", Exact = true });
+        foreach (var (name, data, format) in samples)
+        {
+            if (name != "json")
+            {
+                await page.Role(AriaRole.Tree, "Nodes of sandbox").GetByRole(AriaRole.Treeitem, new() { Name = name, Exact = true }).ClickAsync();
+            }
+
+            await Expect(page.Locator("#zk-node-title")).ToHaveTextAsync(name, new() { Timeout = 30_000 });
+            await Expect(section.Locator(".zk-data-format")).ToHaveTextAsync(format, new() { Timeout = 30_000 });
+            await Expect(section.Locator(".zk-data-size")).ToHaveTextAsync($"{data.Length} bytes");
+            var views = section.GetByRole(AriaRole.Tablist, new() { Name = "Data view" }).GetByRole(AriaRole.Tab);
+            await Expect(views).ToHaveTextAsync(format == "Binary" ? ["Hex", "Base64"] : ["Formatted", "Raw", "Hex", "Base64"]);
+        }
+
+        // Binary: a hex dump by default, base64 on demand, and the copy button copies the view shown.
+        await Expect(section.GetByRole(AriaRole.Table, new() { Name = "Hex dump" })).ToContainTextAsync("00 01 41 ff fe");
+        await section.GetByRole(AriaRole.Tab, new() { Name = "Base64" }).ClickAsync();
+        await Expect(section.GetByRole(AriaRole.Tabpanel)).ToContainTextAsync(Convert.ToBase64String(samples[^1].Data));
+        await section.GetByRole(AriaRole.Button, new() { Name = "Copy base64 view" }).ClickAsync();
+        await Expect(section.GetByRole(AriaRole.Status)).ToHaveTextAsync("Copied");
+        Assert.Equal(Convert.ToBase64String(samples[^1].Data), await page.EvaluateAsync<string>("() => navigator.clipboard.readText()"));
+
+        // JSON: formatted (pretty-printed) and raw; copy takes the formatted text.
+        await page.GotoAndWaitForInteractiveAsync(ExplorerLink.To(root + "/json"));
+        await Expect(section.Locator(".zk-data-format")).ToHaveTextAsync("JSON", new() { Timeout = 30_000 });
+        await section.GetByRole(AriaRole.Button, new() { Name = "Copy formatted view" }).ClickAsync();
+        await Expect(section.GetByRole(AriaRole.Status)).ToHaveTextAsync("Copied");
+        var copied = await page.EvaluateAsync<string>("() => navigator.clipboard.readText()");
+        Assert.Equal("{\n  \"a\": 1,\n  \"b\": [\n    true\n  ]\n}", copied.ReplaceLineEndings("\n"));
+        await section.GetByRole(AriaRole.Tab, new() { Name = "Raw" }).ClickAsync();
+        await Expect(section.GetByRole(AriaRole.Tabpanel)).ToHaveTextAsync("{\"a\":1,\"b\":[true]}");
         await app.CloseContextsAsync();
     }
 

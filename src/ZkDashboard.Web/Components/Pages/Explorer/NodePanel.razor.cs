@@ -1,5 +1,6 @@
 using System.Globalization;
 using Microsoft.AspNetCore.Components;
+using Microsoft.JSInterop;
 using Radzen;
 using ZkDashboard.Core.Operations;
 using ZkDashboard.Web.Components.Pages.Explorer.Operations;
@@ -9,12 +10,16 @@ using ZkDashboard.Web.Explorer.Stats;
 namespace ZkDashboard.Web.Components.Pages.Explorer;
 
 /// <summary>The right side of the explorer: the open node's header, actions and tabs (Data, Stat, ACL, Children, Events).</summary>
-public sealed partial class NodePanel
+public sealed partial class NodePanel : IAsyncDisposable
 {
     private int tab;
     private NodeDataEditor? editor;
     private NodeActions? actions;
     private ChildrenGrid? children;
+    private IJSObjectReference? module;
+
+    /// <summary>The viewer's time zone once the browser said it (until then, and if unknown, the server's).</summary>
+    private TimeZoneInfo? browserZone;
 
     [Parameter, EditorRequired]
     public string Ensemble { get; set; } = string.Empty;
@@ -59,6 +64,11 @@ public sealed partial class NodePanel
     [Inject]
     private DialogService Dialogs { get; set; } = default!;
 
+    [Inject]
+    private IJSRuntime JS { get; set; } = default!;
+
+    private TimeZoneInfo Zone => browserZone ?? TimeZoneInfo.Local;
+
     private string ChildrenTabText => Node is { Stat.NumChildren: > 0 } n
         ? $"Children ({n.Stat.NumChildren.ToString("N0", CultureInfo.InvariantCulture)})"
         : "Children";
@@ -83,9 +93,35 @@ public sealed partial class NodePanel
 
     internal static string SessionHex(long session) => $"0x{session:x}";
 
+    protected override async Task OnAfterRenderAsync(bool firstRender)
+    {
+        if (!firstRender)
+        {
+            return;
+        }
+
+        try
+        {
+            module = await JS.InvokeAsync<IJSObjectReference>("import", "./Components/Pages/Explorer/NodePanel.razor.js");
+            var id = await module.InvokeAsync<string?>("timeZone");
+            if (id is not null && TimeZoneInfo.TryFindSystemTimeZoneById(id, out var zone))
+            {
+                browserZone = zone;
+                StateHasChanged();
+            }
+        }
+        catch (Exception ex) when (ex is JSException or JSDisconnectedException or TaskCanceledException)
+        {
+            // The browser did not say: local times stay in the server's zone (and say which zone they are in).
+        }
+    }
+
+    private string LocalTime(DateTimeOffset time) =>
+        TimeZoneInfo.ConvertTime(time, Zone).ToString("yyyy-MM-dd HH:mm:ss", CultureInfo.InvariantCulture);
+
     private string ExpiryText(long ttlMs) => Node is null
         ? string.Empty
-        : TtlExpiry.Describe(Node.Stat, ttlMs, LiveTreeDataSource.FormatTtl(ttlMs), DateTimeOffset.UtcNow, TimeZoneInfo.Local);
+        : TtlExpiry.Describe(Node.Stat, ttlMs, LiveTreeDataSource.FormatTtl(ttlMs), DateTimeOffset.UtcNow, Zone);
 
     private async Task ShowEphemeralsAsync(long owner)
     {
@@ -105,5 +141,20 @@ public sealed partial class NodePanel
     {
         Dialogs.Close();
         await OnNavigate.InvokeAsync(path);
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        if (module is not null)
+        {
+            try
+            {
+                await module.DisposeAsync();
+            }
+            catch (JSDisconnectedException)
+            {
+                // The circuit is gone; nothing to release in the browser.
+            }
+        }
     }
 }
