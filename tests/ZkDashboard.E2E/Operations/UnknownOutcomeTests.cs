@@ -88,63 +88,6 @@ public sealed class UnknownOutcomeTests(SandboxAppFixture app)
         }
     }
 
-    [Fact]
-    public async Task DeleteNode_ServersPaused_UnknownThenTruthAfterRecovery()
-    {
-        await using var scope = await ChrootScope.CreateAsync(app.Ensemble.ConnectString, ExplorerLink.NewRoot());
-        var path = scope.Chroot + "/victim";
-        await scope.Root.CreateAsync(path, "x"u8.ToArray(), Acls.OpenUnsafe);
-
-        await using var server = await StartQuickToNoticeAppAsync();
-        var context = await app.Browser.NewContextAsync(server.BaseUrl);
-        try
-        {
-            var page = await context.NewPageAsync();
-            page.SetDefaultTimeout(30_000);
-            await OpsPage.GoToAsync(page, path);
-            await Expect(page.Button("Delete")).ToBeEnabledAsync(new() { Timeout = 30_000 });
-            await page.Button("Delete").ClickAsync();
-            var dialog = page.GetByRole(AriaRole.Dialog, new() { Name = $"Delete {path}" });
-            await Expect(dialog).ToContainTextAsync("(version 0)");
-            var alert = dialog.GetByRole(AriaRole.Alert);
-            try
-            {
-                foreach (var zk in app.Ensemble.Ensemble.Servers)
-                {
-                    await zk.PauseAsync();
-                }
-
-                await OpsPage.DialogButton(dialog, "Delete").ClickAsync();
-                await Expect(alert).ToContainTextAsync("is unknown", new() { Timeout = 90_000 });
-                await Expect(dialog).ToBeVisibleAsync();
-                await page.SaveScreenshotAsync("ops-delete-outcome-unknown");
-            }
-            finally
-            {
-                await app.Ensemble.RestoreAsync();
-            }
-
-            // Back: either the dialog closes because the node is gone, or it says the node is still there.
-            await Expect(page.GetByRole(AriaRole.Dialog).Filter(new() { HasText = "is unknown" })).ToHaveCountAsync(0, new() { Timeout = 90_000 });
-            var notDeleted = alert.Filter(new() { HasText = "was NOT deleted" });
-            await using var observer = await OpsPage.ObserverAsync(app.Ensemble.ConnectString);
-            var exists = await observer.ExistsAsync(path) is not null;
-            if (exists)
-            {
-                await Expect(notDeleted).ToBeVisibleAsync();
-            }
-            else
-            {
-                await Expect(dialog).ToHaveCountAsync(0);
-                await Expect(page.Locator(".rz-notification")).ToContainTextAsync("a re-read shows the node is gone", OpsPage.SlowText);
-            }
-        }
-        finally
-        {
-            await context.CloseAsync();
-        }
-    }
-
     /// <summary>An app of its own on the sandbox with a 4 s session timeout and a 3 s connect timeout.</summary>
     private async Task<WebAppServer> StartQuickToNoticeAppAsync()
     {
