@@ -239,7 +239,13 @@ public partial class NodeActions
             Notifications.Notify(new NotificationMessage
             {
                 Severity = _transferResult.Completed ? NotificationSeverity.Success : NotificationSeverity.Warning,
-                Summary = request.Move ? "Move" : "Copy",
+                Summary = (request.Move, _transferResult.Completed) switch
+                {
+                    (true, true) => "Subtree moved",
+                    (true, false) => "Move incomplete",
+                    (false, true) => "Subtree copied",
+                    (false, false) => "Copy incomplete",
+                },
                 Detail = _transferResult.Summary,
                 Duration = 6000,
             });
