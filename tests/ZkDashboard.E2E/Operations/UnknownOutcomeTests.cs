@@ -26,10 +26,7 @@ public sealed class UnknownOutcomeTests(SandboxAppFixture app)
         var path = scope.Chroot + "/flag";
         await scope.Root.CreateAsync(path, "original"u8.ToArray(), Acls.OpenUnsafe);
 
-        var settings = AppSettings.Ensembles((SandboxAppFixture.EnsembleName, app.Ensemble.ConnectString));
-        settings["ZkDashboard:Ensembles:0:SessionTimeoutSeconds"] = "4";
-        settings["ZkDashboard:Sessions:ConnectTimeout"] = "00:00:03";
-        await using var server = await WebAppServer.StartAsync(settings);
+        await using var server = await StartQuickToNoticeAppAsync();
         var context = await app.Browser.NewContextAsync(server.BaseUrl);
         try
         {
@@ -89,5 +86,14 @@ public sealed class UnknownOutcomeTests(SandboxAppFixture app)
         {
             await context.CloseAsync();
         }
+    }
+
+    /// <summary>An app of its own on the sandbox with a 4 s session timeout and a 3 s connect timeout.</summary>
+    private async Task<WebAppServer> StartQuickToNoticeAppAsync()
+    {
+        var settings = AppSettings.Ensembles((SandboxAppFixture.EnsembleName, app.Ensemble.ConnectString));
+        settings["ZkDashboard:Ensembles:0:SessionTimeoutSeconds"] = "4";
+        settings["ZkDashboard:Sessions:ConnectTimeout"] = "00:00:03";
+        return await WebAppServer.StartAsync(settings);
     }
 }

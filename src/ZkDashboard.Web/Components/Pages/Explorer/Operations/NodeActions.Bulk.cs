@@ -65,6 +65,7 @@ public partial class NodeActions
         _subtreeCount = null;
         _confirmName = string.Empty;
         _deleteError = null;
+        _deleteUnknown = null;
         _bulkResult = null;
         _progress = null;
         _deleteOpen = true;
@@ -100,6 +101,7 @@ public partial class NodeActions
         var path = _deletePath;
         var parent = ExplorerLinks.Parent(path);
         _deleteError = null;
+        _deleteUnknown = null;
         if (!_recursive)
         {
             _busy = true;
@@ -123,7 +125,10 @@ public partial class NodeActions
             }
             catch (Exception e) when (OpsErrors.IsExpected(e))
             {
-                _deleteError = OpsErrors.Describe(e, "delete", path);
+                if (!RememberUnknownDelete(e, path, _deleteVersion))
+                {
+                    _deleteError = OpsErrors.Describe(e, "delete", path);
+                }
             }
             finally
             {
@@ -234,7 +239,13 @@ public partial class NodeActions
             Notifications.Notify(new NotificationMessage
             {
                 Severity = _transferResult.Completed ? NotificationSeverity.Success : NotificationSeverity.Warning,
-                Summary = request.Move ? "Move" : "Copy",
+                Summary = (request.Move, _transferResult.Completed) switch
+                {
+                    (true, true) => "Subtree moved",
+                    (true, false) => "Move incomplete",
+                    (false, true) => "Subtree copied",
+                    (false, false) => "Copy incomplete",
+                },
                 Detail = _transferResult.Summary,
                 Duration = 6000,
             });

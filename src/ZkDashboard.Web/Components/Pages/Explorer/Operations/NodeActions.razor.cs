@@ -118,7 +118,11 @@ public partial class NodeActions : IAsyncDisposable
         {
             _statusPath = Path;
             _status = null;
+            _createUnknown = null;
+            _deleteUnknown = null;
         }
+
+        ResolveUnknownWhenConnected();
     }
 
     private void OpenCreate()
@@ -131,6 +135,7 @@ public partial class NodeActions : IAsyncDisposable
         _aclChoice = "open";
         _customAcl = [AclEntry.WorldAnyone()];
         _createError = null;
+        _createUnknown = null;
         _createOpen = true;
     }
 
@@ -150,12 +155,13 @@ public partial class NodeActions : IAsyncDisposable
         }
 
         var path = ChildPath(_name);
+        var request = new CreateNodeRequest(path, Encoding.UTF8.GetBytes(_data), ChosenAcl(), _mode, _mode.IsTtl() ? _ttlSeconds * 1000 : 0);
         _busy = true;
         _createError = null;
+        _createUnknown = null;
         try
         {
-            var ttl = _mode.IsTtl() ? _ttlSeconds * 1000 : 0;
-            var result = await Operations.CreateAsync(CurrentUser.User, Ensemble, new CreateNodeRequest(path, Encoding.UTF8.GetBytes(_data), ChosenAcl(), _mode, ttl));
+            var result = await Operations.CreateAsync(CurrentUser.User, Ensemble, request);
             _createOpen = false;
             var text = result.ConfirmedAfterConnectionLoss
                 ? $"Created {result.Path}. The connection was lost during the create; a re-read confirmed the node exists."
@@ -166,7 +172,10 @@ public partial class NodeActions : IAsyncDisposable
         }
         catch (Exception e) when (OpsErrors.IsExpected(e))
         {
-            _createError = OpsErrors.Describe(e, "create", path);
+            if (!RememberUnknownCreate(e, request))
+            {
+                _createError = OpsErrors.Describe(e, "create", path);
+            }
         }
         finally
         {
