@@ -100,6 +100,10 @@ public sealed class UnsavedEditsTests(SandboxAppFixture app)
         var page = await OpenAndEditAsync(scope.Chroot + "/app/config");
         await Expect(page.GetByText("Unsaved changes")).ToBeVisibleAsync();
 
+        // The page arms the browser's prompt just after rendering "Unsaved changes": wait until a beforeunload event
+        // would be cancelled (the page's handler says "ask first").
+        await page.WaitForFunctionAsync(WouldAskBeforeUnloadScript);
+
         var asked = new TaskCompletionSource<string>(TaskCreationOptions.RunContinuationsAsynchronously);
         page.Dialog += (_, d) =>
         {
@@ -116,6 +120,7 @@ public sealed class UnsavedEditsTests(SandboxAppFixture app)
         // Saved edits: no prompt any more.
         await page.Button("Save").ClickAsync();
         await Expect(page.GetByText(new Regex("^Saved .*config")).First).ToBeVisibleAsync(Slow);
+        await page.WaitForFunctionAsync("() => !(" + WouldAskBeforeUnloadScript + ")()");
         var closed = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         page.Close += (_, _) => closed.TrySetResult();
         await page.CloseAsync(new() { RunBeforeUnload = true });
@@ -139,6 +144,15 @@ public sealed class UnsavedEditsTests(SandboxAppFixture app)
         await dialog.GetByRole(AriaRole.Button, new() { Name = "Stay", Exact = true }).ClickAsync();
         await Expect(page.Labelled("Edit node data")).ToHaveValueAsync(Mine);
 
+        // The keyboard way (focus the tab list, arrow to the next tab, Enter) is asked about too.
+        await page.Locator(".zk-node-tabs > [role=tablist]").FocusAsync();
+        await page.Keyboard.PressAsync("ArrowRight");
+        await page.Keyboard.PressAsync("Enter");
+        await Expect(dialog).ToBeVisibleAsync();
+        await page.Keyboard.PressAsync("Escape");
+        await Expect(dialog).ToHaveCountAsync(0);
+        await Expect(page.Labelled("Edit node data")).ToHaveValueAsync(Mine);
+
         // Discard: the ACL tab opens.
         await page.GetByRole(AriaRole.Tab, new() { Name = "ACL" }).ClickAsync();
         await dialog.GetByRole(AriaRole.Button, new() { Name = "Discard", Exact = true }).ClickAsync();
@@ -155,6 +169,14 @@ public sealed class UnsavedEditsTests(SandboxAppFixture app)
         await Expect(page.Heading("config")).ToBeVisibleAsync();
         await app.CloseContextsAsync();
     }
+
+    private const string WouldAskBeforeUnloadScript = """
+        () => {
+          const e = new Event('beforeunload', { cancelable: true });
+          window.dispatchEvent(e);
+          return e.defaultPrevented;
+        }
+        """;
 
     private static ILocator DiscardDialog(IPage page) => page.Role(AriaRole.Dialog, "Unsaved edits");
 

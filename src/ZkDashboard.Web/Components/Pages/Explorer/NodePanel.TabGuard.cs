@@ -45,6 +45,17 @@ public sealed partial class NodePanel : IAsyncDisposable
     [JSInvokable]
     public async Task OnTabBlockedAsync(int index)
     {
+        if (index < 0 && tabModule is not null)
+        {
+            // Enter on the tab list: by now the page shows which tab the arrow keys focused.
+            index = await tabModule.InvokeAsync<int>("focusedTabIndex", root);
+        }
+
+        if (index < 0 || index == tab)
+        {
+            return;
+        }
+
         var (what, dirty) = editor?.HasUnsavedChanges == true ? ("data", true)
             : aclPanel?.HasUnsavedChanges == true ? ("ACL", true)
             : (string.Empty, false);
@@ -55,10 +66,7 @@ public sealed partial class NodePanel : IAsyncDisposable
 
         editor?.DiscardEdits();
         aclPanel?.DiscardEdits();
-        if (index >= 0)
-        {
-            tab = index;
-        }
+        tab = index;
 
         StateHasChanged();
     }
