@@ -21,6 +21,9 @@ public sealed record BrowserBenchSettings
     /// <summary>Browser contexts of the second setting, also the circuits of the memory figure (--contexts, default 20).</summary>
     public int Contexts { get; init; } = 20;
 
+    /// <summary>Print where the DOM changes after one setData (--trace-mutations; a diagnostic).</summary>
+    public bool TraceMutations { get; init; }
+
     /// <summary>Chromium (--chromium or ZKDASHBOARD_CHROMIUM, default /usr/bin/chromium).</summary>
     public string Chromium { get; init; } = "/usr/bin/chromium";
 
@@ -34,6 +37,7 @@ public sealed record BrowserBenchSettings
             Updates = a.GetInt("updates", 60),
             IntervalMs = a.GetInt("interval-ms", 1000),
             Contexts = a.GetInt("contexts", 20),
+            TraceMutations = a.Get("trace-mutations") is not null,
             Chromium = a.Get("chromium") ?? (Environment.GetEnvironmentVariable("ZKDASHBOARD_CHROMIUM") is { Length: > 0 } c ? c : "/usr/bin/chromium"),
         };
         if (s.Servers < 1 || s.Children < 1 || s.FirstRowsRuns < 1 || s.Updates < 1 || s.IntervalMs < 0 || s.Contexts < 2)

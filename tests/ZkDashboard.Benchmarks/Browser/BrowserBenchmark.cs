@@ -37,7 +37,19 @@ public sealed partial class BrowserBenchmark : IBenchmark
             c.Cancel = true; // unwind through the finally blocks below: they stop the browser, the app and the servers
             cts.Cancel();
         });
-        ct = cts.Token;
+        try
+        {
+            return await RunCoreAsync(settings, cts.Token).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException) when (cts.IsCancellationRequested && !ct.IsCancellationRequested)
+        {
+            await Console.Error.WriteLineAsync("Terminated (SIGTERM); the sandbox, the app and the browser are stopped.").ConfigureAwait(false);
+            return 143;
+        }
+    }
+
+    private static async Task<int> RunCoreAsync(BrowserBenchSettings settings, CancellationToken ct)
+    {
         var report = new BrowserReport(settings);
         report.Load("start");
 
@@ -57,8 +69,6 @@ public sealed partial class BrowserBenchmark : IBenchmark
                 ["ZkDashboard:Ensembles:0:ConnectString"] = sandbox.ConnectString,
                 ["ZkDashboard:Store:DataDirectory"] = dataDir.FullName,
                 ["ZkDashboard:Diagnostics:MemoryEndpoint"] = "true",
-                ["Logging:LogLevel:Default"] = "Warning",
-                ["Logging:LogLevel:Microsoft.Hosting.Lifetime"] = "Information",
             }, ct).ConfigureAwait(false);
             Console.WriteLine($"web app pid {app.AppPid} at {app.BaseUri}");
 

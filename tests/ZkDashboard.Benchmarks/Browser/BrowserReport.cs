@@ -16,6 +16,9 @@ public sealed class LatencySamples
     /// <summary>Circuit bytes (WebSocket messages, both ways' replies included) a page received per update, mean over the pages.</summary>
     public double BytesPerPageUpdate { get; set; } = double.NaN;
 
+    /// <summary>Renderer main-thread time per page and update (whole phase, idle time included), mean over the pages.</summary>
+    public RendererTimes? RendererPerPageUpdate { get; set; }
+
     public int Missed { get; set; }
 
     public double P(double p) => Percentile(Samples, p);
@@ -50,6 +53,10 @@ public sealed class BrowserReport(BrowserBenchSettings settings)
     public double BrowserCpu1 { get; set; }
 
     public double ServerCpuIdleN { get; set; }
+
+    public double QuietMs1 { get; set; }
+
+    public double QuietMsN { get; set; }
 
     public double BrowserCpuIdleN { get; set; }
 
@@ -86,8 +93,8 @@ public sealed class BrowserReport(BrowserBenchSettings settings)
         Row(Inv($"first rows @{settings.Children / 1000}k: min / p50 / max ({FirstRows.Count} runs)"),
             Inv($"{sorted.FirstOrDefault():0} / {firstRowsP50:0} / {sorted.LastOrDefault():0} ms"));
         Row("treeitems in the DOM after expanding (max)", MaxTreeRows.ToString(CultureInfo.InvariantCulture));
-        LatencyRows("1 context", Latency1, ServerCpu1, BrowserCpu1);
-        LatencyRows(Inv($"{n} contexts"), LatencyN, ServerCpuN, BrowserCpuN);
+        LatencyRows("1 context", Latency1, ServerCpu1, BrowserCpu1, QuietMs1);
+        LatencyRows(Inv($"{n} contexts"), LatencyN, ServerCpuN, BrowserCpuN, QuietMsN);
         Row(Inv($"CPU idle with {n} pages open: app / Chromium"), Inv($"{ServerCpuIdleN:0}% / {BrowserCpuIdleN:0}%"));
         Row("server managed heap after GC: 1 circuit", Mb(MemoryAt1?.ManagedBytes));
         Row(Inv($"server managed heap after GC: {MemoryAtN?.OpenCircuits} circuits"), Mb(MemoryAtN?.ManagedBytes));
@@ -104,14 +111,20 @@ public sealed class BrowserReport(BrowserBenchSettings settings)
 
         void Row(string label, string value) => w.WriteLine($"{label,-52} {value,28}");
 
-        void LatencyRows(string label, LatencySamples s, double appCpu, double browserCpu)
+        void LatencyRows(string label, LatencySamples s, double appCpu, double browserCpu, double quietMs)
         {
+            Row(Inv($"wait until the app is quiet before {label}"), Inv($"{quietMs / 1000:0.0} s"));
             Row(Inv($"setData→DOM {label}: p50 / p99 / max"), Inv($"{s.P(0.5):0.0} / {s.P(0.99):0.0} / {s.Samples.LastOrDefault():0.0} ms"));
             Row(Inv($"  until a watcher of ours is notified: p50 / p99"), Inv($"{LatencySamples.Percentile(s.Notified, 0.5):0.0} / {LatencySamples.Percentile(s.Notified, 0.99):0.0} ms"));
             Row(Inv($"  until the page handles the message: p50 / p99"), Inv($"{LatencySamples.Percentile(s.ToMessage, 0.5):0.0} / {LatencySamples.Percentile(s.ToMessage, 0.99):0.0} ms"));
             Row(Inv($"  circuit bytes received per page and update"), Inv($"{s.BytesPerPageUpdate:N0} B"));
+            if (s.RendererPerPageUpdate is { } r)
+            {
+                Row(Inv($"  renderer per page+update: task/script/layout/style"), Inv($"{r.Task:0.0}/{r.Script:0.0}/{r.Layout:0.0}/{r.Style:0.0} ms"));
+            }
+
             Row(Inv($"  samples / never shown"), Inv($"{s.Samples.Count} / {s.Missed}"));
-            Row(Inv($"  CPU (% of one core): app / Chromium"), Inv($"{appCpu:0}% / {browserCpu:0}%"));
+            Row(Inv($"  CPU (% of one core): app / Chromium"), Inv($"{appCpu:0.0}% / {browserCpu:0.0}%"));
         }
 
         void Target(string label, bool met, string value) => w.WriteLine($"target {label,-50} {value,16}  {(met ? "met" : "MISSED")}");

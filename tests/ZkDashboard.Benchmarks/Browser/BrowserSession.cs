@@ -8,8 +8,9 @@ public sealed class BrowserSession(IBrowser browser, string baseUrl)
     private readonly List<IBrowserContext> _open = [];
 
     /// <summary>A fresh context (own cookies: its own circuit) with one page at <paramref name="path"/>, interactive.</summary>
-    public async Task<IPage> OpenAsync(string path)
+    public async Task<IPage> OpenAsync(string path, CancellationToken ct)
     {
+        ct.ThrowIfCancellationRequested();
         var context = await browser.NewContextAsync(new BrowserNewContextOptions
         {
             BaseURL = baseUrl,
@@ -25,8 +26,8 @@ public sealed class BrowserSession(IBrowser browser, string baseUrl)
         await context.AddInitScriptAsync(PageProbe.InitScript).ConfigureAwait(false);
         var page = await context.NewPageAsync().ConfigureAwait(false);
         page.SetDefaultTimeout(60_000);
-        await page.GotoAsync(path).ConfigureAwait(false);
-        await page.Locator("html[data-interactive]").WaitForAsync(new LocatorWaitForOptions { State = WaitForSelectorState.Attached }).ConfigureAwait(false);
+        await page.GotoAsync(path).WaitAsync(ct).ConfigureAwait(false);
+        await page.Locator("html[data-interactive]").WaitForAsync(new LocatorWaitForOptions { State = WaitForSelectorState.Attached }).WaitAsync(ct).ConfigureAwait(false);
         return page;
     }
 

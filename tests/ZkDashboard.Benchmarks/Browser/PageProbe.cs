@@ -14,7 +14,8 @@ public static class PageProbe
           const TIMEOUT_MS = 30000;
           const zkb = {
             firstRows: null,
-            value: null,
+            values: new Map(),
+            valueObserver: null,
             lastMessageAt: 0,
             messageBytes: 0,
             // Resolves with ms from the next click (its event timestamp) until a treeitem named `name` is in the DOM,
@@ -38,22 +39,50 @@ public static class PageProbe
               });
               return true;
             },
-            // Resolves with [when the node's data view first contains `token`, when the page began handling the circuit
-            // message that carried it] as wall-clock ms (performance.timeOrigin + performance.now()); [-1, -1] on timeout.
-            armValue(token) {
-              zkb.value = new Promise(resolve => {
-                const has = () => { const el = document.querySelector('.zk-data-body'); return el !== null && el.textContent.includes(token); };
-                const now = () => performance.timeOrigin + performance.now();
-                if (has()) { resolve([now(), zkb.lastMessageAt]); return; }
-                const mo = new MutationObserver(() => {
-                  if (has()) { const at = now(); mo.disconnect(); clearTimeout(timer); resolve([at, zkb.lastMessageAt]); }
-                });
-                mo.observe(document.body, { childList: true, subtree: true, characterData: true });
-                const timer = setTimeout(() => { mo.disconnect(); resolve([-1, -1]); }, TIMEOUT_MS);
-              });
+            // Logs, for every "bench-update-<n>" the node's data view shows, when it first appeared and when the page
+            // began handling the circuit message that carried it (wall-clock ms: performance.timeOrigin + performance.now()).
+            startValueLog() {
+              zkb.values = new Map();
+              const re = /bench-update-(\d+)/;
+              const check = () => {
+                const el = document.querySelector('.zk-data-body');
+                const m = el === null ? null : re.exec(el.textContent);
+                if (m !== null && !zkb.values.has(+m[1])) {
+                  zkb.values.set(+m[1], [performance.timeOrigin + performance.now(), zkb.lastMessageAt]);
+                }
+              };
+              zkb.valueObserver = new MutationObserver(check);
+              zkb.valueObserver.observe(document.body, { childList: true, subtree: true, characterData: true });
               return true;
             },
+            stopValueLog() {
+              zkb.valueObserver.disconnect();
+              return [...zkb.values.entries()].map(([n, [seen, msg]]) => [n, seen, msg]);
+            },
             now() { return performance.timeOrigin + performance.now(); },
+            // Records where the DOM changes for `ms` ms: "type element.class" → count (the --trace-mutations option).
+            traceMutations(ms) {
+              return new Promise(resolve => {
+                const counts = {};
+                const describe = n => {
+                  const el = n.nodeType === 1 ? n : n.parentElement;
+                  if (!el) return '?';
+                  const parts = [];
+                  for (let e = el; e && parts.length < 3 && e !== document.body; e = e.parentElement) {
+                    parts.unshift(e.tagName.toLowerCase() + (typeof e.className === 'string' && e.className ? '.' + e.className.trim().split(/\s+/).filter(c => !c.startsWith('b-')).slice(0, 2).join('.') : ''));
+                  }
+                  return parts.join(' > ');
+                };
+                const mo = new MutationObserver(records => {
+                  for (const r of records) {
+                    const key = r.type + (r.attributeName ? '[' + r.attributeName + ']' : '') + ' ' + describe(r.target);
+                    counts[key] = (counts[key] || 0) + 1;
+                  }
+                });
+                mo.observe(document.body, { childList: true, subtree: true, characterData: true, attributes: true });
+                setTimeout(() => { mo.disconnect(); resolve(Object.entries(counts).sort((a, b) => b[1] - a[1]).map(([k, v]) => v + '  ' + k)); }, ms);
+              });
+            },
           };
           // Note when each WebSocket message (the circuit's render batches) starts being handled: our listener is added
           // before SignalR sets onmessage, so it runs first.
@@ -80,15 +109,30 @@ public static class PageProbe
     /// <summary>WebSocket bytes the page has received so far.</summary>
     public static Task<double> MessageBytesAsync(IPage page) => page.EvaluateAsync<double>("() => window.__zkb.messageBytes");
 
-    /// <summary>Arms the DOM-update probe for <paramref name="token"/>.</summary>
-    public static Task ArmValueAsync(IPage page, string token) => page.EvaluateAsync("t => window.__zkb.armValue(t)", token);
+    /// <summary>The data the update phase writes: update number <paramref name="seq"/>, as plain text.</summary>
+    public static string ValueText(int seq) => string.Create(System.Globalization.CultureInfo.InvariantCulture, $"bench-update-{seq:D6}");
 
-    /// <summary>Waits for the armed DOM-update probe: the page's wall-clock ms when the value appeared and when the
-    /// message carrying it began to be handled; (-1, -1) on timeout.</summary>
-    public static async Task<(double SeenAt, double MessageAt)> ValueSeenAtAsync(IPage page)
+    /// <summary>Starts logging when each update number appears in the page's data view.</summary>
+    public static Task StartValueLogAsync(IPage page) => page.EvaluateAsync("() => window.__zkb.startValueLog()");
+
+    /// <summary>Waits (up to 30 s) until the page has shown update <paramref name="seq"/>; returns either way.</summary>
+    public static async Task WaitForValueAsync(IPage page, int seq)
     {
-        var r = await page.EvaluateAsync<double[]>("() => window.__zkb.value").ConfigureAwait(false);
-        return (r[0], r[1]);
+        try
+        {
+            await page.WaitForFunctionAsync("n => window.__zkb.values.has(n)", seq, new PageWaitForFunctionOptions { Timeout = 30_000 }).ConfigureAwait(false);
+        }
+        catch (TimeoutException)
+        {
+            // counted as never shown
+        }
+    }
+
+    /// <summary>Stops the log and returns update number → (seen at, message handled at), page wall-clock ms.</summary>
+    public static async Task<Dictionary<int, (double SeenAt, double MessageAt)>> StopValueLogAsync(IPage page)
+    {
+        var rows = await page.EvaluateAsync<double[][]>("() => window.__zkb.stopValueLog()").ConfigureAwait(false);
+        return rows.ToDictionary(r => (int)r[0], r => (r[1], r[2]));
     }
 
     /// <summary>
@@ -113,6 +157,42 @@ public static class PageProbe
 
         return offset;
     }
+}
+
+/// <summary>The renderer's cumulative main-thread times of a page (Chrome DevTools Protocol Performance.getMetrics), in ms.</summary>
+public sealed record RendererTimes(double Task, double Script, double Layout, double Style)
+{
+    public static readonly string[] Names = ["TaskDuration", "ScriptDuration", "LayoutDuration", "RecalcStyleDuration"];
+
+    public static async Task<ICDPSession> AttachAsync(IPage page)
+    {
+        var cdp = await page.Context.NewCDPSessionAsync(page).ConfigureAwait(false);
+        await cdp.SendAsync("Performance.enable").ConfigureAwait(false);
+        return cdp;
+    }
+
+    public static async Task<RendererTimes> ReadAsync(ICDPSession cdp)
+    {
+        var reply = await cdp.SendAsync("Performance.getMetrics").ConfigureAwait(false);
+        var values = new Dictionary<string, double>(StringComparer.Ordinal);
+        if (reply is { } json)
+        {
+            foreach (var m in json.GetProperty("metrics").EnumerateArray())
+            {
+                values[m.GetProperty("name").GetString()!] = m.GetProperty("value").GetDouble() * 1000;
+            }
+        }
+
+        double Get(string name) => values.GetValueOrDefault(name, double.NaN);
+        return new RendererTimes(Get(Names[0]), Get(Names[1]), Get(Names[2]), Get(Names[3]));
+    }
+
+    public static RendererTimes operator -(RendererTimes a, RendererTimes b) => new(a.Task - b.Task, a.Script - b.Script, a.Layout - b.Layout, a.Style - b.Style);
+
+    public RendererTimes Over(double n) => new(Task / n, Script / n, Layout / n, Style / n);
+
+    public static RendererTimes Mean(IReadOnlyList<RendererTimes> all) =>
+        new(all.Average(x => x.Task), all.Average(x => x.Script), all.Average(x => x.Layout), all.Average(x => x.Style));
 }
 
 /// <summary>Unix time in ms with sub-ms resolution, monotonic within this process.</summary>
