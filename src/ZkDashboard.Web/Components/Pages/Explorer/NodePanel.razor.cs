@@ -103,6 +103,7 @@ public sealed partial class NodePanel : IAsyncDisposable
         try
         {
             module = await JS.InvokeAsync<IJSObjectReference>("import", "./Components/Pages/Explorer/NodePanel.razor.js");
+            await GuardTabsAsync(module);
             var id = await module.InvokeAsync<string?>("timeZone");
             if (id is not null && TimeZoneInfo.TryFindSystemTimeZoneById(id, out var zone))
             {
@@ -149,6 +150,7 @@ public sealed partial class NodePanel : IAsyncDisposable
         {
             try
             {
+                await module.InvokeVoidAsync("unguardTabs", root);
                 await module.DisposeAsync();
             }
             catch (JSDisconnectedException)
@@ -156,5 +158,7 @@ public sealed partial class NodePanel : IAsyncDisposable
                 // The circuit is gone; nothing to release in the browser.
             }
         }
+
+        tabSelf?.Dispose();
     }
 }
