@@ -46,6 +46,45 @@ public sealed class ShellTests(AppFixture app)
     }
 
     [Fact]
+    public async Task Home_ShowsUnreachableStateAndWhatToDo_WhenEnsembleDoesNotAnswer()
+    {
+        // "local" is 127.0.0.1:2181, where nothing listens in the tests: the home page opens its session and it fails.
+        var page = await app.NewPageAsync();
+        var card = page.Locator(".zk-ensemble-card", new() { HasText = "local" });
+        await Expect(card.GetByRole(AriaRole.Status)).ToHaveAccessibleNameAsync("local session: unreachable", new() { Timeout = 60_000 });
+        await Expect(card.GetByRole(AriaRole.Alert)).ToContainTextAsync("Check that the hosts are up");
+        await Expect(card).ToContainTextAsync(new System.Text.RegularExpressions.Regex(@"Servers\s*1"));
+        await Expect(page.Link("Open explorer for local")).ToBeVisibleAsync();
+        await page.SaveScreenshotAsync("home-unreachable");
+    }
+
+    [Fact]
+    public async Task Home_SaysHowToAddOne_WhenNoEnsembleIsConfigured()
+    {
+        // The root appsettings.json has one entry; an entry without a name or connect string is refused, leaving none.
+        await using var server = await WebAppServer.StartAsync(new Dictionary<string, string?>
+        {
+            ["ZkDashboard:Ensembles:0:Name"] = "",
+            ["ZkDashboard:Ensembles:0:ConnectString"] = "",
+        });
+        var context = await app.Browser.NewContextAsync(server.BaseUrl);
+        try
+        {
+            var page = await context.NewPageAsync();
+            await page.GotoAndWaitForInteractiveAsync();
+            await Expect(page.Heading("No ensembles configured")).ToBeVisibleAsync();
+            await Expect(page.Locator(".zk-empty-state")).ToContainTextAsync("appsettings.json");
+            await Expect(page.Locator(".zk-empty-state")).ToContainTextAsync("\"ConnectString\"");
+            await Expect(page.Role(AriaRole.List, "Configured ensembles")).ToHaveCountAsync(0);
+            await page.SaveScreenshotAsync("home-empty");
+        }
+        finally
+        {
+            await context.CloseAsync();
+        }
+    }
+
+    [Fact]
     public async Task EnsembleSwitcher_NavigatesToExplorerAddress_WhenEnsembleChosen()
     {
         var page = await app.NewPageAsync();

@@ -10,6 +10,7 @@ public static class ExplorerServiceCollectionExtensions
     {
         services.AddHttpContextAccessor();
         services.AddScoped<ICurrentUser, CurrentUser>();
+        services.AddScoped<UnsavedEditsSignals>();
         return services;
     }
 }

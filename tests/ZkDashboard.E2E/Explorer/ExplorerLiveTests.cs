@@ -68,6 +68,9 @@ public sealed class ExplorerLiveTests(SandboxAppFixture app)
         await Expect(page.Locator(".zk-tree-ctx-count")).ToHaveTextAsync("100,000 children", new() { Timeout = 30_000 });
         Assert.True(await tree.GetByRole(AriaRole.Treeitem).CountAsync() < 200);
         await page.SaveScreenshotAsync("explorer-100k");
+        await page.UseThemeAsync(dark: true);
+        await page.SaveScreenshotAsync("explorer-100k-dark");
+        await page.UseThemeAsync(dark: false);
 
         await tree.EvaluateAsync("el => el.scrollTop = el.scrollHeight");
         await Expect(tree.GetByRole(AriaRole.Treeitem, new() { Name = "n-099999", Exact = true })).ToBeVisibleAsync(Slow);
@@ -109,6 +112,8 @@ public sealed class ExplorerLiveTests(SandboxAppFixture app)
             await Expect(page.Button("Create child")).ToBeDisabledAsync();
             await Expect(page.Role(AriaRole.Status, "Connection to sandbox: disconnected")).ToBeVisibleAsync(Slow);
             await page.SaveScreenshotAsync("explorer-disconnected");
+            await page.UseThemeAsync(dark: true);
+            await page.SaveScreenshotAsync("explorer-disconnected-dark");
         }
         finally
         {

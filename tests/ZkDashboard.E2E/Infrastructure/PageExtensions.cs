@@ -43,4 +43,28 @@ public static class PageExtensions
         await page.ScreenshotAsync(new PageScreenshotOptions { Path = path, FullPage = true });
         return path;
     }
+
+    /// <summary>
+    /// Switches the page to the dark (or light) theme with the header toggle, as a person would, and waits until the
+    /// dark stylesheet applies (the main area's computed background is dark). The choice is kept in the context's cookie.
+    /// </summary>
+    public static async Task UseThemeAsync(this IPage page, bool dark)
+    {
+        var toggle = page.Button("Dark theme");
+        if (await toggle.GetAttributeAsync("aria-pressed") != (dark ? "true" : "false"))
+        {
+            await toggle.ClickAsync();
+        }
+
+        await page.Locator($"html[data-theme='{(dark ? "dark" : "light")}']").WaitForAsync(new() { State = WaitForSelectorState.Attached });
+        await page.WaitForFunctionAsync(dark ? IsDarkScript : "() => !(" + IsDarkScript + ")()");
+    }
+
+    /// <summary>True once the main area's computed background is dark.</summary>
+    private const string IsDarkScript = """
+        () => {
+          const [r, g, b] = getComputedStyle(document.querySelector('.zk-body')).backgroundColor.match(/\d+/g).map(Number);
+          return (0.2126 * r + 0.7152 * g + 0.0722 * b) < 80;
+        }
+        """;
 }

@@ -11,6 +11,7 @@ public partial class EnsembleSwitcher : IDisposable
 {
     private List<SwitcherItem> items = [];
     private string? current;
+    private int resetKey;
 
     [Inject]
     private IEnsembleRegistry Registry { get; set; } = default!;
@@ -20,6 +21,9 @@ public partial class EnsembleSwitcher : IDisposable
 
     [Inject]
     private NavigationManager Navigation { get; set; } = default!;
+
+    [Inject]
+    private UnsavedEditsSignals EditSignals { get; set; } = default!;
 
     private SwitcherItem? CurrentItem => items.FirstOrDefault(i => i.Name == current);
 
@@ -36,6 +40,7 @@ public partial class EnsembleSwitcher : IDisposable
             Sessions.StatusChanged += OnStatusChanged;
             Registry.Changed += OnRegistryChanged;
             Navigation.LocationChanged += OnLocationChanged;
+            EditSignals.NavigationKept += OnNavigationKept;
             Rebuild();
             StateHasChanged();
         }
@@ -47,7 +52,7 @@ public partial class EnsembleSwitcher : IDisposable
         items = Registry.All
             .Select(d => statuses.TryGetValue(d.Name, out var s) ? s : null)
             .Where(s => s is not null)
-            .Select(s => new SwitcherItem(s!.Ensemble, ConnectionStateText.Badge(s.State), ConnectionStateText.Tone(s.State), ConnectionStateText.Sentence(s)))
+            .Select(s => new SwitcherItem(s!.Ensemble, ConnectionStateText.Badge(s.State), ConnectionStateText.Key(s.State), ConnectionStateText.Sentence(s)))
             .ToList();
         if (items.Count == 0)
         {
@@ -66,6 +71,14 @@ public partial class EnsembleSwitcher : IDisposable
     private void OnLocationChanged(object? sender, LocationChangedEventArgs e) => _ = InvokeAsync(() =>
     {
         current = EnsembleFromUri(e.Location);
+        StateHasChanged();
+    });
+
+    /// <summary>A switch was cancelled to keep unsaved edits: the list already shows the other ensemble; rebuild it.</summary>
+    private void OnNavigationKept(object? sender, EventArgs e) => _ = InvokeAsync(() =>
+    {
+        current = EnsembleFromUri(Navigation.Uri);
+        resetKey++;
         StateHasChanged();
     });
 
@@ -94,8 +107,9 @@ public partial class EnsembleSwitcher : IDisposable
         Sessions.StatusChanged -= OnStatusChanged;
         Registry.Changed -= OnRegistryChanged;
         Navigation.LocationChanged -= OnLocationChanged;
+        EditSignals.NavigationKept -= OnNavigationKept;
         GC.SuppressFinalize(this);
     }
 
-    private sealed record SwitcherItem(string Name, string Badge, string Tone, string Title);
+    private sealed record SwitcherItem(string Name, string Badge, string Key, string Title);
 }

@@ -1,6 +1,7 @@
 using Microsoft.AspNetCore.Components;
 using ZkDashboard.Core.Sessions;
 using ZkDashboard.Core.Ensembles;
+using ZkDashboard.Web.Explorer.Live;
 
 namespace ZkDashboard.Web.Components.Pages;
 
@@ -37,11 +38,44 @@ public sealed partial class Home : IDisposable
         }
     }
 
+    /// <summary>What to do about an ensemble that is not usable (null when it is fine or simply not opened yet).</summary>
+    private static string? ProblemOf(EnsembleSessionStatus status) => status.State switch
+    {
+        EnsembleConnectionState.Failed or EnsembleConnectionState.AuthFailed or EnsembleConnectionState.Suspended
+            or EnsembleConnectionState.Expired or EnsembleConnectionState.ReadOnly => ConnectionStateText.Sentence(status),
+        _ => null,
+    };
+
     protected override void OnAfterRender(bool firstRender)
     {
         if (firstRender)
         {
             Sessions.StatusChanged += OnStatusChanged;
+            OpenSessions();
+        }
+    }
+
+    /// <summary>
+    /// Sessions open lazily; the home page opens the ones not opened yet so each card shows a real state (connected,
+    /// or unreachable with the reason) instead of "idle". Failures show up through the status, not here.
+    /// </summary>
+    private void OpenSessions()
+    {
+        foreach (var status in Sessions.All.Where(s => s.State == EnsembleConnectionState.NotConnected))
+        {
+            _ = OpenAsync(status.Ensemble);
+        }
+    }
+
+    private async Task OpenAsync(string ensemble)
+    {
+        try
+        {
+            await Sessions.GetClientAsync(ensemble);
+        }
+        catch (Exception ex) when (ex is EnsembleUnavailableException or UnknownEnsembleException or OperationCanceledException)
+        {
+            // The session's status says why; the card shows it.
         }
     }
 

@@ -12,11 +12,15 @@ public sealed partial class Explorer
         if (firstRender)
         {
             Sessions.StatusChanged += OnStatusChanged;
+            EditSignals.NavigationKept += OnNavigationKept;
             RefreshStatus();
             await AttachKeyboardAsync();
             StateHasChanged();
         }
     }
+
+    /// <summary>The user stayed with unsaved edits: the tree may already mark the node they clicked; show the open one again.</summary>
+    private void OnNavigationKept(object? sender, EventArgs e) => _ = InvokeAsync(StateHasChanged);
 
     private void OnStatusChanged(object? sender, EnsembleSessionStatus status)
     {

@@ -73,6 +73,9 @@ public sealed partial class Explorer : IAsyncDisposable
     [Inject]
     private DialogService Dialogs { get; set; } = default!;
 
+    [Inject]
+    private UnsavedEditsSignals EditSignals { get; set; } = default!;
+
     /// <summary>The open node's path.</summary>
     public string CurrentPath { get; private set; } = "/";
 
@@ -157,6 +160,7 @@ public sealed partial class Explorer : IAsyncDisposable
             var wasMissing = nodeError is { NodeGone: true };
             node = details;
             nodeError = null;
+            dataSource?.SetNoAuth(path, false);
             loadedAt = DateTimeOffset.Now;
             if (wasMissing && tree is not null)
             {
@@ -171,6 +175,7 @@ public sealed partial class Explorer : IAsyncDisposable
         catch (Exception ex) when (path == CurrentPath)
         {
             nodeError = NodeProblem.From(ex, Ensemble, path);
+            dataSource?.SetNoAuth(path, nodeError.NoAuth);
             if (nodeError.NodeGone)
             {
                 node = null;
@@ -243,6 +248,7 @@ public sealed partial class Explorer : IAsyncDisposable
     public async ValueTask DisposeAsync()
     {
         Sessions.StatusChanged -= OnStatusChanged;
+        EditSignals.NavigationKept -= OnNavigationKept;
         await disposed.CancelAsync();
         if (feed is not null)
         {

@@ -30,6 +30,19 @@ public partial class NodeAclPanel
     private IReadOnlyList<AclEntry> _draft = [];
     private Message? _message;
     private string? _lastPath;
+    private bool _changed;
+
+    /// <summary>True while the ACL editor holds changes that are not saved.</summary>
+    public bool HasUnsavedChanges => _editing && _changed;
+
+    /// <summary>Drops the ACL edits (Cancel, or "Discard" when leaving the node).</summary>
+    public void DiscardEdits()
+    {
+        _editing = false;
+        _changed = false;
+    }
+
+    private void OnDraftChanged(IReadOnlyList<AclEntry> entries) => _changed = !entries.SequenceEqual(_draft);
 
     /// <summary>The identities the dashboard's session presents on this ensemble (for the lock-out check).</summary>
     private DashboardIdentities Identities
@@ -58,6 +71,7 @@ public partial class NodeAclPanel
             _draft = AclEntry.FromClient(acl);
             _baseAversion = Node.Stat.Aversion;
             _message = null;
+            _changed = false;
             _editing = true;
         }
     }

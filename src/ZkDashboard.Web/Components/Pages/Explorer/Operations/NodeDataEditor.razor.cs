@@ -110,6 +110,15 @@ public partial class NodeDataEditor
         _editing = false;
     }
 
+    /// <summary>Drops the edits without a message: the user chose "Discard" when leaving the node.</summary>
+    public void DiscardEdits()
+    {
+        _editing = false;
+        _conflict = null;
+        _confirmDiscard = false;
+        _message = null;
+    }
+
     private void OnSaveAllowedChanged(bool allowed) => _saveAllowed = allowed;
 
     /// <summary>Saves the edits with the version they started from (Ctrl+S).</summary>
