@@ -12,8 +12,11 @@ namespace ZkDashboard.Web.Components.Pages.Explorer;
 /// The Children tab: a paged, sortable grid over the node cache (pages of 50 are read on demand, so 100k
 /// children cost 50 rows in the DOM). Sorting by name, size, child count or mtime is done by the cache.
 /// </summary>
-public sealed partial class ChildrenGrid
+public sealed partial class ChildrenGrid : IDisposable
 {
+    private const int MaxStatsRereads = 20;
+    private readonly CancellationTokenSource disposed = new();
+    private int statsRereads;
     private RadzenDataGrid<ChildEntry>? grid;
     private IReadOnlyList<ChildEntry>? items; // null until the first LoadData: the grid only calls LoadData by itself while Data is null
     private int count;
@@ -55,6 +58,7 @@ public sealed partial class ChildrenGrid
         {
             loadedPath = Path;
             prefix = null;
+            statsRereads = 0;
             count = Total;
             if (grid is not null)
             {
@@ -97,6 +101,14 @@ public sealed partial class ChildrenGrid
             stale = page.Stale;
             statsPending = !page.StatsComplete;
             error = null;
+            if (statsPending)
+            {
+                ScheduleStatsReread(args);
+            }
+            else
+            {
+                statsRereads = 0;
+            }
         }
         catch (Exception ex) when (ex is not OperationCanceledException)
         {
@@ -107,6 +119,38 @@ public sealed partial class ChildrenGrid
         {
             loading = false;
         }
+    }
+
+    /// <summary>
+    /// The cache reads the children's stats in the background: read the page again a little later until they are all
+    /// there (bounded), so the size, count and mtime columns do not stay at "…".
+    /// </summary>
+    private void ScheduleStatsReread(LoadDataArgs args)
+    {
+        if (statsRereads >= MaxStatsRereads || disposed.IsCancellationRequested)
+        {
+            return;
+        }
+
+        statsRereads++;
+        var path = Path;
+        var delay = TimeSpan.FromMilliseconds(Math.Min(2_000, 150 * statsRereads));
+        _ = Task.Delay(delay, disposed.Token).ContinueWith(
+            _ => InvokeAsync(async () =>
+            {
+                if (!disposed.IsCancellationRequested && path == Path && ReferenceEquals(args, lastArgs))
+                {
+                    await LoadAsync(args);
+                    StateHasChanged();
+                }
+            }),
+            CancellationToken.None, TaskContinuationOptions.OnlyOnRanToCompletion, TaskScheduler.Default);
+    }
+
+    public void Dispose()
+    {
+        disposed.Cancel();
+        disposed.Dispose();
     }
 
     /// <summary>Radzen's OrderBy ("Name desc") to the cache's sort.</summary>
