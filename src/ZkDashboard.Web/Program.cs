@@ -8,6 +8,7 @@ var builder = ZkDashboardHost.CreateBuilder(args);
 builder.Services.AddZkDashboardWeb(builder.Configuration);
 builder.Services.AddZkDashboardCore(builder.Configuration);
 builder.Services.AddZkHub();
+builder.Services.AddZkMemoryDiagnostics(builder.Configuration);
 
 var app = builder.Build();
 
@@ -15,6 +16,7 @@ app.UseZkDashboardWeb();
 app.MapZkDashboardWeb();
 app.MapZkHub();
 app.MapZkMetrics();
+app.MapZkMemoryDiagnostics();
 
 app.Run();
 

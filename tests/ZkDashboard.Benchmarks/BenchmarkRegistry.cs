@@ -1,3 +1,4 @@
+using ZkDashboard.Benchmarks.Browser;
 using ZkDashboard.Benchmarks.Client;
 using ZkDashboard.Benchmarks.Fanout;
 
@@ -11,7 +12,7 @@ public static class BenchmarkRegistry
     [
         new ClientBenchmark(),
         new FanoutBenchmark(),
-        // new BrowserBenchmark(),  (UI engineer)
+        new BrowserBenchmark(),
     ];
 
     /// <summary>Hidden sub-commands used when a benchmark re-launches this executable as a measured child process.</summary>

@@ -45,6 +45,9 @@ public sealed class WriteOutcomeUnknownException(string ensemble, string path, s
 {
     /// <summary>The node.</summary>
     public string Path { get; } = path;
+
+    /// <summary>True when the outcome is unknown because the ensemble stayed unreachable (a re-read later can settle it).</summary>
+    public bool EnsembleUnreachable { get; init; }
 }
 
 /// <summary>ZooKeeper refused the session's credentials for a node (NoAuth), with what was used and what the node requires.</summary>

@@ -39,13 +39,16 @@ public sealed partial class ZooKeeperOperations
             var (deleted, failures, cancelled) = await DeleteInBatchesAsync(session, order, progress, ct).ConfigureAwait(false);
             await _created.ForgetAsync(ensemble, path, CancellationToken.None).ConfigureAwait(false);
             var completed = !cancelled && failures.Count == 0;
-            var summary = completed ? $"Deleted {deleted} node(s) under and including {path}."
-                : cancelled ? $"Cancelled: deleted {deleted} of {order.Count} node(s); {order.Count - deleted} remain."
-                : $"Deleted {deleted} of {order.Count} node(s); {failures.Count} failed (first: {failures[0]}).";
+            var summary = completed ? $"Deleted {N(deleted)} node(s) under and including {path}."
+                : cancelled ? $"Cancelled: deleted {N(deleted)} of {N(order.Count)} node(s); {N(order.Count - deleted)} remain under and including {path}."
+                : $"Deleted {N(deleted)} of {N(order.Count)} node(s); {N(failures.Count)} failed (first: {failures[0]}).";
             return new BulkResult("delete", path, counted, deleted, completed, cancelled, false, failures, summary);
         }, CancellationToken.None, outcome: r => (r.Completed ? AuditOutcome.Succeeded : r.Done > 0 ? AuditOutcome.Partial : AuditOutcome.Failed, r.Summary));
 
     private sealed record SubtreeNode(string Path, int Depth);
+
+    /// <summary>A count as people read it in a summary: 12,025.</summary>
+    private static string N(long value) => value.ToString("N0", System.Globalization.CultureInfo.InvariantCulture);
 
     /// <summary>Lists a subtree level by level, reading each level's children concurrently.</summary>
     private async Task<List<SubtreeNode>> ListSubtreeAsync(EnsembleSession session, string root, long expected, IProgress<BulkProgress>? progress, CancellationToken ct)

@@ -53,7 +53,7 @@ public sealed partial class ZooKeeperOperations
             if (request.DryRun)
             {
                 return new BulkResult(name, request.SourcePath, counted, 0, false, false, true, [],
-                    $"Dry run: {counted} node(s) would be {(request.Move ? "moved" : "copied")} to {request.TargetEnsemble}:{request.TargetPath}.");
+                    $"Dry run: {N(counted)} node(s) would be {(request.Move ? "moved" : "copied")} to {request.TargetEnsemble}:{request.TargetPath}.");
             }
             List<SubtreeNode> nodes;
             try
@@ -141,16 +141,16 @@ public sealed partial class ZooKeeperOperations
             var copiedAll = !cancelled && failures.Count == 0 && created == ordered.Count;
             if (!request.Move || !copiedAll)
             {
-                var summary = copiedAll ? $"Copied {created} node(s) to {request.TargetEnsemble}:{request.TargetPath}."
-                    : $"{(cancelled ? "Cancelled" : "Incomplete")}: copied {created} of {ordered.Count} node(s){(request.Move ? "; the source was left in place" : "")}{(failures.Count > 0 ? $"; {failures.Count} failed (first: {failures[0]})" : "")}.";
+                var summary = copiedAll ? $"Copied {N(created)} node(s) to {request.TargetEnsemble}:{request.TargetPath}."
+                    : $"{(cancelled ? "Cancelled" : "Incomplete")}: copied {N(created)} of {N(ordered.Count)} node(s){(request.Move ? "; the source was left in place" : "")}{(failures.Count > 0 ? $"; {failures.Count} failed (first: {failures[0]})" : "")}.";
                 return new BulkResult(name, request.SourcePath, counted, created, copiedAll, cancelled, false, failures, summary);
             }
             var order = ordered.OrderByDescending(n => n.Depth).Select(n => n.Path).ToList();
             var (deleted, deleteFailures, _) = await DeleteInBatchesAsync(sourceSession, order, new Progress<BulkProgress>(p => progress?.Report(p with { Phase = "deleting source" })), CancellationToken.None).ConfigureAwait(false);
             var moved = deleteFailures.Count == 0;
             return new BulkResult(name, request.SourcePath, counted, created, moved, false, false, deleteFailures,
-                moved ? $"Moved {created} node(s) to {request.TargetPath}."
-                    : $"Copied all {created} node(s) to {request.TargetPath}, but only {deleted} of {order.Count} source node(s) were deleted ({deleteFailures.Count} failed, first: {deleteFailures[0]}).");
+                moved ? $"Moved {N(created)} node(s) to {request.TargetPath}."
+                    : $"Copied all {N(created)} node(s) to {request.TargetPath}, but only {N(deleted)} of {N(order.Count)} source node(s) were deleted ({deleteFailures.Count} failed, first: {deleteFailures[0]}).");
         }, CancellationToken.None, outcome: r => (r.Completed || r.DryRun ? AuditOutcome.Succeeded : r.Done > 0 ? AuditOutcome.Partial : AuditOutcome.Failed, r.Summary)).ConfigureAwait(false);
     }
 }

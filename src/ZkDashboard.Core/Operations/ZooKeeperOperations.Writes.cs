@@ -176,7 +176,7 @@ public sealed partial class ZooKeeperOperations
             {
                 if (DateTime.UtcNow >= deadline)
                 {
-                    throw new WriteOutcomeUnknownException(session.Name, path, $"the ensemble is still unreachable ({ex.Message}).", original);
+                    throw new WriteOutcomeUnknownException(session.Name, path, $"the ensemble is still unreachable ({ex.Message}).", original) { EnsembleUnreachable = true };
                 }
             }
             await Task.Delay(delay, ct).ConfigureAwait(false);

@@ -104,7 +104,10 @@ public partial class AclEditor
         _lockoutAcknowledged = false;
     }
 
-    internal static string? RowError(EditRow row) => AclValidator.Validate(row.ToEntry());
+    /// <summary>The validator's reason as a sentence of its own, shown under the id ("The prefix length … .").</summary>
+    internal static string? RowError(EditRow row) => AclValidator.Validate(row.ToEntry()) is { Length: > 0 } m
+        ? char.ToUpperInvariant(m[0]) + m[1..] + (m.EndsWith('.') ? string.Empty : ".")
+        : null;
 
     private Task ApplyTemplate(IReadOnlyList<AclEntry> entries)
     {
@@ -147,7 +150,7 @@ public partial class AclEditor
         else
         {
             _text = AclParser.Format(Entries);
-            _textErrors = [];
+            _textErrors = AclParser.Parse(_text).Errors; // an invalid row stays invalid as text, and says why
             _textMode = true;
         }
     }

@@ -28,6 +28,8 @@ public partial class ZkTreeRow
     [Parameter]
     public EventCallback<TreeRow> OnToggle { get; set; }
 
+    private (TreeRow Row, string? RowId, bool Selected, int Height) _rendered;
+
     private string RowStyle => string.Create(CultureInfo.InvariantCulture,
         $"height:{Height}px;padding-left:{((Row.Level - 1) * IndentPx) + 4}px");
 
@@ -92,6 +94,26 @@ public partial class ZkTreeRow
         < 1_000_000 => (count / 1000).ToString(CultureInfo.InvariantCulture) + "k",
         _ => (count / 1_000_000.0).ToString("0.#", CultureInfo.InvariantCulture) + "M",
     };
+
+    protected override void OnInitialized() => _rendered = (Row, RowId, Selected, Height);
+
+    /// <summary>
+    /// Renders again only when what the row shows changed. The tree re-renders its visible rows whenever the page
+    /// re-renders (e.g. on every live change of the open node); <see cref="TreeRow"/> is an immutable record, so an
+    /// equal row draws the same markup and its render (and diff) is skipped.
+    /// </summary>
+    protected override bool ShouldRender()
+    {
+        var now = (Row, RowId, Selected, Height);
+        if ((ReferenceEquals(now.Row, _rendered.Row) || now.Row.Equals(_rendered.Row))
+            && now.RowId == _rendered.RowId && now.Selected == _rendered.Selected && now.Height == _rendered.Height)
+        {
+            return false;
+        }
+
+        _rendered = now;
+        return true;
+    }
 
     private Task SelectAsync() => OnSelect.InvokeAsync(Row);
 

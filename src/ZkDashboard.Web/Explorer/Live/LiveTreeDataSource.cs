@@ -52,6 +52,24 @@ public sealed class LiveTreeDataSource : ITreeDataSource, IDisposable
     /// <summary>True when the dashboard was refused reading <paramref name="path"/> (NoAuth).</summary>
     public bool IsNoAuth(string path) => _noAuth.ContainsKey(path);
 
+    /// <summary>
+    /// Records what the node panel learnt by reading <paramref name="path"/> (refused with NoAuth, or readable): the
+    /// tree row gets or loses its lock, through the same merged refresh as a live change (exists, which the tree uses,
+    /// needs no permission, so the tree cannot tell by itself for a node it never listed).
+    /// </summary>
+    public void SetNoAuth(string path, bool noAuth)
+    {
+        var changed = noAuth ? _noAuth.TryAdd(path, true) : _noAuth.TryRemove(path, out _);
+        if (changed && !_disposed.IsCancellationRequested)
+        {
+            _pending[path] = 0;
+            if (Interlocked.Exchange(ref _flushScheduled, 1) == 0)
+            {
+                _ = FlushAsync();
+            }
+        }
+    }
+
     /// <inheritdoc />
     public async Task<TreeNodeInfo?> GetNodeAsync(string path, CancellationToken ct)
     {

@@ -1,7 +1,6 @@
 using System.Globalization;
 using Microsoft.AspNetCore.Components;
-using Radzen;
-using Radzen.Blazor;
+using Microsoft.AspNetCore.Components.Web.Virtualization;
 using ZkDashboard.Core.Cache;
 using ZkDashboard.Core.Operations;
 using ZkDashboard.Web.Explorer.Live;
@@ -9,16 +8,32 @@ using ZkDashboard.Web.Explorer.Live;
 namespace ZkDashboard.Web.Components.Pages.Explorer;
 
 /// <summary>
-/// The Children tab: a paged, sortable grid over the node cache (pages of 50 are read on demand, so 100k
-/// children cost 50 rows in the DOM). Sorting by name, size, child count or mtime is done by the cache.
+/// The Children tab: a virtualized, sortable table over the node cache. <see cref="Virtualize{TItem}"/> asks for the
+/// rows in view as the table scrolls, so 100k children cost a screenful of rows in the DOM. Sorting by name (numeric
+/// for sequential suffixes), size, child count or mtime, and the prefix filter, are done by the cache.
 /// </summary>
 public sealed partial class ChildrenGrid : IDisposable
 {
-    private const int MaxStatsRereads = 20;
-    private readonly CancellationTokenSource disposed = new();
-    private int statsRereads;
-    private RadzenDataGrid<ChildEntry>? grid;
-    private IReadOnlyList<ChildEntry>? items; // null until the first LoadData: the grid only calls LoadData by itself while Data is null
+    /// <summary>Height of a row in pixels (the CSS uses the same value, so Virtualize places rows exactly).</summary>
+    public const int RowHeightPx = 36;
+
+    /// <summary>Rows rendered above and below the visible ones.</summary>
+    public const int OverscanRows = 8;
+
+    private const int MaxRequest = 500;
+
+    private static readonly IReadOnlyList<(string Key, string Title, ChildSort? Sort)> Columns =
+    [
+        ("name", "Name", ChildSort.Sequence),
+        ("size", "Data size", ChildSort.Size),
+        ("children", "Children", ChildSort.ChildCount),
+        ("mtime", "Modified", ChildSort.Mtime),
+        ("eph", "Ephemeral", null),
+    ];
+
+    private Virtualize<ChildEntry>? virtualize;
+    private ChildSort sort = ChildSort.Sequence;
+    private bool descending;
     private int count;
     private int matching;
     private bool loading;
@@ -27,7 +42,9 @@ public sealed partial class ChildrenGrid : IDisposable
     private string? prefix;
     private string? error;
     private string? loadedPath;
-    private LoadDataArgs? lastArgs;
+    private IDisposable? lease;
+    private int refreshQueued;
+    private bool disposed;
 
     [Parameter, EditorRequired]
     public string Ensemble { get; set; } = string.Empty;
@@ -35,7 +52,7 @@ public sealed partial class ChildrenGrid : IDisposable
     [Parameter, EditorRequired]
     public string Path { get; set; } = "/";
 
-    /// <summary>Children count from the node's stat (shown before the first page arrives).</summary>
+    /// <summary>Children count from the node's stat (shown before the first rows arrive).</summary>
     [Parameter]
     public int Total { get; set; }
 
@@ -48,6 +65,9 @@ public sealed partial class ChildrenGrid : IDisposable
     [Inject]
     private ICurrentUser CurrentUser { get; set; } = default!;
 
+    [Inject]
+    private INodeCache Cache { get; set; } = default!;
+
     private string CountText => string.IsNullOrEmpty(prefix)
         ? $"{count.ToString("N0", CultureInfo.InvariantCulture)} {(count == 1 ? "child" : "children")}"
         : $"{matching.ToString("N0", CultureInfo.InvariantCulture)} of {count.ToString("N0", CultureInfo.InvariantCulture)} match";
@@ -56,64 +76,102 @@ public sealed partial class ChildrenGrid : IDisposable
     {
         if (loadedPath != Path)
         {
+            var first = loadedPath is null;
             loadedPath = Path;
             prefix = null;
-            statsRereads = 0;
             count = Total;
-            if (grid is not null)
+            matching = Total;
+            error = null;
+            lease?.Dispose();
+            lease = null;
+            if (!first)
             {
-                await grid.FirstPage(true);
+                lease = Cache.Open(Ensemble, Path);
+                await RefreshAsync();
             }
         }
     }
 
-    /// <summary>Re-reads the current page (live change).</summary>
+    protected override void OnAfterRender(bool firstRender)
+    {
+        if (firstRender)
+        {
+            // Keep this node's children live while the tab shows them (the tree may not have it open), and re-read the
+            // rows in view when they change or their stats arrive.
+            lease ??= Cache.Open(Ensemble, Path);
+            Cache.Changed += OnCacheChanged;
+        }
+    }
+
+    private void OnCacheChanged(object? sender, NodeCacheChangedEventArgs e)
+    {
+        if (disposed || !e.ChildrenChanged || e.Ensemble != Ensemble || e.Path != loadedPath
+            || Interlocked.Exchange(ref refreshQueued, 1) == 1)
+        {
+            return;
+        }
+
+        _ = InvokeAsync(async () =>
+        {
+            Volatile.Write(ref refreshQueued, 0);
+            if (!disposed)
+            {
+                await RefreshAsync();
+            }
+        }).ContinueWith(t => _ = t.Exception, TaskContinuationOptions.OnlyOnFaulted);
+    }
+
+    /// <summary>Re-reads the rows in view (live change, new sort or filter).</summary>
     public async Task RefreshAsync()
     {
-        if (lastArgs is not null)
+        if (virtualize is not null)
         {
-            await LoadAsync(lastArgs);
+            await virtualize.RefreshDataAsync();
             StateHasChanged();
         }
+    }
+
+    private async Task SortByAsync(ChildSort by)
+    {
+        descending = sort == by && !descending;
+        sort = by;
+        await RefreshAsync();
     }
 
     private async Task OnPrefixChangedAsync(ChangeEventArgs e)
     {
         prefix = string.IsNullOrEmpty(e.Value?.ToString()) ? null : e.Value!.ToString();
-        if (grid is not null)
-        {
-            await grid.FirstPage(true);
-        }
+        await RefreshAsync();
     }
 
-    private async Task LoadAsync(LoadDataArgs args)
+    private async ValueTask<ItemsProviderResult<ChildEntry>> ProvideAsync(ItemsProviderRequest request)
     {
-        lastArgs = args;
+        var path = Path;
         loading = true;
-        var (sort, descending) = ParseSort(args.OrderBy);
         try
         {
-            var page = await Operations.GetChildrenAsync(CurrentUser.User, Ensemble, Path,
-                new ChildrenQuery(sort, descending, prefix, null, args.Skip ?? 0, Math.Clamp(args.Top ?? 50, 1, 10_000)));
-            items = page.Items;
+            var page = await Operations.GetChildrenAsync(CurrentUser.User, Ensemble, path,
+                new ChildrenQuery(sort, descending, prefix, null, request.StartIndex, Math.Clamp(request.Count, 1, MaxRequest)),
+                request.CancellationToken);
+            var changed = count != page.TotalChildren || matching != page.MatchingChildren || stale != page.Stale
+                || statsPending == page.StatsComplete || error is not null;
             count = page.TotalChildren;
             matching = page.MatchingChildren;
             stale = page.Stale;
             statsPending = !page.StatsComplete;
             error = null;
-            if (statsPending)
+            if (changed)
             {
-                ScheduleStatsReread(args);
+                StateHasChanged();
             }
-            else
-            {
-                statsRereads = 0;
-            }
+
+            return new ItemsProviderResult<ChildEntry>(page.Items, page.MatchingChildren);
         }
         catch (Exception ex) when (ex is not OperationCanceledException)
         {
-            items = [];
-            error = NodeProblem.From(ex, Ensemble, Path) is { } p ? $"{p.Title}: {p.Message}" : ex.Message;
+            error = NodeProblem.From(ex, Ensemble, path) is { } p ? $"{p.Title}: {p.Message}" : ex.Message;
+            StateHasChanged();
+            return new ItemsProviderResult<ChildEntry>([], 0);
         }
         finally
         {
@@ -121,56 +179,17 @@ public sealed partial class ChildrenGrid : IDisposable
         }
     }
 
-    /// <summary>
-    /// The cache reads the children's stats in the background: read the page again a little later until they are all
-    /// there (bounded), so the size, count and mtime columns do not stay at "…".
-    /// </summary>
-    private void ScheduleStatsReread(LoadDataArgs args)
-    {
-        if (statsRereads >= MaxStatsRereads || disposed.IsCancellationRequested)
-        {
-            return;
-        }
+    private string AriaSort(ChildSort? column) =>
+        column is { } c && c == sort ? (descending ? "descending" : "ascending") : "none";
 
-        statsRereads++;
-        var path = Path;
-        var delay = TimeSpan.FromMilliseconds(Math.Min(2_000, 150 * statsRereads));
-        _ = Task.Delay(delay, disposed.Token).ContinueWith(
-            _ => InvokeAsync(async () =>
-            {
-                if (!disposed.IsCancellationRequested && path == Path && ReferenceEquals(args, lastArgs))
-                {
-                    await LoadAsync(args);
-                    StateHasChanged();
-                }
-            }),
-            CancellationToken.None, TaskContinuationOptions.OnlyOnRanToCompletion, TaskScheduler.Default);
-    }
+    private string SortIcon(ChildSort column) =>
+        column != sort ? "unfold_more" : descending ? "arrow_downward" : "arrow_upward";
 
     public void Dispose()
     {
-        disposed.Cancel();
-        disposed.Dispose();
-    }
-
-    /// <summary>Radzen's OrderBy ("Name desc") to the cache's sort.</summary>
-    internal static (ChildSort Sort, bool Descending) ParseSort(string? orderBy)
-    {
-        if (string.IsNullOrWhiteSpace(orderBy))
-        {
-            return (ChildSort.Name, false);
-        }
-
-        var first = orderBy.Split(',')[0].Trim();
-        var descending = first.EndsWith(" desc", StringComparison.OrdinalIgnoreCase);
-        var property = first.Split(' ')[0];
-        var sort = property switch
-        {
-            _ when property.Contains("DataLength", StringComparison.Ordinal) => ChildSort.Size,
-            _ when property.Contains("NumChildren", StringComparison.Ordinal) => ChildSort.ChildCount,
-            _ when property.Contains("Mtime", StringComparison.Ordinal) => ChildSort.Mtime,
-            _ => ChildSort.Sequence,
-        };
-        return (sort, descending);
+        disposed = true;
+        Cache.Changed -= OnCacheChanged;
+        lease?.Dispose();
+        lease = null;
     }
 }

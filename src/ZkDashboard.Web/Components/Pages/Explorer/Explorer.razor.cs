@@ -160,6 +160,7 @@ public sealed partial class Explorer : IAsyncDisposable
             var wasMissing = nodeError is { NodeGone: true };
             node = details;
             nodeError = null;
+            dataSource?.SetNoAuth(path, false);
             loadedAt = DateTimeOffset.Now;
             if (wasMissing && tree is not null)
             {
@@ -174,6 +175,7 @@ public sealed partial class Explorer : IAsyncDisposable
         catch (Exception ex) when (path == CurrentPath)
         {
             nodeError = NodeProblem.From(ex, Ensemble, path);
+            dataSource?.SetNoAuth(path, nodeError.NoAuth);
             if (nodeError.NodeGone)
             {
                 node = null;

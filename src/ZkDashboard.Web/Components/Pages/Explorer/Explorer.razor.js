@@ -10,7 +10,7 @@ function typing(target) {
 }
 
 function inDialog(target) {
-    return !!(target && target.closest && target.closest('.rz-dialog, .rz-dialog-wrapper'));
+    return !!(target && target.closest && target.closest('.rz-dialog, .rz-dialog-wrapper, .zk-ops-overlay'));
 }
 
 export function attach(dotNet) {

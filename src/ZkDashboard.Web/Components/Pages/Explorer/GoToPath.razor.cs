@@ -92,7 +92,7 @@ public sealed partial class GoToPath : IDisposable
 
         if (PathUtils.GetError(path) is { } problem)
         {
-            error = $"Not a valid path: {problem}";
+            error = $"Not a valid path: {problem}. Type an absolute path such as /app/config, or pick a suggestion.";
             return;
         }
 

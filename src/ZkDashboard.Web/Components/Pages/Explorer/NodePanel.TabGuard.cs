@@ -9,46 +9,30 @@ namespace ZkDashboard.Web.Components.Pages.Explorer;
 /// The tab guard: Radzen renders only the selected tab, so leaving the Data or ACL tab would dispose an editor with
 /// unsaved edits. The page script stops such a tab switch and asks here first (Stay / Discard).
 /// </summary>
-public sealed partial class NodePanel : IAsyncDisposable
+public sealed partial class NodePanel
 {
     private ElementReference root;
     private NodeAclPanel? aclPanel;
-    private IJSObjectReference? tabModule;
     private DotNetObjectReference<NodePanel>? tabSelf;
-
-    [Inject]
-    private IJSRuntime JS { get; set; } = default!;
 
     /// <summary>True while the Data or ACL editor holds edits that are not saved.</summary>
     public bool HasUnsavedEdits => editor?.HasUnsavedChanges == true || aclPanel?.HasUnsavedChanges == true;
 
-    protected override async Task OnAfterRenderAsync(bool firstRender)
+    /// <summary>Arms the page script that stops tab switches while an editor holds unsaved edits.</summary>
+    private async Task GuardTabsAsync(IJSObjectReference js)
     {
-        if (!firstRender)
-        {
-            return;
-        }
-
-        try
-        {
-            tabModule = await JS.InvokeAsync<IJSObjectReference>("import", "./Components/Pages/Explorer/NodePanel.razor.js");
-            tabSelf = DotNetObjectReference.Create(this);
-            await tabModule.InvokeVoidAsync("guardTabs", root, tabSelf);
-        }
-        catch (JSDisconnectedException)
-        {
-            // The circuit is gone.
-        }
+        tabSelf = DotNetObjectReference.Create(this);
+        await js.InvokeVoidAsync("guardTabs", root, tabSelf);
     }
 
     /// <summary>A tab switch was stopped because an editor has unsaved edits: ask, and switch only on Discard.</summary>
     [JSInvokable]
     public async Task OnTabBlockedAsync(int index)
     {
-        if (index < 0 && tabModule is not null)
+        if (index < 0 && module is not null)
         {
             // Enter on the tab list: by now the page shows which tab the arrow keys focused.
-            index = await tabModule.InvokeAsync<int>("focusedTabIndex", root);
+            index = await module.InvokeAsync<int>("focusedTabIndex", root);
         }
 
         if (index < 0 || index == tab)
@@ -69,23 +53,5 @@ public sealed partial class NodePanel : IAsyncDisposable
         tab = index;
 
         StateHasChanged();
-    }
-
-    public async ValueTask DisposeAsync()
-    {
-        if (tabModule is not null)
-        {
-            try
-            {
-                await tabModule.InvokeVoidAsync("unguardTabs", root);
-                await tabModule.DisposeAsync();
-            }
-            catch (JSDisconnectedException)
-            {
-                // The circuit is gone.
-            }
-        }
-
-        tabSelf?.Dispose();
     }
 }

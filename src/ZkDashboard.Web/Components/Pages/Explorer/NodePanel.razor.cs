@@ -1,5 +1,6 @@
 using System.Globalization;
 using Microsoft.AspNetCore.Components;
+using Microsoft.JSInterop;
 using Radzen;
 using ZkDashboard.Core.Operations;
 using ZkDashboard.Web.Components.Pages.Explorer.Operations;
@@ -9,12 +10,16 @@ using ZkDashboard.Web.Explorer.Stats;
 namespace ZkDashboard.Web.Components.Pages.Explorer;
 
 /// <summary>The right side of the explorer: the open node's header, actions and tabs (Data, Stat, ACL, Children, Events).</summary>
-public sealed partial class NodePanel
+public sealed partial class NodePanel : IAsyncDisposable
 {
     private int tab;
     private NodeDataEditor? editor;
     private NodeActions? actions;
     private ChildrenGrid? children;
+    private IJSObjectReference? module;
+
+    /// <summary>The viewer's time zone once the browser said it (until then, and if unknown, the server's).</summary>
+    private TimeZoneInfo? browserZone;
 
     [Parameter, EditorRequired]
     public string Ensemble { get; set; } = string.Empty;
@@ -59,6 +64,11 @@ public sealed partial class NodePanel
     [Inject]
     private DialogService Dialogs { get; set; } = default!;
 
+    [Inject]
+    private IJSRuntime JS { get; set; } = default!;
+
+    private TimeZoneInfo Zone => browserZone ?? TimeZoneInfo.Local;
+
     private string ChildrenTabText => Node is { Stat.NumChildren: > 0 } n
         ? $"Children ({n.Stat.NumChildren.ToString("N0", CultureInfo.InvariantCulture)})"
         : "Children";
@@ -83,21 +93,36 @@ public sealed partial class NodePanel
 
     internal static string SessionHex(long session) => $"0x{session:x}";
 
-    private string ExpiryText(long ttlMs)
+    protected override async Task OnAfterRenderAsync(bool firstRender)
     {
-        if (Node is null)
+        if (!firstRender)
         {
-            return string.Empty;
+            return;
         }
 
-        var eligible = Node.Stat.Modified.AddMilliseconds(ttlMs);
-        var when = $"{eligible.ToLocalTime():yyyy-MM-dd HH:mm:ss} ({TimeFormat.Relative(eligible, DateTimeOffset.UtcNow)})";
-        return Node.Stat.NumChildren > 0
-            ? $"not while it has children; {FormatTtlShort(ttlMs)} after its last change once it has none (would be {when})"
-            : $"eligible to expire from {when}: {FormatTtlShort(ttlMs)} after its last change, as it has no children";
+        try
+        {
+            module = await JS.InvokeAsync<IJSObjectReference>("import", "./Components/Pages/Explorer/NodePanel.razor.js");
+            await GuardTabsAsync(module);
+            var id = await module.InvokeAsync<string?>("timeZone");
+            if (id is not null && TimeZoneInfo.TryFindSystemTimeZoneById(id, out var zone))
+            {
+                browserZone = zone;
+                StateHasChanged();
+            }
+        }
+        catch (Exception ex) when (ex is JSException or JSDisconnectedException or TaskCanceledException)
+        {
+            // The browser did not say: local times stay in the server's zone (and say which zone they are in).
+        }
     }
 
-    private static string FormatTtlShort(long ms) => LiveTreeDataSource.FormatTtl(ms);
+    private string LocalTime(DateTimeOffset time) =>
+        TimeZoneInfo.ConvertTime(time, Zone).ToString("yyyy-MM-dd HH:mm:ss", CultureInfo.InvariantCulture);
+
+    private string ExpiryText(long ttlMs) => Node is null
+        ? string.Empty
+        : TtlExpiry.Describe(Node.Stat, ttlMs, LiveTreeDataSource.FormatTtl(ttlMs), DateTimeOffset.UtcNow, Zone);
 
     private async Task ShowEphemeralsAsync(long owner)
     {
@@ -107,14 +132,33 @@ public sealed partial class NodePanel
                 [nameof(EphemeralsDialog.Ensemble)] = Ensemble,
                 [nameof(EphemeralsDialog.Owner)] = owner,
                 [nameof(EphemeralsDialog.OwnSessionId)] = OwnSessionId,
+                [nameof(EphemeralsDialog.ScanRoot)] = ExplorerLinks.Parent(Path),
                 [nameof(EphemeralsDialog.OnOpen)] = EventCallback.Factory.Create<string>(this, OpenFromDialogAsync),
             },
-            new DialogOptions { Width = "36rem", CloseDialogOnEsc = true, CloseDialogOnOverlayClick = true });
+            new DialogOptions { Width = "40rem", CloseDialogOnEsc = true, CloseDialogOnOverlayClick = true });
     }
 
     private async Task OpenFromDialogAsync(string path)
     {
         Dialogs.Close();
         await OnNavigate.InvokeAsync(path);
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        if (module is not null)
+        {
+            try
+            {
+                await module.InvokeVoidAsync("unguardTabs", root);
+                await module.DisposeAsync();
+            }
+            catch (JSDisconnectedException)
+            {
+                // The circuit is gone; nothing to release in the browser.
+            }
+        }
+
+        tabSelf?.Dispose();
     }
 }

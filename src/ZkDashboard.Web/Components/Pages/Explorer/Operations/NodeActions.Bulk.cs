@@ -42,6 +42,13 @@ public partial class NodeActions
             ? "The target cannot be inside the subtree being copied or moved."
             : NodeNameValidator.ValidatePath(_targetPath.Trim());
 
+    /// <summary>"Deleting: 7,200 of 12,025".</summary>
+    private static string ProgressText(BulkProgress p) => string.Create(System.Globalization.CultureInfo.InvariantCulture,
+        $"{(p.Phase.Length > 0 ? char.ToUpperInvariant(p.Phase[0]) + p.Phase[1..] : p.Phase)}: {p.Done:N0} of {p.Total:N0}");
+
+    /// <summary>Green when done, amber when cancelled part-way, red when something failed.</summary>
+    private static string? ResultClass(BulkResult r) => r.Completed ? "good" : r.Cancelled && r.Failures.Count == 0 ? "warn" : null;
+
     private static double ProgressPercent(BulkProgress p) => p.Total <= 0 ? 0 : Math.Min(100, 100.0 * p.Done / p.Total);
 
     /// <summary>Asks to delete the open node (Del): a confirmation, or the recursive dialog when it has children.</summary>
@@ -58,6 +65,7 @@ public partial class NodeActions
         _subtreeCount = null;
         _confirmName = string.Empty;
         _deleteError = null;
+        _deleteUnknown = null;
         _bulkResult = null;
         _progress = null;
         _deleteOpen = true;
@@ -93,6 +101,7 @@ public partial class NodeActions
         var path = _deletePath;
         var parent = ExplorerLinks.Parent(path);
         _deleteError = null;
+        _deleteUnknown = null;
         if (!_recursive)
         {
             _busy = true;
@@ -116,7 +125,10 @@ public partial class NodeActions
             }
             catch (Exception e) when (OpsErrors.IsExpected(e))
             {
-                _deleteError = OpsErrors.Describe(e, "delete", path);
+                if (!RememberUnknownDelete(e, path, _deleteVersion))
+                {
+                    _deleteError = OpsErrors.Describe(e, "delete", path);
+                }
             }
             finally
             {
@@ -227,7 +239,13 @@ public partial class NodeActions
             Notifications.Notify(new NotificationMessage
             {
                 Severity = _transferResult.Completed ? NotificationSeverity.Success : NotificationSeverity.Warning,
-                Summary = request.Move ? "Move" : "Copy",
+                Summary = (request.Move, _transferResult.Completed) switch
+                {
+                    (true, true) => "Subtree moved",
+                    (true, false) => "Move incomplete",
+                    (false, true) => "Subtree copied",
+                    (false, false) => "Copy incomplete",
+                },
                 Detail = _transferResult.Summary,
                 Duration = 6000,
             });

@@ -79,6 +79,52 @@ public partial class NodeActions : IAsyncDisposable
         _ => string.Empty,
     };
 
+    private string? _statusPath;
+    private bool _statusOk = true;
+    private CancellationTokenSource? _statusTimer;
+
+    /// <summary>Shows a copy confirmation for a few seconds.</summary>
+    private void ShowStatus(string text, bool ok)
+    {
+        _status = text;
+        _statusOk = ok;
+        _statusTimer?.Cancel();
+        _statusTimer?.Dispose();
+        _statusTimer = new CancellationTokenSource();
+        _ = HideStatusLaterAsync(_statusTimer.Token);
+    }
+
+    private async Task HideStatusLaterAsync(CancellationToken ct)
+    {
+        try
+        {
+            await Task.Delay(TimeSpan.FromSeconds(6), ct);
+            await InvokeAsync(() =>
+            {
+                _status = null;
+                StateHasChanged();
+            });
+        }
+        catch (OperationCanceledException)
+        {
+            // A newer confirmation replaced this one, or the component is gone.
+        }
+    }
+
+    protected override void OnParametersSet()
+    {
+        // A copy confirmation belongs to the node it was made on.
+        if (_statusPath != Path)
+        {
+            _statusPath = Path;
+            _status = null;
+            _createUnknown = null;
+            _deleteUnknown = null;
+        }
+
+        ResolveUnknownWhenConnected();
+    }
+
     private void OpenCreate()
     {
         _name = string.Empty;
@@ -89,6 +135,7 @@ public partial class NodeActions : IAsyncDisposable
         _aclChoice = "open";
         _customAcl = [AclEntry.WorldAnyone()];
         _createError = null;
+        _createUnknown = null;
         _createOpen = true;
     }
 
@@ -108,12 +155,13 @@ public partial class NodeActions : IAsyncDisposable
         }
 
         var path = ChildPath(_name);
+        var request = new CreateNodeRequest(path, Encoding.UTF8.GetBytes(_data), ChosenAcl(), _mode, _mode.IsTtl() ? _ttlSeconds * 1000 : 0);
         _busy = true;
         _createError = null;
+        _createUnknown = null;
         try
         {
-            var ttl = _mode.IsTtl() ? _ttlSeconds * 1000 : 0;
-            var result = await Operations.CreateAsync(CurrentUser.User, Ensemble, new CreateNodeRequest(path, Encoding.UTF8.GetBytes(_data), ChosenAcl(), _mode, ttl));
+            var result = await Operations.CreateAsync(CurrentUser.User, Ensemble, request);
             _createOpen = false;
             var text = result.ConfirmedAfterConnectionLoss
                 ? $"Created {result.Path}. The connection was lost during the create; a re-read confirmed the node exists."
@@ -124,7 +172,10 @@ public partial class NodeActions : IAsyncDisposable
         }
         catch (Exception e) when (OpsErrors.IsExpected(e))
         {
-            _createError = OpsErrors.Describe(e, "create", path);
+            if (!RememberUnknownCreate(e, request))
+            {
+                _createError = OpsErrors.Describe(e, "create", path);
+            }
         }
         finally
         {
@@ -152,11 +203,11 @@ public partial class NodeActions : IAsyncDisposable
         {
             _module ??= await JS.InvokeAsync<IJSObjectReference>("import", "./Components/Pages/Explorer/Operations/NodeActions.razor.js");
             var ok = await _module.InvokeAsync<bool>("copyText", text);
-            _status = ok ? done : "The browser refused clipboard access.";
+            ShowStatus(ok ? done : "The browser refused clipboard access. Select the text and copy it by hand.", ok);
         }
         catch (JSException e)
         {
-            _status = $"Could not copy: {e.Message}";
+            ShowStatus($"Could not copy: {e.Message}", ok: false);
         }
         catch (JSDisconnectedException)
         {
@@ -168,6 +219,8 @@ public partial class NodeActions : IAsyncDisposable
     {
         _bulkCts?.Cancel();
         _bulkCts?.Dispose();
+        _statusTimer?.Cancel();
+        _statusTimer?.Dispose();
         if (_module is not null)
         {
             try

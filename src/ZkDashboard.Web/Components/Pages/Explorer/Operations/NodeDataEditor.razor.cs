@@ -76,6 +76,8 @@ public partial class NodeDataEditor
             // Nothing typed yet: follow the server silently (there is nothing to lose).
             BeginEdit(Node);
         }
+
+        ResolveUnknownOutcomeWhenConnected();
     }
 
     private void StartEdit()
@@ -138,7 +140,7 @@ public partial class NodeDataEditor
         {
             var validation = FormatValidator.Validate(_text, _format);
             _message = new Message("bad", validation.IsValid
-                ? "Not saved: the data is larger than the limit. Shorten it."
+                ? string.Create(System.Globalization.CultureInfo.InvariantCulture, $"Not saved: the data is {Encoding.UTF8.GetByteCount(_text):N0} bytes, over ZooKeeper's limit of {OpsErrors.MaxDataBytes:N0} bytes (1 MiB, jute.maxbuffer). Shorten it, or split it across several nodes. Your edits are kept.")
                 : $"Not saved: the text is not valid {DataFormatInfo.DisplayName(_format)} ({validation.Describe()}). Fix it, or tick \"Save anyway\" below the editor.");
             StateHasChanged();
             return;
@@ -150,11 +152,13 @@ public partial class NodeDataEditor
     private async Task WriteAsync(int expectedVersion)
     {
         var path = _editPath!;
+        var bytes = Encoding.UTF8.GetBytes(_text);
         _busy = true;
+        _unknown = null;
         StateHasChanged();
         try
         {
-            var result = await Operations.SetDataAsync(CurrentUser.User, Ensemble, path, Encoding.UTF8.GetBytes(_text), expectedVersion);
+            var result = await Operations.SetDataAsync(CurrentUser.User, Ensemble, path, bytes, expectedVersion);
             _conflict = null;
             _confirmDiscard = false;
             _editing = false;
@@ -170,14 +174,18 @@ public partial class NodeDataEditor
         {
             await OpenConflictAsync(path, expectedVersion);
         }
+        catch (WriteOutcomeUnknownException e)
+        {
+            RememberUnknownOutcome(path, expectedVersion, bytes, e);
+        }
         catch (Exception e) when (OpsErrors.IsExpected(e))
         {
-            var kind = e is WriteOutcomeUnknownException ? "warn" : "bad";
-            _message = new Message(kind, OpsErrors.Describe(e, "save", path) + " Your edits are kept.");
+            _message = new Message("bad", OpsErrors.Describe(e, "save", path) + " Your edits are kept.");
         }
         finally
         {
             _busy = false;
+            StateHasChanged(); // Ctrl+S arrives through the page's script, not an event of this component
         }
     }
 

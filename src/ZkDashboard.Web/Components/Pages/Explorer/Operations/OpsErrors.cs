@@ -8,6 +8,9 @@ namespace ZkDashboard.Web.Components.Pages.Explorer.Operations;
 /// <summary>Turns an operation's exception into one sentence for the user: what happened and what to do.</summary>
 internal static class OpsErrors
 {
+    /// <summary>Largest node data the editors accept: the client's MaxDataLength, i.e. the servers' default jute.maxbuffer (1 MiB).</summary>
+    public const int MaxDataBytes = 1024 * 1024;
+
     /// <summary>True for exceptions that the operations components explain to the user (everything else is a bug and is rethrown).</summary>
     public static bool IsExpected(Exception e) => e is ZooKeeperException or WriteNotAppliedException or WriteOutcomeUnknownException
         or NodeAccessDeniedException or AccessDeniedException or UnknownEnsembleException or EnsembleUnavailableException
