@@ -62,6 +62,7 @@ public sealed class ExplorerThemeTests(SandboxAppFixture app)
 
         await page.GetByRole(AriaRole.Tab, new() { NameRegex = new System.Text.RegularExpressions.Regex("^Children") }).ClickAsync();
         await Expect(page.Locator(".zk-children").GetByRole(AriaRole.Link, new() { Name = "gamma", Exact = true })).ToBeVisibleAsync(Slow);
+        await Expect(page.Locator(".zk-children tr", new() { HasText = "gamma" })).ToContainTextAsync("5 B", new() { Timeout = 30_000 });
         await page.SaveScreenshotAsync($"explorer-{theme}-children");
 
         await page.GetByRole(AriaRole.Tab, new() { Name = "Events" }).ClickAsync();

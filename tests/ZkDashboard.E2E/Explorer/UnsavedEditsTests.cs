@@ -71,7 +71,7 @@ public sealed class UnsavedEditsTests(SandboxAppFixture app)
 
         // Breadcrumb: asked; Escape means Stay.
         await page.Role(AriaRole.Navigation, "Breadcrumb").GetByRole(AriaRole.Link, new() { Name = "app", Exact = true }).ClickAsync();
-        await Expect(dialog).ToBeVisibleAsync();
+        await Expect(dialog.GetByRole(AriaRole.Button, new() { Name = "Stay", Exact = true })).ToBeFocusedAsync();
         await page.Keyboard.PressAsync("Escape");
         await Expect(dialog).ToHaveCountAsync(0);
         await Expect(page.Heading("config")).ToBeVisibleAsync();
@@ -148,7 +148,7 @@ public sealed class UnsavedEditsTests(SandboxAppFixture app)
         await page.Locator(".zk-node-tabs > [role=tablist]").FocusAsync();
         await page.Keyboard.PressAsync("ArrowRight");
         await page.Keyboard.PressAsync("Enter");
-        await Expect(dialog).ToBeVisibleAsync();
+        await Expect(dialog.GetByRole(AriaRole.Button, new() { Name = "Stay", Exact = true })).ToBeFocusedAsync();
         await page.Keyboard.PressAsync("Escape");
         await Expect(dialog).ToHaveCountAsync(0);
         await Expect(page.Labelled("Edit node data")).ToHaveValueAsync(Mine);

@@ -14,6 +14,7 @@ public sealed partial class NodePanel
     private ElementReference root;
     private NodeAclPanel? aclPanel;
     private DotNetObjectReference<NodePanel>? tabSelf;
+    private bool askingTab;
 
     /// <summary>True while the Data or ACL editor holds edits that are not saved.</summary>
     public bool HasUnsavedEdits => editor?.HasUnsavedChanges == true || aclPanel?.HasUnsavedChanges == true;
@@ -43,9 +44,25 @@ public sealed partial class NodePanel
         var (what, dirty) = editor?.HasUnsavedChanges == true ? ("data", true)
             : aclPanel?.HasUnsavedChanges == true ? ("ACL", true)
             : (string.Empty, false);
-        if (dirty && !await DiscardEditsDialog.AskAsync(Dialogs, Path, what))
+        if (dirty)
         {
-            return;
+            if (askingTab)
+            {
+                return;
+            }
+
+            askingTab = true;
+            try
+            {
+                if (!await DiscardEditsDialog.AskAsync(Dialogs, Path, what))
+                {
+                    return;
+                }
+            }
+            finally
+            {
+                askingTab = false;
+            }
         }
 
         editor?.DiscardEdits();
