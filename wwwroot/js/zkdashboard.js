@@ -71,5 +71,14 @@ window.zkDashboard = (() => {
     document.documentElement.dataset.interactive = 'true';
   }
 
-  return { startBlazor, retryConnection, setThemeMode, markInteractive };
+  /** The browser's IANA time zone ("Europe/Paris"), so times are shown in the viewer's zone, not the server's. */
+  function timeZone() {
+    try {
+      return Intl.DateTimeFormat().resolvedOptions().timeZone || null;
+    } catch {
+      return null;
+    }
+  }
+
+  return { startBlazor, retryConnection, setThemeMode, markInteractive, timeZone };
 })();

@@ -82,7 +82,7 @@ public sealed partial class NodePanelTests(SandboxAppFixture app)
     }
 
     [Fact]
-    public async Task StatTab_BrowserInAnotherTimeZone_ShowsLocalTimesInTheViewersZone()
+    public async Task BrowserInAnotherTimeZone_StatChildrenAndEventsShowTheViewersZone()
     {
         await using var scope = await ChrootScope.CreateAsync(app.Ensemble.ConnectString, ExplorerLink.NewRoot());
         var node = scope.Chroot + "/tz";
@@ -102,12 +102,29 @@ public sealed partial class NodePanelTests(SandboxAppFixture app)
                 tokyo.ToString("yyyy-MM-dd HH:mm:ss", CultureInfo.InvariantCulture) + " (UTC+09:00)", new() { Timeout = 30_000 });
             await Expect(ctime.Locator(".zk-stat-utc")).ToHaveTextAsync(
                 DateTimeOffset.FromUnixTimeMilliseconds(stat.Ctime).ToString("yyyy-MM-dd HH:mm:ss", CultureInfo.InvariantCulture) + " UTC");
+
+            // The Children grid's Modified column and the event log are in the viewer's zone too.
+            await scope.Root.CreateAsync(node + "/kid", "k"u8.ToArray(), Acls.OpenUnsafe);
+            var kid = await scope.Root.ExistsAsync(node + "/kid") ?? throw new InvalidOperationException("just created");
+            await page.GetByRole(AriaRole.Tab, new() { NameRegex = new System.Text.RegularExpressions.Regex("^Children") }).ClickAsync();
+            var modified = page.Locator(".zk-children tr", new() { HasText = "kid" }).Locator("time");
+            await Expect(modified).ToHaveTextAsync(InTokyo(kid.Mtime, "yyyy-MM-dd HH:mm:ss"), new() { Timeout = 30_000 });
+
+            await page.GetByRole(AriaRole.Tab, new() { Name = "Events" }).ClickAsync();
+            await scope.Root.SetDataAsync(node, "y"u8.ToArray());
+            var eventTime = page.Role(AriaRole.List, "Watch events").Locator("time.zk-event-time").First;
+            await Expect(eventTime).ToBeVisibleAsync(new() { Timeout = 30_000 });
+            var at = DateTimeOffset.Parse(await eventTime.GetAttributeAsync("datetime") ?? "", CultureInfo.InvariantCulture);
+            await Expect(eventTime).ToHaveTextAsync(InTokyo(at.ToUnixTimeMilliseconds(), "HH:mm:ss.fff"));
         }
         finally
         {
             await context.CloseAsync();
         }
     }
+
+    private static string InTokyo(long epochMs, string format) =>
+        DateTimeOffset.FromUnixTimeMilliseconds(epochMs).ToOffset(TimeSpan.FromHours(9)).ToString(format, CultureInfo.InvariantCulture);
 
     [Fact]
     public async Task EphemeralOwner_AnotherClientsSession_SaysSoAndScanFindsOnlyItsNodes()

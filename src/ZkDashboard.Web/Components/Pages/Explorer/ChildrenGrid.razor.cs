@@ -4,6 +4,7 @@ using Microsoft.AspNetCore.Components.Web.Virtualization;
 using ZkDashboard.Core.Cache;
 using ZkDashboard.Core.Operations;
 using ZkDashboard.Web.Explorer.Live;
+using ZkDashboard.Web.Explorer.Stats;
 
 namespace ZkDashboard.Web.Components.Pages.Explorer;
 
@@ -53,6 +54,10 @@ public sealed partial class ChildrenGrid : IDisposable
     public string Path { get; set; } = "/";
 
     /// <summary>Children count from the node's stat (shown before the first rows arrive).</summary>
+    /// <summary>The viewer's time zone for the Modified column (cascaded by the layout).</summary>
+    [CascadingParameter]
+    public ViewerTimeZone? Viewer { get; set; }
+
     [Parameter]
     public int Total { get; set; }
 

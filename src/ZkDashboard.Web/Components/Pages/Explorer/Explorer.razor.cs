@@ -7,6 +7,7 @@ using ZkDashboard.Core.Sessions;
 using ZkDashboard.Core.Watches;
 using ZkDashboard.Web.Components.Shared;
 using ZkDashboard.Web.Explorer.Live;
+using ZkDashboard.Web.Explorer.Stats;
 using ZkDashboard.ZooKeeper;
 
 namespace ZkDashboard.Web.Components.Pages.Explorer;
@@ -36,6 +37,10 @@ public sealed partial class Explorer : IAsyncDisposable
     private string? loadedEnsemble;
     private string? loadedPath;
     private CancellationTokenSource? loadCts;
+
+    /// <summary>The viewer's time zone (cascaded by the layout) for the stale banner's "last read" time.</summary>
+    [CascadingParameter]
+    public ViewerTimeZone? Viewer { get; set; }
 
     [Parameter]
     public string Ensemble { get; set; } = string.Empty;

@@ -18,8 +18,9 @@ public sealed partial class NodePanel : IAsyncDisposable
     private ChildrenGrid? children;
     private IJSObjectReference? module;
 
-    /// <summary>The viewer's time zone once the browser said it (until then, and if unknown, the server's).</summary>
-    private TimeZoneInfo? browserZone;
+    /// <summary>The viewer's time zone (cascaded by the layout once the browser said it; until then the server's).</summary>
+    [CascadingParameter]
+    public ViewerTimeZone? Viewer { get; set; }
 
     [Parameter, EditorRequired]
     public string Ensemble { get; set; } = string.Empty;
@@ -67,7 +68,7 @@ public sealed partial class NodePanel : IAsyncDisposable
     [Inject]
     private IJSRuntime JS { get; set; } = default!;
 
-    private TimeZoneInfo Zone => browserZone ?? TimeZoneInfo.Local;
+    private TimeZoneInfo Zone => (Viewer ?? ViewerTimeZone.Server).Zone;
 
     private string ChildrenTabText => Node is { Stat.NumChildren: > 0 } n
         ? $"Children ({n.Stat.NumChildren.ToString("N0", CultureInfo.InvariantCulture)})"
@@ -104,25 +105,20 @@ public sealed partial class NodePanel : IAsyncDisposable
         {
             module = await JS.InvokeAsync<IJSObjectReference>("import", "./Components/Pages/Explorer/NodePanel.razor.js");
             await GuardTabsAsync(module);
-            var id = await module.InvokeAsync<string?>("timeZone");
-            if (id is not null && TimeZoneInfo.TryFindSystemTimeZoneById(id, out var zone))
-            {
-                browserZone = zone;
-                StateHasChanged();
-            }
         }
         catch (Exception ex) when (ex is JSException or JSDisconnectedException or TaskCanceledException)
         {
-            // The browser did not say: local times stay in the server's zone (and say which zone they are in).
+            // The page is going away: there is nothing to guard.
         }
     }
 
     private string LocalTime(DateTimeOffset time) =>
         TimeZoneInfo.ConvertTime(time, Zone).ToString("yyyy-MM-dd HH:mm:ss", CultureInfo.InvariantCulture);
 
-    private string ExpiryText(long ttlMs) => Node is null
-        ? string.Empty
-        : TtlExpiry.Describe(Node.Stat, ttlMs, LiveTreeDataSource.FormatTtl(ttlMs), DateTimeOffset.UtcNow, Zone);
+    // The tab fragments use the node they were rendered with: a child (the stat table) can re-render after this panel's
+    // Node went null for the next read, before this panel re-renders and removes it.
+    private string ExpiryText(NodeDetails node, long ttlMs) =>
+        TtlExpiry.Describe(node.Stat, ttlMs, LiveTreeDataSource.FormatTtl(ttlMs), DateTimeOffset.UtcNow, Zone);
 
     private async Task ShowEphemeralsAsync(long owner)
     {
