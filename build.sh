@@ -224,6 +224,7 @@ cmd_demo() {
   cat <<EOF
 
   ZkDashboard:  http://127.0.0.1:$port
+  Login:        none yet: no sign-in until access control lands; everyone acts as "anonymous" (see the audit lines)
   Ensemble:     sandbox = $cs
   Try zkCli:    /usr/share/zookeeper/bin/zkCli.sh -server $cs
   Demo ACLs:    digest admin:admin-secret (/secure/digest-protected)

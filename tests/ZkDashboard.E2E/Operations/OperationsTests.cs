@@ -206,6 +206,48 @@ public sealed class OperationsTests(SandboxAppFixture app)
     }
 
     [Fact]
+    public async Task EditAcl_LockingTheDashboardOut_WarnsAndNeedsExplicitConsent()
+    {
+        await using var scope = await ChrootScope.CreateAsync(app.Ensemble.ConnectString, ExplorerLink.NewRoot());
+        var path = scope.Chroot + "/guarded";
+        await scope.Root.CreateAsync(path, "x"u8.ToArray(), Acls.OpenUnsafe);
+        await using var external = await ZooKeeperClient.ConnectAsync(new ZooKeeperClientOptions { ConnectString = app.Ensemble.ConnectString });
+
+        var page = await OpenAsync(path);
+        await page.GetByRole(AriaRole.Tab, new() { Name = "ACL" }).ClickAsync();
+        await page.Button("Edit ACL").ClickAsync();
+        await page.GetByLabel("User", new() { Exact = true }).FillAsync("alice");
+        await page.GetByLabel("Password", new() { Exact = true }).FillAsync("s3cret");
+        await page.Button("Add digest entry").ClickAsync();
+        var save = page.Button("Save ACL");
+        var warning = page.GetByRole(AriaRole.Alert).Filter(new() { HasText = "This ACL would lock the dashboard out." });
+        await Expect(warning).ToHaveCountAsync(0);
+
+        // Only alice left: the dashboard (no credentials) could no longer read or administer the node.
+        await page.Button("Remove entry 1").ClickAsync();
+        await Expect(warning).ToBeVisibleAsync();
+        await Expect(save).ToBeDisabledAsync();
+        await page.SaveScreenshotAsync("ops-acl-lockout-warning");
+        var (unchanged, before) = await external.GetAclAsync(path);
+        Assert.Equal(0, before.Aversion);
+        Assert.Contains(unchanged, a => a.Id.Scheme == "world");
+
+        await warning.GetByLabel("I understand; save it anyway").CheckAsync();
+        await Expect(save).ToBeEnabledAsync();
+        await save.ClickAsync();
+        await Expect(page.GetByText(new Regex("ACL of .* saved")).First).ToBeVisibleAsync(Slow);
+        // Only alice may now even read the ACL: a client without credentials is refused, alice's is not.
+        await Assert.ThrowsAsync<NoAuthException>(() => external.GetAclAsync(path));
+        await external.AddAuthAsync("digest", Encoding.UTF8.GetBytes("alice:s3cret"));
+        var (acl, stat) = await external.GetAclAsync(path);
+        var only = Assert.Single(acl);
+        Assert.Equal("digest", only.Id.Scheme);
+        Assert.StartsWith("alice:", only.Id.Ident, StringComparison.Ordinal);
+        Assert.Equal(1, stat.Aversion);
+        await app.CloseContextsAsync();
+    }
+
+    [Fact]
     public async Task MoveSubtree_DryRunThenMove_SubtreeAtNewPath()
     {
         await using var scope = await ChrootScope.CreateAsync(app.Ensemble.ConnectString, ExplorerLink.NewRoot());
