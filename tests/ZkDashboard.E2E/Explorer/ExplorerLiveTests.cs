@@ -49,6 +49,28 @@ public sealed class ExplorerLiveTests(SandboxAppFixture app)
     }
 
     [Fact]
+    public async Task DataTab_ExternalSetData_EachValueShownBeforeTheNextArrives()
+    {
+        await using var scope = await ChrootScope.CreateAsync(app.Ensemble.ConnectString, ExplorerLink.NewRoot());
+        var node = scope.Chroot + "/status";
+        await scope.Root.CreateAsync(node, "value-0"u8.ToArray(), Acls.OpenUnsafe);
+        var page = await app.NewPageAsync(ExplorerLink.To(node));
+        var data = page.Role(AriaRole.Region, "Node data");
+        await Expect(data).ToContainTextAsync("value-0", new() { Timeout = 30_000 });
+
+        // Each change alone must reach the page: a view that renders the previous change (one behind) shows a value
+        // only when the next one arrives, and never shows the last.
+        await using var external = await ZooKeeperClient.ConnectAsync(new ZooKeeperClientOptions { ConnectString = app.Ensemble.ConnectString });
+        for (var i = 1; i <= 3; i++)
+        {
+            await external.SetDataAsync(node, Encoding.UTF8.GetBytes($"value-{i}"));
+            await Expect(data).ToContainTextAsync($"value-{i}", new() { Timeout = 30_000 });
+        }
+
+        await app.CloseContextsAsync();
+    }
+
+    [Fact]
     public async Task Explorer_HundredThousandChildren_VirtualizedWithTotalAndScrollsToEnd()
     {
         await using var scope = await ChrootScope.CreateAsync(app.Ensemble.ConnectString, ExplorerLink.NewRoot());
