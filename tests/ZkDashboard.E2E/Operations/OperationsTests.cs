@@ -180,6 +180,16 @@ public sealed class OperationsTests(SandboxAppFixture app)
         await app.CloseContextsAsync();
     }
 
+    /// <summary>Opens the ACL tab's editor and adds a digest entry through the digest helper.</summary>
+    private static async Task AddDigestEntryAsync(IPage page, string user, string password)
+    {
+        await page.GetByRole(AriaRole.Tab, new() { Name = "ACL" }).ClickAsync();
+        await page.Button("Edit ACL").ClickAsync();
+        await page.GetByLabel("User", new() { Exact = true }).FillAsync(user);
+        await page.GetByLabel("Password", new() { Exact = true }).FillAsync(password);
+        await page.Button("Add digest entry").ClickAsync();
+    }
+
     [Fact]
     public async Task EditAcl_DigestHelper_AddsDigestEntry()
     {
@@ -189,11 +199,7 @@ public sealed class OperationsTests(SandboxAppFixture app)
         await using var external = await ZooKeeperClient.ConnectAsync(new ZooKeeperClientOptions { ConnectString = app.Ensemble.ConnectString });
 
         var page = await OpenAsync(path);
-        await page.GetByRole(AriaRole.Tab, new() { Name = "ACL" }).ClickAsync();
-        await page.Button("Edit ACL").ClickAsync();
-        await page.GetByLabel("User", new() { Exact = true }).FillAsync("alice");
-        await page.GetByLabel("Password", new() { Exact = true }).FillAsync("s3cret");
-        await page.Button("Add digest entry").ClickAsync();
+        await AddDigestEntryAsync(page, "alice", "s3cret");
         await page.Button("Save ACL").ClickAsync();
         await Expect(page.GetByText(new Regex("ACL of .* saved")).First).ToBeVisibleAsync(Slow);
 
@@ -214,11 +220,7 @@ public sealed class OperationsTests(SandboxAppFixture app)
         await using var external = await ZooKeeperClient.ConnectAsync(new ZooKeeperClientOptions { ConnectString = app.Ensemble.ConnectString });
 
         var page = await OpenAsync(path);
-        await page.GetByRole(AriaRole.Tab, new() { Name = "ACL" }).ClickAsync();
-        await page.Button("Edit ACL").ClickAsync();
-        await page.GetByLabel("User", new() { Exact = true }).FillAsync("alice");
-        await page.GetByLabel("Password", new() { Exact = true }).FillAsync("s3cret");
-        await page.Button("Add digest entry").ClickAsync();
+        await AddDigestEntryAsync(page, "alice", "s3cret");
         var save = page.Button("Save ACL");
         var warning = page.GetByRole(AriaRole.Alert).Filter(new() { HasText = "This ACL would lock the dashboard out." });
         await Expect(warning).ToHaveCountAsync(0);
