@@ -97,8 +97,7 @@ public sealed class BadInputTests(SandboxAppFixture app)
         await using var observer = await OpsPage.ObserverAsync(app.Ensemble.ConnectString);
 
         var page = await OpsPage.OpenAsync(app, path);
-        await page.GetByRole(AriaRole.Tab, new() { Name = "ACL" }).ClickAsync();
-        await page.Button("Edit ACL").ClickAsync();
+        await OpsPage.OpenAclEditorAsync(page);
         await page.Button("Add entry").ClickAsync();
         await page.Labelled("Scheme of entry 2").SelectOptionAsync("ip");
         var id = page.Labelled("Id of entry 2");

@@ -14,33 +14,6 @@ namespace ZkDashboard.E2E.Operations;
 [Collection(SandboxE2ECollection.Name)]
 public sealed class OperationsTests(SandboxAppFixture app)
 {
-    private static readonly LocatorAssertionsToBeVisibleOptions Slow = new() { Timeout = 30_000 };
-    private static readonly LocatorAssertionsToContainTextOptions SlowText = new() { Timeout = 30_000 };
-
-    private async Task<IPage> OpenAsync(string path)
-    {
-        var page = await app.NewPageAsync(ExplorerLink.To(path));
-        await Expect(page.Locator("#zk-node-title")).ToHaveTextAsync(path == "/" ? "/" : path[(path.LastIndexOf('/') + 1)..], new() { Timeout = 30_000 });
-        await Expect(page.Button("Create child")).ToBeEnabledAsync(new() { Timeout = 30_000 });
-        return page;
-    }
-
-    private static async Task<ILocator> CreateChildAsync(IPage page, string name, string modeLabel, string data, long? ttlSeconds = null)
-    {
-        await page.Button("Create child").ClickAsync();
-        var dialog = page.GetByRole(AriaRole.Dialog);
-        await Expect(dialog).ToBeVisibleAsync();
-        await dialog.GetByLabel("Name", new() { Exact = true }).FillAsync(name);
-        await dialog.GetByLabel("Mode", new() { Exact = true }).SelectOptionAsync(new SelectOptionValue { Label = modeLabel });
-        if (ttlSeconds is { } ttl)
-        {
-            await dialog.GetByLabel("TTL (seconds)").FillAsync(ttl.ToString(System.Globalization.CultureInfo.InvariantCulture));
-        }
-
-        await dialog.GetByLabel("Data of the new node", new() { Exact = true }).Last.FillAsync(data);
-        return dialog;
-    }
-
     [Fact]
     public async Task CreateChild_EveryMode_NodesExistOnTheEnsemble()
     {
@@ -48,7 +21,7 @@ public sealed class OperationsTests(SandboxAppFixture app)
         var root = scope.Chroot;
         await scope.Root.CreateAsync(root + "/modes", ReadOnlyMemory<byte>.Empty, Acls.OpenUnsafe);
         var parent = root + "/modes";
-        await using var external = await ZooKeeperClient.ConnectAsync(new ZooKeeperClientOptions { ConnectString = app.Ensemble.ConnectString });
+        await using var external = await OpsPage.ObserverAsync(app.Ensemble.ConnectString);
 
         var modes = new (string Name, string Label, long? Ttl)[]
         {
@@ -60,10 +33,10 @@ public sealed class OperationsTests(SandboxAppFixture app)
             ("ttl", "Persistent with TTL", 3600),
             ("ttlseq-", "Persistent sequential with TTL", 3600),
         };
-        var page = await OpenAsync(parent);
+        var page = await OpsPage.OpenAsync(app, parent);
         foreach (var (name, label, ttl) in modes)
         {
-            var dialog = await CreateChildAsync(page, name, label, $"data of {label}", ttl);
+            var dialog = await OpsPage.FillCreateAsync(page, name, label, $"data of {label}", ttl);
             if (name == "ephemeral")
             {
                 await Expect(dialog.GetByRole(AriaRole.Note)).ToContainTextAsync("lives only as long as the dashboard's session");
@@ -99,7 +72,7 @@ public sealed class OperationsTests(SandboxAppFixture app)
         // A bad name is refused before anything is sent, naming the character.
         await page.GotoAndWaitForInteractiveAsync(ExplorerLink.To(parent));
         await Expect(page.Button("Create child")).ToBeEnabledAsync(new() { Timeout = 30_000 });
-        var bad = await CreateChildAsync(page, "a\u0001b", "Persistent", "x");
+        var bad = await OpsPage.FillCreateAsync(page, "a\u0001b", "Persistent", "x");
         await Expect(bad.GetByText("U+0001")).ToBeVisibleAsync();
         await Expect(bad.GetByRole(AriaRole.Button, new() { Name = "Create", Exact = true })).ToBeDisabledAsync();
         await app.CloseContextsAsync();
@@ -111,9 +84,9 @@ public sealed class OperationsTests(SandboxAppFixture app)
         await using var scope = await ChrootScope.CreateAsync(app.Ensemble.ConnectString, ExplorerLink.NewRoot());
         var path = scope.Chroot + "/conf";
         await scope.Root.CreateAsync(path, "{\"a\": 1}"u8.ToArray(), Acls.OpenUnsafe);
-        await using var external = await ZooKeeperClient.ConnectAsync(new ZooKeeperClientOptions { ConnectString = app.Ensemble.ConnectString });
+        await using var external = await OpsPage.ObserverAsync(app.Ensemble.ConnectString);
 
-        var page = await OpenAsync(path);
+        var page = await OpsPage.OpenAsync(app, path);
         await page.Button("Edit data").ClickAsync();
         var editor = page.GetByLabel("Edit node data", new() { Exact = true });
         await editor.FillAsync("{\"a\": 2, \"mine\": true}");
@@ -125,11 +98,11 @@ public sealed class OperationsTests(SandboxAppFixture app)
         await editor.FillAsync("{\"a\": 2, \"mine\": true}");
 
         await external.SetDataAsync(path, "{\"a\": 1, \"theirs\": true}"u8.ToArray());
-        await Expect(page.GetByText("This node changed on the server while you were editing.")).ToBeVisibleAsync(Slow);
+        await Expect(page.GetByText("This node changed on the server while you were editing.")).ToBeVisibleAsync(OpsPage.Slow);
 
         await page.Button("Save").ClickAsync();
         var dialog = page.GetByRole(AriaRole.Dialog, new() { Name = "Someone else changed this node" });
-        await Expect(dialog).ToBeVisibleAsync(Slow);
+        await Expect(dialog).ToBeVisibleAsync(OpsPage.Slow);
         await Expect(dialog).ToContainTextAsync("theirs");
         await Expect(dialog).ToContainTextAsync("mine");
         await page.SaveScreenshotAsync("ops-conflict-dialog");
@@ -143,7 +116,7 @@ public sealed class OperationsTests(SandboxAppFixture app)
         // Delete (no children): confirmation, versioned, then the parent opens.
         await page.Button("Delete").ClickAsync();
         var confirm = page.GetByRole(AriaRole.Dialog);
-        await Expect(confirm).ToContainTextAsync("version 2", SlowText);
+        await Expect(confirm).ToContainTextAsync("version 2", OpsPage.SlowText);
         await confirm.GetByRole(AriaRole.Button, new() { Name = "Delete", Exact = true }).ClickAsync();
         await Expect(page.GetByRole(AriaRole.Dialog)).ToHaveCountAsync(0, new() { Timeout = 30_000 });
         Assert.Null(await external.ExistsAsync(path));
@@ -162,32 +135,22 @@ public sealed class OperationsTests(SandboxAppFixture app)
             await scope.Root.CreateAsync($"{tree}/c{i:00}/leaf", ReadOnlyMemory<byte>.Empty, Acls.OpenUnsafe);
         }
 
-        await using var external = await ZooKeeperClient.ConnectAsync(new ZooKeeperClientOptions { ConnectString = app.Ensemble.ConnectString });
-        var page = await OpenAsync(tree);
+        await using var external = await OpsPage.ObserverAsync(app.Ensemble.ConnectString);
+        var page = await OpsPage.OpenAsync(app, tree);
         await page.Button("Delete").ClickAsync();
         var dialog = page.GetByRole(AriaRole.Dialog);
-        await Expect(dialog).ToContainTextAsync("41 nodes", SlowText);
+        await Expect(dialog).ToContainTextAsync("41 nodes", OpsPage.SlowText);
         var go = dialog.GetByRole(AriaRole.Button, new() { Name = "Delete everything", Exact = true });
         await Expect(go).ToBeDisabledAsync();
         await dialog.GetByLabel(new Regex("^Type the node's name")).FillAsync("tree");
         await Expect(go).ToBeEnabledAsync();
         await page.SaveScreenshotAsync("ops-recursive-delete");
         await go.ClickAsync();
-        await Expect(dialog.GetByRole(AriaRole.Button, new() { Name = "Close", Exact = true })).ToBeVisibleAsync(Slow);
-        await Expect(dialog.Locator(".zk-na-alert")).ToContainTextAsync("41", SlowText);
+        await Expect(dialog.GetByRole(AriaRole.Button, new() { Name = "Close", Exact = true })).ToBeVisibleAsync(OpsPage.Slow);
+        await Expect(dialog.Locator(".zk-na-alert")).ToContainTextAsync("41", OpsPage.SlowText);
         await page.SaveScreenshotAsync("ops-recursive-delete-done");
         Assert.Null(await external.ExistsAsync(tree));
         await app.CloseContextsAsync();
-    }
-
-    /// <summary>Opens the ACL tab's editor and adds a digest entry through the digest helper.</summary>
-    private static async Task AddDigestEntryAsync(IPage page, string user, string password)
-    {
-        await page.GetByRole(AriaRole.Tab, new() { Name = "ACL" }).ClickAsync();
-        await page.Button("Edit ACL").ClickAsync();
-        await page.GetByLabel("User", new() { Exact = true }).FillAsync(user);
-        await page.GetByLabel("Password", new() { Exact = true }).FillAsync(password);
-        await page.Button("Add digest entry").ClickAsync();
     }
 
     [Fact]
@@ -196,12 +159,12 @@ public sealed class OperationsTests(SandboxAppFixture app)
         await using var scope = await ChrootScope.CreateAsync(app.Ensemble.ConnectString, ExplorerLink.NewRoot());
         var path = scope.Chroot + "/acl";
         await scope.Root.CreateAsync(path, "x"u8.ToArray(), Acls.OpenUnsafe);
-        await using var external = await ZooKeeperClient.ConnectAsync(new ZooKeeperClientOptions { ConnectString = app.Ensemble.ConnectString });
+        await using var external = await OpsPage.ObserverAsync(app.Ensemble.ConnectString);
 
-        var page = await OpenAsync(path);
-        await AddDigestEntryAsync(page, "alice", "s3cret");
+        var page = await OpsPage.OpenAsync(app, path);
+        await OpsPage.AddDigestEntryAsync(page, "alice", "s3cret");
         await page.Button("Save ACL").ClickAsync();
-        await Expect(page.GetByText(new Regex("ACL of .* saved")).First).ToBeVisibleAsync(Slow);
+        await Expect(page.GetByText(new Regex("ACL of .* saved")).First).ToBeVisibleAsync(OpsPage.Slow);
 
         var expectedId = "alice:" + Convert.ToBase64String(SHA1.HashData(Encoding.UTF8.GetBytes("alice:s3cret")));
         var (acl, stat) = await external.GetAclAsync(path);
@@ -217,10 +180,10 @@ public sealed class OperationsTests(SandboxAppFixture app)
         await using var scope = await ChrootScope.CreateAsync(app.Ensemble.ConnectString, ExplorerLink.NewRoot());
         var path = scope.Chroot + "/guarded";
         await scope.Root.CreateAsync(path, "x"u8.ToArray(), Acls.OpenUnsafe);
-        await using var external = await ZooKeeperClient.ConnectAsync(new ZooKeeperClientOptions { ConnectString = app.Ensemble.ConnectString });
+        await using var external = await OpsPage.ObserverAsync(app.Ensemble.ConnectString);
 
-        var page = await OpenAsync(path);
-        await AddDigestEntryAsync(page, "alice", "s3cret");
+        var page = await OpsPage.OpenAsync(app, path);
+        await OpsPage.AddDigestEntryAsync(page, "alice", "s3cret");
         var save = page.Button("Save ACL");
         var warning = page.GetByRole(AriaRole.Alert).Filter(new() { HasText = "This ACL would lock the dashboard out." });
         await Expect(warning).ToHaveCountAsync(0);
@@ -237,7 +200,7 @@ public sealed class OperationsTests(SandboxAppFixture app)
         await warning.GetByLabel("I understand; save it anyway").CheckAsync();
         await Expect(save).ToBeEnabledAsync();
         await save.ClickAsync();
-        await Expect(page.GetByText(new Regex("ACL of .* saved")).First).ToBeVisibleAsync(Slow);
+        await Expect(page.GetByText(new Regex("ACL of .* saved")).First).ToBeVisibleAsync(OpsPage.Slow);
         // Only alice may now even read the ACL: a client without credentials is refused, alice's is not.
         await Assert.ThrowsAsync<NoAuthException>(() => external.GetAclAsync(path));
         await external.AddAuthAsync("digest", Encoding.UTF8.GetBytes("alice:s3cret"));
@@ -256,19 +219,19 @@ public sealed class OperationsTests(SandboxAppFixture app)
         var source = scope.Chroot + "/old";
         await scope.Root.CreateAsync(source, "root"u8.ToArray(), Acls.OpenUnsafe);
         await scope.Root.CreateAsync(source + "/a", "child"u8.ToArray(), Acls.OpenUnsafe);
-        await using var external = await ZooKeeperClient.ConnectAsync(new ZooKeeperClientOptions { ConnectString = app.Ensemble.ConnectString });
+        await using var external = await OpsPage.ObserverAsync(app.Ensemble.ConnectString);
 
-        var page = await OpenAsync(source);
+        var page = await OpsPage.OpenAsync(app, source);
         await page.Button("Copy / move").ClickAsync();
         var dialog = page.GetByRole(AriaRole.Dialog);
         await dialog.GetByLabel("Target path").FillAsync(scope.Chroot + "/new");
         var move = dialog.GetByRole(AriaRole.Button, new() { Name = "Move", Exact = true });
         await Expect(move).ToBeDisabledAsync();
         await dialog.GetByRole(AriaRole.Button, new() { Name = "Dry run", Exact = true }).ClickAsync();
-        await Expect(dialog.GetByRole(AriaRole.Status).Filter(new() { HasTextRegex = new Regex(@"^Dry run: 2 node\(s\) would be moved") })).ToBeVisibleAsync(Slow);
+        await Expect(dialog.GetByRole(AriaRole.Status).Filter(new() { HasTextRegex = new Regex(@"^Dry run: 2 node\(s\) would be moved") })).ToBeVisibleAsync(OpsPage.Slow);
         await Expect(move).ToBeEnabledAsync();
         await move.ClickAsync();
-        await Expect(dialog.GetByRole(AriaRole.Button, new() { Name = "Close", Exact = true })).ToBeVisibleAsync(Slow);
+        await Expect(dialog.GetByRole(AriaRole.Button, new() { Name = "Close", Exact = true })).ToBeVisibleAsync(OpsPage.Slow);
         Assert.Null(await external.ExistsAsync(source));
         var (data, _) = await external.GetDataAsync(scope.Chroot + "/new/a");
         Assert.Equal("child", Encoding.UTF8.GetString(data));
@@ -282,9 +245,9 @@ public sealed class OperationsTests(SandboxAppFixture app)
         await using var scope = await ChrootScope.CreateAsync(app.Ensemble.ConnectString, ExplorerLink.NewRoot());
         var parent = scope.Chroot + "/host";
         await scope.Root.CreateAsync(parent, ReadOnlyMemory<byte>.Empty, Acls.OpenUnsafe);
-        await using var external = await ZooKeeperClient.ConnectAsync(new ZooKeeperClientOptions { ConnectString = app.Ensemble.ConnectString });
+        await using var external = await OpsPage.ObserverAsync(app.Ensemble.ConnectString);
 
-        var page = await OpenAsync(parent);
+        var page = await OpsPage.OpenAsync(app, parent);
         var dialogs = 0;
         page.Dialog += (_, d) =>
         {
@@ -292,18 +255,18 @@ public sealed class OperationsTests(SandboxAppFixture app)
             _ = d.DismissAsync();
         };
 
-        var create = await CreateChildAsync(page, Hostile, "Persistent", Hostile);
+        var create = await OpsPage.FillCreateAsync(page, Hostile, "Persistent", Hostile);
         await create.GetByRole(AriaRole.Button, new() { Name = "Create", Exact = true }).ClickAsync();
-        await Expect(page.Locator(".rz-notification")).ToContainTextAsync(Hostile, SlowText);
+        await Expect(page.Locator(".rz-notification")).ToContainTextAsync(Hostile, OpsPage.SlowText);
         await Expect(page.Locator("#zk-node-title")).ToHaveTextAsync(Hostile, new() { Timeout = 30_000 });
-        await Expect(page.GetByRole(AriaRole.Region, new() { Name = "Node data" })).ToContainTextAsync(Hostile, SlowText);
+        await Expect(page.GetByRole(AriaRole.Region, new() { Name = "Node data" })).ToContainTextAsync(Hostile, OpsPage.SlowText);
 
         await page.Button("Edit data").ClickAsync();
         var editor = page.GetByLabel("Edit node data", new() { Exact = true });
         await Expect(editor).ToHaveValueAsync(Hostile);
         await editor.FillAsync(Hostile + Hostile);
         await page.Button("Save").ClickAsync();
-        await Expect(page.GetByText(new Regex("^Saved .* \\(version 1\\)\\.$")).First).ToBeVisibleAsync(Slow);
+        await Expect(page.GetByText(new Regex("^Saved .* \\(version 1\\)\\.$")).First).ToBeVisibleAsync(OpsPage.Slow);
 
         var (data, _) = await external.GetDataAsync(parent + "/" + Hostile);
         Assert.Equal(Hostile + Hostile, Encoding.UTF8.GetString(data));

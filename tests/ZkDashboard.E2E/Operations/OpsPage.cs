@@ -61,6 +61,22 @@ internal static class OpsPage
         return dialog;
     }
 
+    /// <summary>Opens the ACL tab's editor.</summary>
+    public static async Task OpenAclEditorAsync(IPage page)
+    {
+        await page.GetByRole(AriaRole.Tab, new() { Name = "ACL" }).ClickAsync();
+        await page.Button("Edit ACL").ClickAsync();
+    }
+
+    /// <summary>Opens the ACL tab's editor and adds a digest entry through the digest helper.</summary>
+    public static async Task AddDigestEntryAsync(IPage page, string user, string password)
+    {
+        await OpenAclEditorAsync(page);
+        await page.GetByLabel("User", new() { Exact = true }).FillAsync(user);
+        await page.GetByLabel("Password", new() { Exact = true }).FillAsync(password);
+        await page.Button("Add digest entry").ClickAsync();
+    }
+
     /// <summary>Waits until no dialog is open.</summary>
     public static Task WaitForNoDialogAsync(IPage page) =>
         Expect(Dialog(page)).ToHaveCountAsync(0, new() { Timeout = 30_000 });

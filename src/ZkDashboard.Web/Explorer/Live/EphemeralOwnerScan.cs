@@ -20,6 +20,9 @@ public sealed class EphemeralOwnerScan
 
     private const int PageSize = 5_000;
     private readonly List<string> _found = [];
+    private readonly SubtreeWalk walk = new();
+    private bool rootSeen;
+    private bool cancelledAtRoot;
 
     /// <summary>A scan of <paramref name="root"/>'s subtree for ephemerals of <paramref name="owner"/>.</summary>
     public EphemeralOwnerScan(long owner, string root, int maxVisited = DefaultMaxVisited)
@@ -39,11 +42,11 @@ public sealed class EphemeralOwnerScan
     /// <summary>The bound on nodes looked at.</summary>
     public int MaxVisited { get; }
 
-    /// <summary>Nodes whose stat was looked at.</summary>
-    public int Visited { get; private set; }
+    /// <summary>Nodes whose stat was looked at (the root and the walk's nodes).</summary>
+    public int Visited => (rootSeen ? 1 : 0) + walk.Visited;
 
     /// <summary>Nodes whose children could not be listed (NoAuth, deleted meanwhile, errors).</summary>
-    public int Skipped { get; private set; }
+    public int Skipped => walk.Skipped;
 
     /// <summary>Matching paths, in the order found.</summary>
     public IReadOnlyList<string> Found => _found;
@@ -52,10 +55,10 @@ public sealed class EphemeralOwnerScan
     public bool Running { get; private set; } = true;
 
     /// <summary>The scan was cancelled: <see cref="Found"/> is incomplete.</summary>
-    public bool Cancelled { get; private set; }
+    public bool Cancelled => cancelledAtRoot || walk.Cancelled;
 
     /// <summary>The scan stopped at a bound: <see cref="Found"/> is incomplete.</summary>
-    public bool Truncated { get; private set; }
+    public bool Truncated => walk.Truncated;
 
     /// <summary>Why the scan could not start (the root could not be read), if so.</summary>
     public string? Error { get; private set; }
@@ -104,7 +107,6 @@ public sealed class EphemeralOwnerScan
         ArgumentNullException.ThrowIfNull(list);
         ArgumentNullException.ThrowIfNull(exists);
         ArgumentNullException.ThrowIfNull(progress);
-        var lastReport = Environment.TickCount64;
         try
         {
             var rootStat = await exists(Root, ct).ConfigureAwait(false);
@@ -114,70 +116,37 @@ public sealed class EphemeralOwnerScan
                 return;
             }
 
-            Visited++;
+            rootSeen = true;
             Consider(Root, rootStat);
-            var queue = new Queue<string>();
             if (rootStat.NumChildren > 0)
             {
-                queue.Enqueue(Root);
-            }
-
-            while (queue.Count > 0)
-            {
-                ct.ThrowIfCancellationRequested();
-                var parent = queue.Dequeue();
-                for (var offset = 0; ;)
-                {
-                    ChildrenPage page;
-                    try
+                await walk.RunAsync(
+                    Root,
+                    (parent, offset, token) => list(parent, offset, PageSize, token),
+                    async (child, token) =>
                     {
-                        page = await list(parent, offset, PageSize, ct).ConfigureAwait(false);
-                    }
-                    catch (Exception ex) when (ex is not OperationCanceledException)
-                    {
-                        Skipped++;
-                        break;
-                    }
-
-                    foreach (var child in page.Items)
-                    {
-                        if (Visited >= MaxVisited || _found.Count >= MaxResults)
-                        {
-                            Truncated = true;
-                            return;
-                        }
-
-                        var stat = child.Stat ?? await TryExistsAsync(exists, child.Path, ct).ConfigureAwait(false);
-                        Visited++;
+                        var stat = child.Stat ?? await TryExistsAsync(exists, child.Path, token).ConfigureAwait(false);
                         if (stat is null)
                         {
-                            continue;
+                            return false;
                         }
 
                         Consider(child.Path, stat);
-                        if (stat.NumChildren > 0)
-                        {
-                            queue.Enqueue(child.Path);
-                        }
-                    }
-
-                    offset += page.Items.Count;
-                    if (page.Items.Count == 0 || offset >= page.MatchingChildren)
+                        return stat.NumChildren > 0;
+                    },
+                    () => Visited >= MaxVisited || _found.Count >= MaxResults,
+                    () =>
                     {
-                        break;
-                    }
-                }
-
-                if (Environment.TickCount64 - lastReport > 250)
-                {
-                    lastReport = Environment.TickCount64;
-                    progress();
-                }
+                        progress();
+                        return Task.CompletedTask;
+                    },
+                    250,
+                    ct).ConfigureAwait(false);
             }
         }
         catch (OperationCanceledException)
         {
-            Cancelled = true;
+            cancelledAtRoot = true;
         }
         catch (Exception ex)
         {
@@ -206,7 +175,7 @@ public sealed class EphemeralOwnerScan
         }
         catch (Exception ex) when (ex is not OperationCanceledException)
         {
-            Skipped++;
+            walk.CountSkipped();
             return null;
         }
     }

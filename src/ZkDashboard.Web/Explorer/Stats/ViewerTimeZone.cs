@@ -9,31 +9,18 @@ namespace ZkDashboard.Web.Explorer.Stats;
 /// </summary>
 public sealed class ViewerTimeZone
 {
-    private ViewerTimeZone(TimeZoneInfo zone, bool fromBrowser)
-    {
-        Zone = zone;
-        FromBrowser = fromBrowser;
-    }
+    private ViewerTimeZone(TimeZoneInfo zone) => Zone = zone;
 
     /// <summary>The server's zone: what is shown before the browser answered.</summary>
-    public static ViewerTimeZone Server { get; } = new(TimeZoneInfo.Local, fromBrowser: false);
+    public static ViewerTimeZone Server { get; } = new(TimeZoneInfo.Local);
 
     public TimeZoneInfo Zone { get; }
 
-    /// <summary>True when <see cref="Zone"/> is the one the browser named.</summary>
-    public bool FromBrowser { get; }
-
     /// <summary>The browser's zone by its IANA id ("Europe/Paris"), or null when the id is empty or unknown here.</summary>
     public static ViewerTimeZone? FromBrowserId(string? id) =>
-        !string.IsNullOrWhiteSpace(id) && TimeZoneInfo.TryFindSystemTimeZoneById(id, out var zone)
-            ? new ViewerTimeZone(zone, fromBrowser: true)
-            : null;
-
-    /// <summary>A fixed zone (tests, or a zone chosen by other means).</summary>
-    public static ViewerTimeZone Of(TimeZoneInfo zone) => new(zone, fromBrowser: true);
-
-    public DateTimeOffset ToLocal(DateTimeOffset time) => TimeZoneInfo.ConvertTime(time, Zone);
+        !string.IsNullOrWhiteSpace(id) && TimeZoneInfo.TryFindSystemTimeZoneById(id, out var zone) ? new ViewerTimeZone(zone) : null;
 
     /// <summary><paramref name="time"/> in this zone, formatted with the invariant culture.</summary>
-    public string Format(DateTimeOffset time, string format) => ToLocal(time).ToString(format, CultureInfo.InvariantCulture);
+    public string Format(DateTimeOffset time, string format) =>
+        TimeZoneInfo.ConvertTime(time, Zone).ToString(format, CultureInfo.InvariantCulture);
 }

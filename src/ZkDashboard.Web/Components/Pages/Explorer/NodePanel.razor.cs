@@ -68,7 +68,9 @@ public sealed partial class NodePanel : IAsyncDisposable
     [Inject]
     private IJSRuntime JS { get; set; } = default!;
 
-    private TimeZoneInfo Zone => (Viewer ?? ViewerTimeZone.Server).Zone;
+    private ViewerTimeZone Viewing => Viewer ?? ViewerTimeZone.Server;
+
+    private TimeZoneInfo Zone => Viewing.Zone;
 
     private string ChildrenTabText => Node is { Stat.NumChildren: > 0 } n
         ? $"Children ({n.Stat.NumChildren.ToString("N0", CultureInfo.InvariantCulture)})"
@@ -112,8 +114,7 @@ public sealed partial class NodePanel : IAsyncDisposable
         }
     }
 
-    private string LocalTime(DateTimeOffset time) =>
-        TimeZoneInfo.ConvertTime(time, Zone).ToString("yyyy-MM-dd HH:mm:ss", CultureInfo.InvariantCulture);
+    private string LocalTime(DateTimeOffset time) => Viewing.Format(time, "yyyy-MM-dd HH:mm:ss");
 
     // The tab fragments use the node they were rendered with: a child (the stat table) can re-render after this panel's
     // Node went null for the next read, before this panel re-renders and removes it.

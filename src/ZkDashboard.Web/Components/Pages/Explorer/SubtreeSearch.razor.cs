@@ -79,72 +79,28 @@ public sealed partial class SubtreeSearch : IDisposable
     private async Task RunAsync(SearchState s, CancellationToken ct)
     {
         var matchPath = s.Fragment.Contains('/', StringComparison.Ordinal);
-        var queue = new Queue<string>();
-        queue.Enqueue(s.Root);
-        var lastUpdate = Environment.TickCount64;
         try
         {
-            while (queue.Count > 0 && !ct.IsCancellationRequested)
-            {
-                if (s.Listed >= MaxListed || s.Visited >= MaxVisited || s.Results.Count >= MaxResults)
+            await s.Walk.RunAsync(
+                s.Root,
+                (parent, offset, token) => Operations.GetChildrenAsync(CurrentUser.User, Ensemble, parent,
+                    new ChildrenQuery(ChildSort.Name, false, null, null, offset, 10_000), token),
+                (child, _) =>
                 {
-                    s.Truncated = true;
-                    break;
-                }
-
-                var parent = queue.Dequeue();
-                s.Listed++;
-                var offset = 0;
-                while (!ct.IsCancellationRequested)
-                {
-                    ChildrenPage page;
-                    try
+                    var hit = matchPath
+                        ? child.Path.Contains(s.Fragment, StringComparison.OrdinalIgnoreCase)
+                        : child.Name.Contains(s.Fragment, StringComparison.OrdinalIgnoreCase);
+                    if (hit)
                     {
-                        page = await Operations.GetChildrenAsync(CurrentUser.User, Ensemble, parent,
-                            new ChildrenQuery(ChildSort.Name, false, null, null, offset, 10_000), ct);
-                    }
-                    catch (Exception ex) when (ex is not OperationCanceledException)
-                    {
-                        s.Skipped++;
-                        break;
+                        s.Results.Add(child.Path);
                     }
 
-                    foreach (var child in page.Items)
-                    {
-                        s.Visited++;
-                        var hit = matchPath
-                            ? child.Path.Contains(s.Fragment, StringComparison.OrdinalIgnoreCase)
-                            : child.Name.Contains(s.Fragment, StringComparison.OrdinalIgnoreCase);
-                        if (hit && s.Results.Count < MaxResults)
-                        {
-                            s.Results.Add(child.Path);
-                        }
-
-                        if (child.Stat is not { NumChildren: 0 })
-                        {
-                            queue.Enqueue(child.Path);
-                        }
-                    }
-
-                    offset += page.Items.Count;
-                    if (page.Items.Count == 0 || offset >= page.MatchingChildren || s.Visited >= MaxVisited)
-                    {
-                        break;
-                    }
-                }
-
-                if (Environment.TickCount64 - lastUpdate > 200)
-                {
-                    lastUpdate = Environment.TickCount64;
-                    await InvokeAsync(StateHasChanged);
-                }
-            }
-
-            s.Cancelled = ct.IsCancellationRequested;
-        }
-        catch (OperationCanceledException)
-        {
-            s.Cancelled = true;
+                    return Task.FromResult(child.Stat is not { NumChildren: 0 });
+                },
+                () => s.Walk.Listed >= MaxListed || s.Walk.Visited >= MaxVisited || s.Results.Count >= MaxResults,
+                () => InvokeAsync(StateHasChanged),
+                200,
+                ct);
         }
         finally
         {
@@ -185,18 +141,14 @@ public sealed partial class SubtreeSearch : IDisposable
         public string Fragment { get; } = fragment;
         public string Root { get; } = root;
         public List<string> Results { get; } = [];
-        public int Visited { get; set; }
-        public int Listed { get; set; }
-        public int Skipped { get; set; }
+        public SubtreeWalk Walk { get; } = new();
         public bool Running { get; set; } = true;
-        public bool Cancelled { get; set; }
-        public bool Truncated { get; set; }
 
         public string Summary
         {
             get
             {
-                var visited = Visited.ToString("N0", CultureInfo.InvariantCulture);
+                var visited = Walk.Visited.ToString("N0", CultureInfo.InvariantCulture);
                 var found = Results.Count == 1 ? "1 match" : $"{Results.Count} matches";
                 var where = $"for \"{Fragment}\" under {Root}";
                 if (Running)
@@ -204,8 +156,8 @@ public sealed partial class SubtreeSearch : IDisposable
                     return $"Searching {where}… {visited} nodes looked at, {found}";
                 }
 
-                var end = Cancelled ? "Cancelled" : Truncated ? "Stopped at the search limit" : "Done";
-                var skipped = Skipped > 0 ? $", {Skipped} not listable" : "";
+                var end = Walk.Cancelled ? "Cancelled" : Walk.Truncated ? "Stopped at the search limit" : "Done";
+                var skipped = Walk.Skipped > 0 ? $", {Walk.Skipped} not listable" : "";
                 return $"{end}: {found} {where} ({visited} nodes looked at{skipped})";
             }
         }
