@@ -284,7 +284,7 @@ internal sealed partial class EnsembleRegistry : IEnsembleRegistry
     private void RequireAdmin(ActingUser user, string action)
     {
         ArgumentNullException.ThrowIfNull(user);
-        if (!user.IsInRole(_options.AdminRole))
+        if (!user.IsSystem && !user.IsInGroup(_options.AdminRole))
         {
             throw new UnauthorizedAccessException($"User '{user.Name}' may not {action}: the '{_options.AdminRole}' role is required.");
         }
