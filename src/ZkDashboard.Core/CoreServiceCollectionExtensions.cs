@@ -2,6 +2,7 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using ZkDashboard.Core.Ensembles;
 using ZkDashboard.Core.Health;
+using ZkDashboard.Core.Jobs;
 using ZkDashboard.Core.Metrics;
 using ZkDashboard.Core.Sessions;
 using ZkDashboard.Core.Store;
@@ -17,6 +18,7 @@ public static class CoreServiceCollectionExtensions
         services.AddZkDashboardStore(configuration);
         services.AddZkDashboardEnsembles(configuration);
         services.AddZkDashboardSessions(configuration);
+        services.AddZkDashboardJobs(configuration);
         services.AddZkDashboardHealth(configuration);
         services.AddZkDashboardMetrics();
         return services;
