@@ -27,6 +27,7 @@ public static class ZkDashboardWebServiceCollectionExtensions
         services.AddRadzenComponents();
         services.AddHealthChecks();
         services.AddOptions<ShellOptions>();
+        services.Configure<ShellOptions>(o => o.HeaderActions.Add(typeof(JobsIndicator)));
         services.AddZkDashboardExplorer();
         services.AddOptions<ReconnectOptions>()
             .Bind(configuration.GetSection(ReconnectOptions.Section))

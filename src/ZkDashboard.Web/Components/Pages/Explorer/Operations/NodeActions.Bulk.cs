@@ -1,4 +1,5 @@
 using Radzen;
+using ZkDashboard.Core.Jobs;
 using ZkDashboard.Core.Operations;
 using ZkDashboard.Web.Explorer.Live;
 using ZkDashboard.Web.Explorer.Naming;
@@ -6,7 +7,7 @@ using ZkDashboard.ZooKeeper;
 
 namespace ZkDashboard.Web.Components.Pages.Explorer.Operations;
 
-/// <summary>Delete (single or recursive) and rename/move/copy of subtrees.</summary>
+/// <summary>Delete (single or recursive) and rename/move/copy of subtrees (the bulk ones run as server-side jobs: NodeActions.Jobs.cs).</summary>
 public partial class NodeActions
 {
     private bool _deleteOpen;
@@ -18,8 +19,6 @@ public partial class NodeActions
     private int _deleteVersion;
     private BulkProgress? _progress;
     private BulkResult? _bulkResult;
-    private bool _bulkRunning;
-    private CancellationTokenSource? _bulkCts;
 
     private bool _transferOpen;
     private string _transferOp = "move";
@@ -59,6 +58,7 @@ public partial class NodeActions
             return;
         }
 
+        DetachJob();
         _deletePath = Path;
         _deleteVersion = Node.Stat.Version;
         _recursive = Node.Stat.NumChildren > 0;
@@ -138,46 +138,19 @@ public partial class NodeActions
             return;
         }
 
-        _bulkRunning = true;
-        _bulkCts = new CancellationTokenSource();
-        var progress = new Progress<BulkProgress>(p =>
-        {
-            _progress = p;
-            _ = InvokeAsync(StateHasChanged);
-        });
         try
         {
-            _bulkResult = await Task.Run(() => Operations.DeleteRecursiveAsync(CurrentUser.User, Ensemble, path, progress, _bulkCts.Token));
-            Notifications.Notify(new NotificationMessage
-            {
-                Severity = _bulkResult.Completed ? NotificationSeverity.Success : NotificationSeverity.Warning,
-                Summary = _bulkResult.Completed ? "Subtree deleted" : "Subtree partly deleted",
-                Detail = _bulkResult.Summary,
-                Duration = 6000,
-            });
-            await OnChanged.InvokeAsync();
-            if (_bulkResult.Completed)
-            {
-                await OnNavigate.InvokeAsync(parent);
-            }
+            StartJob(Jobs.StartDeleteRecursive(CurrentUser.User, Ensemble, path), BulkDialog.Delete);
         }
-        catch (Exception e) when (OpsErrors.IsExpected(e) || e is OperationCanceledException)
+        catch (BulkJobLimitException e)
         {
-            _deleteError = OpsErrors.Describe(e, "delete the subtree", path) + " Some nodes may already be deleted; reload the tree to see what is left.";
-            await OnChanged.InvokeAsync();
-        }
-        finally
-        {
-            _bulkRunning = false;
-            _bulkCts.Dispose();
-            _bulkCts = null;
+            _deleteError = e.Message;
         }
     }
 
-    private void CancelBulk() => _bulkCts?.Cancel();
-
     private void OpenTransfer()
     {
+        DetachJob();
         _transferOp = "move";
         _transferSource = Path;
         _targetPath = Path;
@@ -222,49 +195,16 @@ public partial class NodeActions
         }
     }
 
-    private async Task TransferAsync()
+    private void Transfer()
     {
-        var request = BuildRequest(dryRun: false);
-        _bulkRunning = true;
         _transferError = null;
-        _bulkCts = new CancellationTokenSource();
-        var progress = new Progress<BulkProgress>(p =>
-        {
-            _progress = p;
-            _ = InvokeAsync(StateHasChanged);
-        });
         try
         {
-            _transferResult = await Task.Run(() => Operations.CopySubtreeAsync(CurrentUser.User, request, progress, _bulkCts.Token));
-            Notifications.Notify(new NotificationMessage
-            {
-                Severity = _transferResult.Completed ? NotificationSeverity.Success : NotificationSeverity.Warning,
-                Summary = (request.Move, _transferResult.Completed) switch
-                {
-                    (true, true) => "Subtree moved",
-                    (true, false) => "Move incomplete",
-                    (false, true) => "Subtree copied",
-                    (false, false) => "Copy incomplete",
-                },
-                Detail = _transferResult.Summary,
-                Duration = 6000,
-            });
-            await OnChanged.InvokeAsync();
-            if (_transferResult.Completed && request.TargetEnsemble == Ensemble)
-            {
-                await OnNavigate.InvokeAsync(request.TargetPath);
-            }
+            StartJob(Jobs.StartCopy(CurrentUser.User, BuildRequest(dryRun: false)), BulkDialog.Transfer);
         }
-        catch (Exception e) when (OpsErrors.IsExpected(e) || e is OperationCanceledException)
+        catch (BulkJobLimitException e)
         {
-            _transferError = OpsErrors.Describe(e, request.Move ? "move" : "copy", _transferSource) + " Check the target: part of the subtree may already be copied.";
-            await OnChanged.InvokeAsync();
-        }
-        finally
-        {
-            _bulkRunning = false;
-            _bulkCts.Dispose();
-            _bulkCts = null;
+            _transferError = e.Message;
         }
     }
 }

@@ -3,6 +3,7 @@ using Microsoft.AspNetCore.Components;
 using Microsoft.JSInterop;
 using Radzen;
 using ZkDashboard.Core.Ensembles;
+using ZkDashboard.Core.Jobs;
 using ZkDashboard.Core.Operations;
 using ZkDashboard.Web.Explorer.Acl;
 using ZkDashboard.Web.Explorer.Formats;
@@ -19,6 +20,7 @@ namespace ZkDashboard.Web.Components.Pages.Explorer.Operations;
 public partial class NodeActions : IAsyncDisposable
 {
     [Inject] private IZooKeeperOperations Operations { get; set; } = default!;
+    [Inject] private IBulkJobs Jobs { get; set; } = default!;
     [Inject] private ICurrentUser CurrentUser { get; set; } = default!;
     [Inject] private IEnsembleRegistry Registry { get; set; } = default!;
     [Inject] private NotificationService Notifications { get; set; } = default!;
@@ -217,8 +219,7 @@ public partial class NodeActions : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
-        _bulkCts?.Cancel();
-        _bulkCts?.Dispose();
+        DisposeJobSubscription();
         _statusTimer?.Cancel();
         _statusTimer?.Dispose();
         if (_module is not null)
