@@ -59,11 +59,11 @@ public sealed record EnsembleDefinition(
         DigestCredential? credentials = null, EnsembleTlsSettings? tls = null, bool readOnly = false,
         IReadOnlyList<string>? fourLetterWordHosts = null, EnsembleSource source = EnsembleSource.Runtime)
         => new(name, connectString, sessionTimeout ?? DefaultSessionTimeout, credentials, tls, readOnly,
-            fourLetterWordHosts is { Count: > 0 } ? fourLetterWordHosts : Ensembles.ConnectString.DeriveHosts(connectString), source);
+            fourLetterWordHosts is { Count: > 0 } ? fourLetterWordHosts : EnsembleConnectString.DeriveHosts(connectString), source);
 
     /// <summary>The connect string parsed (hosts and chroot). Throws <see cref="EnsembleValidationException"/> when invalid.</summary>
     [JsonIgnore]
-    public ConnectString Parsed => Ensembles.ConnectString.Parse(ConnectString);
+    public ZooKeeper.ConnectString Parsed => EnsembleConnectString.Parse(ConnectString);
 
     public bool Equals(EnsembleDefinition? other)
         => other is not null && Name == other.Name && ConnectString == other.ConnectString

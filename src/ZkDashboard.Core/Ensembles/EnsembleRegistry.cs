@@ -250,7 +250,7 @@ internal sealed partial class EnsembleRegistry : IEnsembleRegistry
     public async Task<ReachabilityResult> CheckReachabilityAsync(EnsembleDefinition definition, CancellationToken ct = default)
     {
         ArgumentNullException.ThrowIfNull(definition);
-        var hosts = definition.FourLetterWordHosts.Count > 0 ? definition.FourLetterWordHosts : ConnectString.DeriveHosts(definition.ConnectString);
+        var hosts = definition.FourLetterWordHosts.Count > 0 ? definition.FourLetterWordHosts : EnsembleConnectString.DeriveHosts(definition.ConnectString);
         var checks = hosts.Select(async host =>
         {
             try
@@ -305,7 +305,7 @@ internal sealed partial class EnsembleRegistry : IEnsembleRegistry
     {
         var hosts = d.FourLetterWordHosts is { Count: > 0 }
             ? d.FourLetterWordHosts.Select(h => h.Trim()).Where(h => h.Length > 0).ToArray()
-            : ConnectString.DeriveHosts(d.ConnectString);
+            : EnsembleConnectString.DeriveHosts(d.ConnectString);
         return d with { Name = d.Name?.Trim() ?? "", ConnectString = d.ConnectString?.Trim() ?? "", FourLetterWordHosts = hosts, Source = EnsembleSource.Runtime };
     }
 
@@ -315,7 +315,7 @@ internal sealed partial class EnsembleRegistry : IEnsembleRegistry
         record.ConnectString = d.ConnectString;
         record.SessionTimeoutSeconds = d.SessionTimeout.TotalSeconds;
         record.ReadOnly = d.ReadOnly;
-        record.FourLetterWordHosts = d.FourLetterWordHosts.SequenceEqual(ConnectString.DeriveHosts(d.ConnectString)) ? "" : string.Join(",", d.FourLetterWordHosts);
+        record.FourLetterWordHosts = d.FourLetterWordHosts.SequenceEqual(EnsembleConnectString.DeriveHosts(d.ConnectString)) ? "" : string.Join(",", d.FourLetterWordHosts);
         record.DigestUser = d.Credentials?.User;
         record.DigestPasswordProtected = d.Credentials is { } c ? _protector.Protect(c.Password) : null;
         record.TlsEnabled = d.Tls?.Enabled ?? false;
@@ -336,7 +336,7 @@ internal sealed partial class EnsembleRegistry : IEnsembleRegistry
             ? new EnsembleTlsSettings(r.TlsEnabled, r.TlsAllowUntrusted, r.TlsCaCertificatePath, r.TlsClientCertificatePath,
                 r.TlsClientCertificatePasswordProtected is { } p && decrypt ? _protector.Unprotect(p) : null)
             : null;
-        var hosts = string.IsNullOrEmpty(r.FourLetterWordHosts) ? ConnectString.DeriveHosts(r.ConnectString) : r.FourLetterWordHosts.Split(',');
+        var hosts = string.IsNullOrEmpty(r.FourLetterWordHosts) ? EnsembleConnectString.DeriveHosts(r.ConnectString) : r.FourLetterWordHosts.Split(',');
         return new EnsembleDefinition(r.Name, r.ConnectString, TimeSpan.FromSeconds(r.SessionTimeoutSeconds), credentials, tls, r.ReadOnly, hosts, EnsembleSource.Runtime);
     }
 

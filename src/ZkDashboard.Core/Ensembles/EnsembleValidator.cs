@@ -21,7 +21,7 @@ public static partial class EnsembleValidator
         ValidateName(definition.Name, errors);
 
         var parsedErrors = new List<string>();
-        ConnectString.TryParse(definition.ConnectString, parsedErrors);
+        EnsembleConnectString.TryParse(definition.ConnectString, parsedErrors);
         errors.AddRange(parsedErrors.Select(e => $"{label}: {e}"));
 
         if (definition.SessionTimeout < MinSessionTimeout || definition.SessionTimeout > MaxSessionTimeout)
@@ -62,7 +62,7 @@ public static partial class EnsembleValidator
         {
             foreach (var host in definition.FourLetterWordHosts)
             {
-                HostPort.TryParse(host, $"{label}: FourLetterWordHosts entry '{host}'", errors);
+                EnsembleConnectString.TryParseHost(host, $"{label}: FourLetterWordHosts entry '{host}'", errors);
             }
         }
         return errors;

@@ -1,8 +1,7 @@
-using System.Globalization;
 
 namespace ZkDashboard.ZooKeeper.Admin;
 
-/// <summary>Parses the "host:port" of a four-letter-word target.</summary>
+/// <summary>Parses the "host:port" of a four-letter-word target (with the connect string's parser, <see cref="HostEndpoint"/>).</summary>
 public static class FourLetterWordEndpoint
 {
     /// <summary>
@@ -23,45 +22,12 @@ public static class FourLetterWordEndpoint
             throw new ArgumentException($"'{hostPort}' is not a single 'host:port' (a connect string with several hosts or a chroot is not accepted here).", nameof(hostPort));
         }
 
-        string host;
-        string? portText;
-        if (s.StartsWith('['))
+        if (!HostEndpoint.TryParse(s, out var endpoint, out var error))
         {
-            var end = s.IndexOf(']', StringComparison.Ordinal);
-            if (end < 0)
-            {
-                throw new ArgumentException($"'{hostPort}' has an opening '[' without ']'; write IPv6 addresses as '[::1]:2181'.", nameof(hostPort));
-            }
-
-            host = s[1..end];
-            var rest = s[(end + 1)..];
-            portText = rest.Length == 0 ? null : rest.StartsWith(':') ? rest[1..] : throw new ArgumentException($"'{hostPort}': expected ':port' after ']'.", nameof(hostPort));
-        }
-        else
-        {
-            var first = s.IndexOf(':', StringComparison.Ordinal);
-            var last = s.LastIndexOf(':');
-            if (first != last)
-            {
-                throw new ArgumentException($"'{hostPort}' has several ':'; write IPv6 addresses in brackets, e.g. '[::1]:2181'.", nameof(hostPort));
-            }
-
-            host = first < 0 ? s : s[..first];
-            portText = first < 0 ? null : s[(first + 1)..];
+            throw new ArgumentException($"Bad ZooKeeper server address: {error}", nameof(hostPort));
         }
 
-        if (host.Length == 0 || host.Any(char.IsWhiteSpace) || host.Contains('/', StringComparison.Ordinal) || host.Contains(',', StringComparison.Ordinal))
-        {
-            throw new ArgumentException($"'{hostPort}' is not a single 'host:port' (a connect string with several hosts or a chroot is not accepted here).", nameof(hostPort));
-        }
-
-        var port = FourLetterWordClient.DefaultPort;
-        if (portText is not null
-            && (!int.TryParse(portText, NumberStyles.None, CultureInfo.InvariantCulture, out port) || port is < 1 or > 65535))
-        {
-            throw new ArgumentException($"'{hostPort}': the port '{portText}' is not a number between 1 and 65535.", nameof(hostPort));
-        }
-
+        var (host, port) = endpoint;
         return (host, port);
     }
 }

@@ -1,4 +1,5 @@
 using ZkDashboard.Core.Ensembles;
+using ZkDashboard.ZooKeeper;
 
 namespace ZkDashboard.Core.Tests.Ensembles;
 
@@ -7,8 +8,8 @@ public sealed class ConnectStringTests
     [Fact]
     public void Parse_ReturnsHostsAndChroot_ForMultiHostWithChroot()
     {
-        var cs = ConnectString.Parse("zk1:2181, zk2:2182,[::1]:2183/app/config");
-        Assert.Equal([new HostPort("zk1", 2181), new HostPort("zk2", 2182), new HostPort("::1", 2183)], cs.Hosts);
+        var cs = EnsembleConnectString.Parse("zk1:2181, zk2:2182,[::1]:2183/app/config");
+        Assert.Equal([new HostEndpoint("zk1", 2181), new HostEndpoint("zk2", 2182), new HostEndpoint("::1", 2183)], cs.Hosts);
         Assert.Equal("/app/config", cs.Chroot);
         Assert.Equal("zk1:2181,zk2:2182,[::1]:2183/app/config", cs.ToString());
     }
@@ -16,7 +17,7 @@ public sealed class ConnectStringTests
     [Fact]
     public void Parse_DefaultsPortTo2181_WhenPortOmitted()
     {
-        Assert.Equal(new HostPort("zk1", 2181), ConnectString.Parse("zk1").Hosts.Single());
+        Assert.Equal(new HostEndpoint("zk1", 2181), EnsembleConnectString.Parse("zk1").Hosts.Single());
     }
 
     [Theory]
@@ -35,13 +36,13 @@ public sealed class ConnectStringTests
     [InlineData("", "ConnectString is empty")]
     public void Parse_ThrowsNamingTheBadPart_ForInvalidInput(string input, string expected)
     {
-        var ex = Assert.Throws<EnsembleValidationException>(() => ConnectString.Parse(input));
+        var ex = Assert.Throws<EnsembleValidationException>(() => EnsembleConnectString.Parse(input));
         Assert.Contains(expected, ex.Message, StringComparison.Ordinal);
     }
 
     [Fact]
     public void DeriveHosts_ReturnsHostPortsWithoutChroot()
     {
-        Assert.Equal(["a:1", "b:2"], ConnectString.DeriveHosts("a:1,b:2/x"));
+        Assert.Equal(["a:1", "b:2"], EnsembleConnectString.DeriveHosts("a:1,b:2/x"));
     }
 }

@@ -17,7 +17,7 @@ public sealed class FourLetterWordEndpointTests
 
     [Theory]
     [InlineData("", "empty")]
-    [InlineData("h:0", "between 1 and 65535")]
+    [InlineData("h:0", "out of range (1-65535)")]
     [InlineData("h:x", "is not a number")]
     [InlineData("::1:2181", "brackets")]
     [InlineData("h1:2181,h2:2181", "single 'host:port'")]
