@@ -25,6 +25,7 @@ internal sealed partial class EnsembleRegistry : IEnsembleRegistry
     private readonly SemaphoreSlim _writeGate = new(1, 1);
     private readonly Lock _loadLock = new();
     private volatile State? _state;
+    private Task<State>? _loading;
 
     public EnsembleRegistry(IOptions<EnsembleRegistryOptions> options, IDashboardStore store, IDataProtectionProvider dataProtection,
         IFourLetterWordTransport fourLetterWords, ILogger<EnsembleRegistry> logger, TimeProvider? time = null)
@@ -58,22 +59,35 @@ internal sealed partial class EnsembleRegistry : IEnsembleRegistry
                ?? state.Runtime.GetValueOrDefault(name);
     }
 
-    private State Current
+    /// <summary>
+    /// The loaded state. In the app the registry is loaded before the first request (<see cref="EnsembleRegistryInitializer"/>,
+    /// awaiting <see cref="EnsureLoadedAsync"/>), so this never waits. Without the host (tools, tests) the first reader waits for the
+    /// one shared load; no lock is held while it waits, and concurrent first readers share that load.
+    /// </summary>
+    private State Current => _state ?? StartLoad().GetAwaiter().GetResult();
+
+    /// <summary>True once the configuration and the stored ensembles are loaded.</summary>
+    internal bool IsLoaded => _state is not null;
+
+    /// <summary>Loads the registry once (the configuration and the stored runtime ensembles); later calls return at once.</summary>
+    public Task EnsureLoadedAsync(CancellationToken ct = default) => _state is not null ? Task.CompletedTask : StartLoad().WaitAsync(ct);
+
+    private async Task<State> LoadedAsync(CancellationToken ct) => _state ?? await StartLoad().WaitAsync(ct).ConfigureAwait(false);
+
+    /// <summary>The one load in flight (a failed load is retried by the next caller).</summary>
+    private Task<State> StartLoad()
     {
-        get
+        lock (_loadLock)
         {
-            if (_state is { } s)
+            if (_loading is null || _loading.IsFaulted || _loading.IsCanceled)
             {
-                return s;
+                _loading = Task.Run(LoadAsync);
             }
-            lock (_loadLock)
-            {
-                return _state ??= Load();
-            }
+            return _loading;
         }
     }
 
-    private State Load()
+    private async Task<State> LoadAsync()
     {
         var errors = new List<string>();
         var configured = new List<EnsembleDefinition>();
@@ -98,10 +112,10 @@ internal sealed partial class EnsembleRegistry : IEnsembleRegistry
         }
 
         var runtime = new Dictionary<string, EnsembleDefinition>(StringComparer.OrdinalIgnoreCase);
-        _store.EnsureSchema();
-        using (var db = Task.Run(() => _store.CreateContextAsync()).GetAwaiter().GetResult())
+        var db = await _store.CreateContextAsync().ConfigureAwait(false);
+        await using (db.ConfigureAwait(false))
         {
-            foreach (var record in db.Ensembles.AsNoTracking().ToList())
+            foreach (var record in await db.Ensembles.AsNoTracking().ToListAsync().ConfigureAwait(false))
             {
                 if (configured.Any(e => string.Equals(e.Name, record.Name, StringComparison.OrdinalIgnoreCase)))
                 {
@@ -124,7 +138,10 @@ internal sealed partial class EnsembleRegistry : IEnsembleRegistry
             }
         }
         LogLoaded(configured.Count, runtime.Count);
-        return new State(configured, runtime, errors);
+        var state = new State(configured, runtime, errors);
+        // A write that finished meanwhile cannot exist: writes wait for the load (LoadedAsync) first.
+        var current = _state ??= state;
+        return current;
     }
 
     public Task<EnsembleDefinition> AddAsync(EnsembleDefinition definition, ActingUser user, CancellationToken ct = default)
@@ -145,7 +162,7 @@ internal sealed partial class EnsembleRegistry : IEnsembleRegistry
         await _writeGate.WaitAsync(ct).ConfigureAwait(false);
         try
         {
-            var state = Current;
+            var state = await LoadedAsync(ct).ConfigureAwait(false);
             if (Find(definition.Name) is { } existing)
             {
                 throw new EnsembleConflictException(existing.Source == EnsembleSource.Configuration
@@ -200,7 +217,7 @@ internal sealed partial class EnsembleRegistry : IEnsembleRegistry
         try
         {
             previous = RequireRuntime(definition.Name, "edited");
-            var state = Current;
+            var state = await LoadedAsync(ct).ConfigureAwait(false);
             var now = _time.GetUtcNow();
             await using (var db = await _store.CreateContextAsync(ct).ConfigureAwait(false))
             {
@@ -230,7 +247,7 @@ internal sealed partial class EnsembleRegistry : IEnsembleRegistry
         try
         {
             previous = RequireRuntime(name, "removed");
-            var state = Current;
+            var state = await LoadedAsync(ct).ConfigureAwait(false);
             await using (var db = await _store.CreateContextAsync(ct).ConfigureAwait(false))
             {
                 await db.Ensembles.Where(e => e.Name == previous.Name).ExecuteDeleteAsync(ct).ConfigureAwait(false);

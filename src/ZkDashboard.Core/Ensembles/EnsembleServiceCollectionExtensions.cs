@@ -1,6 +1,7 @@
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Hosting;
 using ZkDashboard.Core.Health;
 using ZkDashboard.Core.Store;
 
@@ -26,6 +27,19 @@ public static class EnsembleServiceCollectionExtensions
         services.TryAddSingleton<IFourLetterWordTransport, AdminFourLetterWordTransport>();
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton<IEnsembleRegistry, EnsembleRegistry>();
+        services.AddHostedService<EnsembleRegistryInitializer>();
         return services;
     }
+}
+
+/// <summary>
+/// Loads the ensemble registry (configuration and stored ensembles) asynchronously when the app starts, before the
+/// first request, so no page render ever waits for the database.
+/// </summary>
+internal sealed class EnsembleRegistryInitializer(IEnsembleRegistry registry) : IHostedService
+{
+    public Task StartAsync(CancellationToken cancellationToken)
+        => registry is EnsembleRegistry r ? r.EnsureLoadedAsync(cancellationToken) : Task.CompletedTask;
+
+    public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
 }

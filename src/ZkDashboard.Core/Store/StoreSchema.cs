@@ -22,7 +22,49 @@ public static class StoreSchema
             await creator.CreateAsync(ct).ConfigureAwait(false);
         }
 
-        var existing = await ExistingTablesAsync(db, ct).ConfigureAwait(false);
+        var names = await db.Database.SqlQueryRaw<string>(ExistingTablesSql(db)).ToListAsync(ct).ConfigureAwait(false);
+        var (missing, commands) = Plan(db, names);
+        if (missing.Count == 0)
+        {
+            return [];
+        }
+        await using var tx = await db.Database.BeginTransactionAsync(ct).ConfigureAwait(false);
+        foreach (var command in commands)
+        {
+            await db.Database.ExecuteSqlRawAsync(command.CommandText, ct).ConfigureAwait(false);
+        }
+        await tx.CommitAsync(ct).ConfigureAwait(false);
+        return missing;
+    }
+
+    /// <summary>The same as <see cref="EnsureSchemaAsync"/> with synchronous database calls, for synchronous callers.</summary>
+    public static IReadOnlyList<string> EnsureSchema(ZkDashboardDbContext db)
+    {
+        ArgumentNullException.ThrowIfNull(db);
+        var creator = db.GetService<IRelationalDatabaseCreator>();
+        if (!creator.Exists())
+        {
+            creator.Create();
+        }
+
+        var (missing, commands) = Plan(db, db.Database.SqlQueryRaw<string>(ExistingTablesSql(db)).ToList());
+        if (missing.Count == 0)
+        {
+            return [];
+        }
+        using var tx = db.Database.BeginTransaction();
+        foreach (var command in commands)
+        {
+            db.Database.ExecuteSqlRaw(command.CommandText);
+        }
+        tx.Commit();
+        return missing;
+    }
+
+    /// <summary>The tables the model has and the database lacks, and the commands that create them.</summary>
+    private static (IReadOnlyList<string> Missing, IReadOnlyList<MigrationCommand> Commands) Plan(ZkDashboardDbContext db, IEnumerable<string> existingNames)
+    {
+        var existing = existingNames.ToHashSet(StringComparer.OrdinalIgnoreCase);
         var model = db.GetService<IDesignTimeModel>().Model;
         var operations = db.GetService<IMigrationsModelDiffer>().GetDifferences(null, model.GetRelationalModel());
         var missing = operations.OfType<CreateTableOperation>()
@@ -31,7 +73,7 @@ public static class StoreSchema
             .ToHashSet(StringComparer.OrdinalIgnoreCase);
         if (missing.Count == 0)
         {
-            return [];
+            return ([], []);
         }
 
         var toRun = operations.Where(op => op switch
@@ -42,21 +84,10 @@ public static class StoreSchema
             _ => false,
         }).ToList();
         var commands = db.GetService<IMigrationsSqlGenerator>().Generate(toRun, model);
-        await using var tx = await db.Database.BeginTransactionAsync(ct).ConfigureAwait(false);
-        foreach (var command in commands)
-        {
-            await db.Database.ExecuteSqlRawAsync(command.CommandText, ct).ConfigureAwait(false);
-        }
-        await tx.CommitAsync(ct).ConfigureAwait(false);
-        return missing.Order(StringComparer.Ordinal).ToArray();
+        return (missing.Order(StringComparer.Ordinal).ToArray(), commands);
     }
 
-    private static async Task<HashSet<string>> ExistingTablesAsync(ZkDashboardDbContext db, CancellationToken ct)
-    {
-        var sql = db.Database.IsNpgsql()
-            ? "SELECT table_name AS \"Value\" FROM information_schema.tables WHERE table_schema = current_schema()"
-            : "SELECT name AS \"Value\" FROM sqlite_master WHERE type = 'table'";
-        var names = await db.Database.SqlQueryRaw<string>(sql).ToListAsync(ct).ConfigureAwait(false);
-        return names.ToHashSet(StringComparer.OrdinalIgnoreCase);
-    }
+    private static string ExistingTablesSql(ZkDashboardDbContext db) => db.Database.IsNpgsql()
+        ? "SELECT table_name AS \"Value\" FROM information_schema.tables WHERE table_schema = current_schema()"
+        : "SELECT name AS \"Value\" FROM sqlite_master WHERE type = 'table'";
 }

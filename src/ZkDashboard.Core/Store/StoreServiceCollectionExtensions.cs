@@ -32,10 +32,7 @@ public static class StoreServiceCollectionExtensions
         services.AddDataProtection().SetApplicationName(options.DataProtectionApplicationName);
         services.AddOptions<KeyManagementOptions>()
             .Configure<IDbContextFactory<ZkDashboardDbContext>, IDashboardStore>((o, factory, store) =>
-            {
-                store.EnsureSchema();
-                o.XmlRepository = new DbXmlRepository(factory);
-            });
+                o.XmlRepository = new DbXmlRepository(factory, store));
         services.AddHostedService<StoreInitializer>();
         return services;
     }
@@ -66,7 +63,10 @@ public static class StoreServiceCollectionExtensions
 /// <summary>Access to the dashboard database with the schema guaranteed to exist.</summary>
 public interface IDashboardStore
 {
-    /// <summary>Creates the database and missing tables once per process (idempotent, thread-safe).</summary>
+    /// <summary>
+    /// Creates the database and missing tables once per process (idempotent, thread-safe), with synchronous database calls:
+    /// for synchronous callers such as the Data Protection key repository. Async code calls <see cref="EnsureSchemaAsync"/>.
+    /// </summary>
     void EnsureSchema();
 
     Task EnsureSchemaAsync(CancellationToken ct = default);
@@ -82,10 +82,37 @@ internal sealed class DashboardStore(IDbContextFactory<ZkDashboardDbContext> fac
 
     public void EnsureSchema()
     {
-        if (!_ready)
+        if (_ready)
         {
-            Task.Run(() => EnsureSchemaAsync()).GetAwaiter().GetResult();
+            return;
         }
+        _gate.Wait();
+        try
+        {
+            if (_ready)
+            {
+                return;
+            }
+            using var db = factory.CreateDbContext();
+            Ready(StoreSchema.EnsureSchema(db));
+        }
+        finally
+        {
+            _gate.Release();
+        }
+    }
+
+    private void Ready(IReadOnlyList<string> created)
+    {
+        if (created.Count > 0)
+        {
+            logger.LogInformation("Dashboard store {Store}: created tables {Tables}", options.Value.Describe(), string.Join(", ", created));
+        }
+        else
+        {
+            logger.LogInformation("Dashboard store {Store} is ready", options.Value.Describe());
+        }
+        _ready = true;
     }
 
     public async Task EnsureSchemaAsync(CancellationToken ct = default)
@@ -102,16 +129,7 @@ internal sealed class DashboardStore(IDbContextFactory<ZkDashboardDbContext> fac
                 return;
             }
             await using var db = await factory.CreateDbContextAsync(ct).ConfigureAwait(false);
-            var created = await StoreSchema.EnsureSchemaAsync(db, ct).ConfigureAwait(false);
-            if (created.Count > 0)
-            {
-                logger.LogInformation("Dashboard store {Store}: created tables {Tables}", options.Value.Describe(), string.Join(", ", created));
-            }
-            else
-            {
-                logger.LogInformation("Dashboard store {Store} is ready", options.Value.Describe());
-            }
-            _ready = true;
+            Ready(await StoreSchema.EnsureSchemaAsync(db, ct).ConfigureAwait(false));
         }
         finally
         {
