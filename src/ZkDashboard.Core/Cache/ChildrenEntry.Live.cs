@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Logging;
+using ZkDashboard.Core.Diagnostics;
 using ZkDashboard.Core.Sessions;
 using ZkDashboard.Core.Watches;
 using ZkDashboard.ZooKeeper;
@@ -118,8 +119,7 @@ internal sealed partial class ChildrenEntry
             }
             _refreshingChildStats = true;
         }
-        // Observed: RefreshChildStatsAsync catches and logs everything itself.
-        _ = RefreshChildStatsAsync();
+        RefreshChildStatsAsync().Observe(_owner.Logger, $"re-reading child stats of {Ensemble}:{Path}"); // logs its own failures too
     }
 
     /// <summary>Re-reads the stats of children whose own children changed, until none is left.</summary>
@@ -230,6 +230,6 @@ internal sealed partial class ChildrenEntry
                 return;
             }
         }
-        _ = Task.Run(() => ReloadQuietlyAsync(refreshAllStats: false, CancellationToken.None));
+        Task.Run(() => ReloadQuietlyAsync(refreshAllStats: false, CancellationToken.None)).Observe(_owner.Logger, $"refreshing {Ensemble}:{Path}");
     }
 }

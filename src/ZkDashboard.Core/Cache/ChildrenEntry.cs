@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Logging;
+using ZkDashboard.Core.Diagnostics;
 using ZkDashboard.Core.Sessions;
 using ZkDashboard.Core.Watches;
 using ZkDashboard.ZooKeeper;
@@ -73,8 +74,7 @@ internal sealed partial class ChildrenEntry : CacheEntry, IWatchSubscriber
         await ReloadAsync(refreshAllStats: false, CancellationToken.None).ConfigureAwait(false);
         if (sub is not null)
         {
-            // Observed: VerifyAfterWatchAsync catches and logs everything itself.
-            _ = VerifyAfterWatchAsync(sub);
+            VerifyAfterWatchAsync(sub).Observe(_owner.Logger, $"checking {Ensemble}:{Path} after its watch was placed"); // logs its own failures too
         }
     }
 
@@ -182,8 +182,7 @@ internal sealed partial class ChildrenEntry : CacheEntry, IWatchSubscriber
             }
             if (missing.Count > 0)
             {
-                // Observed: FetchStatsAsync catches and logs everything itself.
-                _ = FetchStatsAsync(client, missing);
+                FetchStatsAsync(client, missing).Observe(_owner.Logger, $"fetching child stats of {Ensemble}:{Path}"); // logs its own failures too
             }
             _owner.RaiseChanged(Ensemble, Path, children: true, data: false);
         }

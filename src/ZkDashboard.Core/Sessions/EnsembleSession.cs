@@ -199,7 +199,7 @@ public sealed partial class EnsembleSession : IAsyncDisposable
             case ConnectionState.Expired:
                 lock (_gate) { _wasDisconnected = true; }
                 SetStatus(EnsembleConnectionState.Expired, "the session expired; opening a new one", client);
-                _ = RenewAfterExpiryAsync();
+                RenewAfterExpiryAsync().Observe(_logger, $"renewing the expired session of {Name}");
                 break;
             case ConnectionState.AuthFailed:
                 SetStatus(EnsembleConnectionState.AuthFailed, $"the servers refused {CredentialsDescription}. Check the ensemble's digest credentials.", client);
@@ -209,7 +209,7 @@ public sealed partial class EnsembleSession : IAsyncDisposable
                 {
                     lock (_gate) { _wasDisconnected = true; }
                     SetStatus(EnsembleConnectionState.Expired, "the session was closed; opening a new one", client);
-                    _ = RenewAfterExpiryAsync();
+                    RenewAfterExpiryAsync().Observe(_logger, $"renewing the expired session of {Name}");
                 }
                 break;
         }
@@ -260,7 +260,7 @@ public sealed partial class EnsembleSession : IAsyncDisposable
         client.StateChanged -= OnClientStateChanged;
         client.WatchEvent -= OnClientWatchEvent;
         _metrics.SessionClosed();
-        _ = client.DisposeAsync().AsTask().ContinueWith(t => _ = t.Exception, TaskScheduler.Default);
+        client.DisposeAsync().AsTask().Observe(_logger, $"disposing the replaced client of {Name}", LogLevel.Warning);
     }
 
     private void SetStatus(EnsembleConnectionState state, string? error, ZooKeeperClient? client = null)

@@ -104,7 +104,7 @@ public sealed class EnsembleSessions : IEnsembleSessions, IAsyncDisposable
             }
         }
         _logger.LogInformation("Ensemble {Ensemble} {Change}: closing its session", e.Name, e.Kind);
-        _ = Task.Run(async () =>
+        Task.Run(async () =>
         {
             await old.DisposeAsync().ConfigureAwait(false);
             if (e.Kind == EnsembleChangeKind.Updated && _registry.Find(e.Name) is not null)
@@ -112,7 +112,7 @@ public sealed class EnsembleSessions : IEnsembleSessions, IAsyncDisposable
                 // The new definition opens lazily; watch subscribers re-register on it.
                 Restored?.Invoke(this, new SessionRestoredEventArgs(e.Name, NewSession: true));
             }
-        });
+        }).Observe(_logger, $"closing the session of {e.Name} after it was {e.Kind}");
     }
 
     /// <inheritdoc />
