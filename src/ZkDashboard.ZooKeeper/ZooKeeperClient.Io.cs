@@ -170,45 +170,16 @@ public sealed partial class ZooKeeperClient
     }
 
     /// <summary>
-    /// Starts the reader of a connection on a dedicated thread: it blocks in the socket read, so a reply wakes
-    /// it directly (no thread-pool work item per read, no pool worker spinning between replies), and it completes
-    /// each call there (see <see cref="Call{TReq,TRes}"/>). The returned task ends when the reader does.
-    /// </summary>
-    private Task StartReader(Connection conn)
-    {
-        var done = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        var thread = new Thread(static state =>
-        {
-            var (client, c, tcs) = ((ZooKeeperClient, Connection, TaskCompletionSource))state!;
-            try
-            {
-                client.ReaderLoop(c);
-            }
-            finally
-            {
-                tcs.TrySetResult();
-            }
-        })
-        {
-            IsBackground = true,
-            Name = $"zk-reader {conn.Server}",
-        };
-        thread.UnsafeStart((this, conn, done));
-        return done.Task;
-    }
-
-    /// <summary>
-    /// The reader loop (on its own thread): reads into a pooled buffer and handles every complete frame in it. A frame over
+    /// The reader loop: reads into a pooled buffer and handles every complete frame in it. A frame over
     /// <see cref="ZooKeeperClientOptions.MaxReplyLength"/> fails its request and is skipped without being buffered.
     /// </summary>
-    private void ReaderLoop(Connection conn)
+    private async Task ReaderLoopAsync(Connection conn)
     {
         var buffer = ArrayPool<byte>.Shared.Rent(ReadBufferSize);
         var start = 0;
         var end = 0;
+        var ct = conn.Token;
         var max = _options.MaxReplyLength;
-        // A blocking read ends when the socket is closed: closing the client (or the connection) aborts it.
-        using var stop = conn.Token.UnsafeRegister(static c => ((Connection)c!).Abort(new OperationCanceledException("the connection was closed")), conn);
         try
         {
             while (true)
@@ -238,7 +209,7 @@ public sealed partial class ZooKeeperClient
                         start = end = 0;
                         while (toSkip > 0)
                         {
-                            var n = conn.Stream.Read(buffer.AsSpan(0, (int)Math.Min(buffer.Length, toSkip)));
+                            var n = await conn.Stream.ReadAsync(buffer.AsMemory(0, (int)Math.Min(buffer.Length, toSkip)), ct).ConfigureAwait(false);
                             if (n == 0) throw new EndOfStreamException();
                             conn.LastRecv = Environment.TickCount64;
                             toSkip -= n;
@@ -295,7 +266,7 @@ public sealed partial class ZooKeeperClient
                 }
 
                 FlushIfDeferred(conn);
-                var read = conn.Stream.Read(buffer.AsSpan(end));
+                var read = await conn.Stream.ReadAsync(buffer.AsMemory(end), ct).ConfigureAwait(false);
                 if (read == 0) throw new EndOfStreamException();
                 end += read;
                 conn.LastRecv = Environment.TickCount64;

@@ -226,7 +226,7 @@ public sealed partial class ZooKeeperClient
         }
 
         _connection = conn;
-        var reader = StartReader(conn);
+        var reader = Task.Run(() => ReaderLoopAsync(conn));
         var writer = Task.Run(() => WriterLoopAsync(conn));
         var pinger = PingLoopAsync(conn);
         var probe = conn.ReadOnly && _hosts.Length > 1 ? ProbeReadWriteAsync(conn) : Task.CompletedTask;
