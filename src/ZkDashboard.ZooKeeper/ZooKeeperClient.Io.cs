@@ -11,14 +11,18 @@ public sealed partial class ZooKeeperClient
     private const int MaxBatchBytes = 256 * 1024;
     private const int ReadBufferSize = 64 * 1024;
 
+    /// <summary>The connection whose reader is completing a batch of replies on this thread (its flush is deferred to the batch's end).</summary>
+    [ThreadStatic]
+    private static Connection? t_readerBatch;
+
     /// <summary>
-    /// The writer loop: takes requests from the queue, gives each an xid, appends it to the pending FIFO
-    /// and serializes it into one pooled buffer; everything queued is sent with one socket write.
+    /// The writer of a connection: sends the preamble (re-auth, SetWatches2), then opens the connection to
+    /// <see cref="KickWriter"/>, which writes on the thread that queued a request (no hand-off to a writer
+    /// thread); returns when the connection drops or the client ends, once no flush is running any more.
     /// </summary>
     private async Task WriterLoopAsync(Connection conn)
     {
-        var buffer = new FrameBuffer();
-        var reader = _requests.Reader;
+        var buffer = conn.WriteBuffer;
         var ct = conn.Token;
         try
         {
@@ -29,14 +33,9 @@ public sealed partial class ZooKeeperClient
                 conn.LastSend = Environment.TickCount64;
                 buffer.Reset();
             }
-            while (await reader.WaitToReadAsync(ct).ConfigureAwait(false))
-            {
-                while (buffer.WrittenCount < MaxBatchBytes && reader.TryRead(out var item)) Serialize(buffer, conn, item);
-                if (buffer.WrittenCount == 0) continue;
-                await conn.Stream.WriteAsync(buffer.WrittenMemory, ct).ConfigureAwait(false);
-                conn.LastSend = Environment.TickCount64;
-                buffer.Reset();
-            }
+            // Still the owner: drain what was queued before and during the preamble, then release.
+            await FlushAsync(conn, owned: true).ConfigureAwait(false);
+            await _requests.Reader.Completion.WaitAsync(ct).ConfigureAwait(false);
             conn.Abort(TerminalException(State));
         }
         catch (Exception ex)
@@ -45,7 +44,70 @@ public sealed partial class ZooKeeperClient
         }
         finally
         {
+            // No flush may start or still run once this returns: FailInFlight then sees every request put in Pending.
+            while (Interlocked.CompareExchange(ref conn.WriteState, Connection.WriteClosed, Connection.WriteIdle) == Connection.WriteBusy)
+                await Task.Delay(1, CancellationToken.None).ConfigureAwait(false);
             buffer.Dispose();
+        }
+    }
+
+    /// <summary>
+    /// Makes sure what is queued gets written: when no flush runs on the current connection, the calling
+    /// thread becomes the flusher (it serializes everything queued and writes it; a write the socket
+    /// completes at once costs no thread hand-off). On the reader thread, during a batch of replies, the
+    /// flush is deferred to the end of the batch so that requests issued by continuations go out together.
+    /// </summary>
+    private void KickWriter()
+    {
+        var conn = _connection;
+        if (conn is null) return;
+        if (ReferenceEquals(t_readerBatch, conn))
+        {
+            conn.FlushDeferred = true;
+            return;
+        }
+        if (Interlocked.CompareExchange(ref conn.WriteState, Connection.WriteBusy, Connection.WriteIdle) != Connection.WriteIdle) return;
+        _ = FlushAsync(conn, owned: true);
+    }
+
+    /// <summary>Runs while owning <see cref="Connection.WriteState"/>; releases it when the queue is empty.</summary>
+    private async Task FlushAsync(Connection conn, bool owned)
+    {
+        var buffer = conn.WriteBuffer;
+        var reader = _requests.Reader;
+        try
+        {
+            while (owned)
+            {
+                var ct = conn.Token;
+                if (ct.IsCancellationRequested) break;
+                while (buffer.WrittenCount < MaxBatchBytes && reader.TryRead(out var item)) Serialize(buffer, conn, item);
+                if (buffer.WrittenCount == 0)
+                {
+                    Volatile.Write(ref conn.WriteState, Connection.WriteIdle);
+                    // A request queued after the last TryRead saw the flusher busy and left it to us: take it back.
+                    owned = reader.TryPeek(out _)
+                        && Interlocked.CompareExchange(ref conn.WriteState, Connection.WriteBusy, Connection.WriteIdle) == Connection.WriteIdle;
+                    continue;
+                }
+                var write = conn.Stream.WriteAsync(buffer.WrittenMemory, ct);
+                if (write.IsCompletedSuccessfully) write.GetAwaiter().GetResult();
+                else await write.ConfigureAwait(false);
+                conn.LastSend = Environment.TickCount64;
+                buffer.Reset();
+            }
+        }
+        catch (Exception ex)
+        {
+            conn.Abort(ex);
+        }
+        finally
+        {
+            if (owned)
+            {
+                buffer.Truncate(0);
+                Volatile.Write(ref conn.WriteState, Connection.WriteIdle);
+            }
         }
     }
 
@@ -142,6 +204,7 @@ public sealed partial class ZooKeeperClient
                             start += 4 + length;
                             continue;
                         }
+                        FlushIfDeferred(conn);
                         long toSkip = length - (long)inBuffer;
                         start = end = 0;
                         while (toSkip > 0)
@@ -158,7 +221,15 @@ public sealed partial class ZooKeeperClient
                         needed = 4 + length;
                         break;
                     }
-                    ProcessFrame(conn, buffer.AsSpan(start + 4, length));
+                    t_readerBatch = conn;
+                    try
+                    {
+                        ProcessFrame(conn, buffer.AsSpan(start + 4, length));
+                    }
+                    finally
+                    {
+                        t_readerBatch = null;
+                    }
                     start += 4 + length;
                 }
 
@@ -194,6 +265,7 @@ public sealed partial class ZooKeeperClient
                     buffer = ArrayPool<byte>.Shared.Rent(ReadBufferSize);
                 }
 
+                FlushIfDeferred(conn);
                 var read = await conn.Stream.ReadAsync(buffer.AsMemory(end), ct).ConfigureAwait(false);
                 if (read == 0) throw new EndOfStreamException();
                 end += read;
@@ -208,6 +280,14 @@ public sealed partial class ZooKeeperClient
         {
             ArrayPool<byte>.Shared.Return(buffer);
         }
+    }
+
+    /// <summary>Writes, in one batch, the requests that continuations queued while the reader completed replies.</summary>
+    private void FlushIfDeferred(Connection conn)
+    {
+        if (!conn.FlushDeferred) return;
+        conn.FlushDeferred = false;
+        KickWriter();
     }
 
     private void OnOversizedFrame(Connection conn, ReadOnlySpan<byte> headerBytes, int length)

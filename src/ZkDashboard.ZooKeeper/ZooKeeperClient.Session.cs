@@ -234,7 +234,17 @@ public sealed partial class ZooKeeperClient
             $"session 0x{SessionId:x}, timeout {conn.NegotiatedTimeoutMs} ms");
         await Task.WhenAny(reader, writer, pinger).ConfigureAwait(false);
         conn.Abort(new ConnectionLossException("connection stopped"));
-        await Task.WhenAll(reader, writer, pinger, probe).ConfigureAwait(false);
+        await Task.WhenAll(writer, pinger, probe).ConfigureAwait(false);
+        try
+        {
+            // The aborted socket ends a read at once; a reader still busy is running a continuation that blocks
+            // (see README: continuations run on the reader). The calls in flight are failed anyway, so it cannot hang.
+            await reader.WaitAsync(TimeSpan.FromSeconds(2)).ConfigureAwait(false);
+        }
+        catch (TimeoutException)
+        {
+            Log.ReaderBlocked(_logger, conn.Server);
+        }
         return conn.Failure ?? new ConnectionLossException("connection stopped");
 
         List<string> ToServer(List<string> paths)
@@ -322,7 +332,7 @@ public sealed partial class ZooKeeperClient
                 if (now - conn.LastSend >= pingAfter)
                 {
                     conn.LastSend = now;
-                    _requests.Writer.TryWrite(PingRequest.Instance);
+                    if (_requests.Writer.TryWrite(PingRequest.Instance)) KickWriter();
                 }
             }
         }

@@ -52,6 +52,7 @@ public sealed partial class ZooKeeperClient
             lock (_stateLock) s = _state;
             throw TerminalException(s);
         }
+        KickWriter();
     }
 
     private static async Task<TRes> AwaitCallAsync<TReq, TRes>(Call<TReq, TRes> call, TimeSpan? timeout, CancellationToken ct)

@@ -234,6 +234,7 @@ public sealed partial class ZooKeeperClient : IAsyncDisposable
                 var call = new Call<CloseSessionRequest, bool>(default, null, WatchKind.None, isWrite: true);
                 if (_requests.Writer.TryWrite(call))
                 {
+                    KickWriter();
                     using var timeout = CancellationTokenSource.CreateLinkedTokenSource(ct);
                     timeout.CancelAfter(TimeSpan.FromMilliseconds(Math.Clamp(_negotiatedTimeoutMs / 3, 500, 5000)));
                     await call.Task.WaitAsync(timeout.Token).ConfigureAwait(false);

@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Logging;
+using ZkDashboard.Core.Diagnostics;
 using ZkDashboard.Core.Sessions;
 using ZkDashboard.Core.Watches;
 using ZkDashboard.ZooKeeper;
@@ -6,10 +7,12 @@ using ZkDashboard.ZooKeeper;
 namespace ZkDashboard.Core.Cache;
 
 /// <summary>
-/// One node's children list with each child's stat, shared by every viewer of the node. Kept live by a
-/// children watch; child stats are fetched with bounded concurrency in the background.
+/// One node's children list with each child's stat, shared by every viewer of the node. Kept live by one
+/// subtree (PERSISTENT_RECURSIVE) subscription on the node: a child's own events keep its stat current, and a
+/// grandchild created or deleted re-reads the child's stat (its child count changed). Child stats of a new list
+/// are fetched with bounded concurrency in the background (see ChildrenEntry.Live.cs for the live part).
 /// </summary>
-internal sealed partial class ChildrenEntry : IWatchSubscriber
+internal sealed partial class ChildrenEntry : CacheEntry, IWatchSubscriber
 {
     private readonly NodeCache _owner;
     private readonly Lock _gate = new();
@@ -36,8 +39,6 @@ internal sealed partial class ChildrenEntry : IWatchSubscriber
 
     public string Ensemble { get; }
     public string Path { get; }
-    public int Leases;
-    public long LastUsedTicks = Environment.TickCount64;
 
     /// <summary>Loads the list once (concurrent callers share the load).</summary>
     public Task EnsureLoadedAsync(CancellationToken ct)
@@ -64,16 +65,16 @@ internal sealed partial class ChildrenEntry : IWatchSubscriber
         IWatchSubscription? sub = null;
         if (_subscription is null)
         {
-            sub = _owner.Hub.Subscribe(Ensemble, Path, WatchKind.Children, this);
+            sub = _owner.Hub.Subscribe(Ensemble, Path, WatchKind.Subtree, this);
             lock (_gate)
             {
                 _subscription = sub;
             }
         }
-        await ReloadAsync(CancellationToken.None).ConfigureAwait(false);
+        await ReloadAsync(refreshAllStats: false, CancellationToken.None).ConfigureAwait(false);
         if (sub is not null)
         {
-            _ = VerifyAfterWatchAsync(sub);
+            VerifyAfterWatchAsync(sub).Observe(_owner.Logger, $"checking {Ensemble}:{Path} after its watch was placed"); // logs its own failures too
         }
     }
 
@@ -91,18 +92,25 @@ internal sealed partial class ChildrenEntry : IWatchSubscriber
             }
             if (now?.Cversion != read?.Cversion || (now is null) != (read is null))
             {
-                await ReloadAsync(CancellationToken.None).ConfigureAwait(false);
+                await ReloadAsync(refreshAllStats: false, CancellationToken.None).ConfigureAwait(false);
             }
         }
-        catch (Exception ex) when (ex is not OutOfMemoryException)
+        catch (Exception ex) when (ex is ZooKeeperException or EnsembleUnavailableException or OperationCanceledException or ObjectDisposedException)
         {
             // Watch not in place yet (ensemble unreachable): the hub retries and sends a resync, which reloads.
             _owner.Logger.LogDebug("Cache {Ensemble}:{Path}: watch not ready: {Message}", Ensemble, Path, ex.Message);
         }
+        catch (Exception ex)
+        {
+            _owner.Logger.LogError(ex, "Cache {Ensemble}:{Path}: checking the list after the watch was placed failed", Ensemble, Path);
+        }
     }
 
-    /// <summary>Reads the names (one getChildren2), keeps known stats, fetches the stats of new children.</summary>
-    private async Task ReloadAsync(CancellationToken ct)
+    /// <summary>
+    /// Reads the names (one getChildren2), keeps known stats, fetches the stats of new children (of every child
+    /// when <paramref name="refreshAllStats"/>: after a resync, when events may have been missed).
+    /// </summary>
+    private async Task ReloadAsync(bool refreshAllStats, CancellationToken ct)
     {
         await _refresh.WaitAsync(ct).ConfigureAwait(false);
         try
@@ -131,6 +139,7 @@ internal sealed partial class ChildrenEntry : IWatchSubscriber
                 return;
             }
             List<string> missing = [];
+            var added = 0;
             lock (_gate)
             {
                 var fresh = new HashSet<string>(result.Children, StringComparer.Ordinal);
@@ -147,9 +156,14 @@ internal sealed partial class ChildrenEntry : IWatchSubscriber
                     if (_children.TryAdd(name, null))
                     {
                         missing.Add(name);
+                        added++;
+                    }
+                    else if (refreshAllStats)
+                    {
+                        missing.Add(name); // keeps its old stat until the new one is read
                     }
                 }
-                if (missing.Count > 0)
+                if (added > 0)
                 {
                     _namesVersion++;
                 }
@@ -157,18 +171,18 @@ internal sealed partial class ChildrenEntry : IWatchSubscriber
                 _exists = true;
                 _asOf = started;
                 _version++;
-                if (missing.Count > 0 && _statsComplete.Task.IsCompleted)
+                if (added > 0 && _statsComplete.Task.IsCompleted)
                 {
                     _statsComplete = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
                 }
-                if (missing.Count == 0)
+                if (added == 0)
                 {
                     _statsComplete.TrySetResult();
                 }
             }
             if (missing.Count > 0)
             {
-                _ = FetchStatsAsync(client, missing);
+                FetchStatsAsync(client, missing).Observe(_owner.Logger, $"fetching child stats of {Ensemble}:{Path}"); // logs its own failures too
             }
             _owner.RaiseChanged(Ensemble, Path, children: true, data: false);
         }
@@ -184,6 +198,8 @@ internal sealed partial class ChildrenEntry : IWatchSubscriber
     /// </summary>
     private async Task FetchStatsAsync(ZooKeeperClient client, List<string> names)
     {
+        // Read stats only once the subtree watch is in place, so a change after a read is always notified.
+        await WatchReadyAsync().ConfigureAwait(false);
         var next = -1;
         var workers = Math.Clamp(_owner.Options.ChildStatConcurrency, 1, Math.Max(1, names.Count));
         async Task Worker()
@@ -204,18 +220,9 @@ internal sealed partial class ChildrenEntry : IWatchSubscriber
                 }
                 lock (_gate)
                 {
-                    if (_children.TryGetValue(name, out var old))
+                    if (stat is not null)
                     {
-                        if (stat is null)
-                        {
-                            continue; // vanished; the children watch removes it
-                        }
-                        _children[name] = stat;
-                        if (old is null)
-                        {
-                            _statsLoaded++;
-                        }
-                        _version++;
+                        SetStatIfNewer(name, stat); // vanished (null): the subtree watch removes it
                     }
                 }
             }
@@ -223,6 +230,10 @@ internal sealed partial class ChildrenEntry : IWatchSubscriber
         try
         {
             await Task.WhenAll(Enumerable.Range(0, workers).Select(_ => Worker())).ConfigureAwait(false);
+        }
+        catch (Exception ex)
+        {
+            _owner.Logger.LogError(ex, "Cache {Ensemble}:{Path}: fetching child stats failed", Ensemble, Path);
         }
         finally
         {
@@ -232,75 +243,6 @@ internal sealed partial class ChildrenEntry : IWatchSubscriber
             }
             _owner.RaiseChanged(Ensemble, Path, children: true, data: false);
         }
-    }
-
-    /// <summary>Watch notifications: incremental where the event names the child, a reload otherwise.</summary>
-    public async ValueTask OnWatchEventAsync(WatchNotification n, CancellationToken ct)
-    {
-        if (n.Path != Path && n.Change is WatchChange.Created or WatchChange.Deleted)
-        {
-            var name = PathUtils.Name(n.Path);
-            lock (_gate)
-            {
-                if (n.Change == WatchChange.Deleted || n.Stat is null)
-                {
-                    if (_children.Remove(name, out var s))
-                    {
-                        _namesVersion++;
-                        if (s is not null)
-                        {
-                            _statsLoaded--;
-                        }
-                    }
-                }
-                else
-                {
-                    if (!_children.TryGetValue(name, out var old))
-                    {
-                        _namesVersion++;
-                    }
-                    if (old is null)
-                    {
-                        _statsLoaded++;
-                    }
-                    _children[name] = n.Stat;
-                }
-                _version++;
-            }
-            _owner.RaiseChanged(Ensemble, Path, children: true, data: false);
-            return;
-        }
-        try
-        {
-            await ReloadAsync(ct).ConfigureAwait(false);
-        }
-        catch (Exception ex) when (ex is ZooKeeperException or EnsembleUnavailableException)
-        {
-            _owner.Logger.LogDebug("Cache {Ensemble}:{Path}: reload failed: {Message}", Ensemble, Path, ex.Message);
-        }
-    }
-
-    /// <summary>Reload after a reconnect (clears the stale mark once read).</summary>
-    public void RefreshInBackground()
-    {
-        lock (_gate)
-        {
-            if (_loaded is null)
-            {
-                return;
-            }
-        }
-        _ = Task.Run(async () =>
-        {
-            try
-            {
-                await ReloadAsync(CancellationToken.None).ConfigureAwait(false);
-            }
-            catch (Exception ex) when (ex is ZooKeeperException or EnsembleUnavailableException or OperationCanceledException)
-            {
-                _owner.Logger.LogDebug("Cache {Ensemble}:{Path}: refresh failed: {Message}", Ensemble, Path, ex.Message);
-            }
-        });
     }
 
     public void Dispose()

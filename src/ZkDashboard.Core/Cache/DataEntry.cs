@@ -4,7 +4,7 @@ using ZkDashboard.ZooKeeper;
 namespace ZkDashboard.Core.Cache;
 
 /// <summary>The data and stat of one open node, invalidated by its data watch.</summary>
-internal sealed class DataEntry(NodeCache owner, string ensemble, string path) : IWatchSubscriber
+internal sealed class DataEntry(NodeCache owner, string ensemble, string path) : CacheEntry, IWatchSubscriber
 {
     private readonly Lock _gate = new();
     private readonly SemaphoreSlim _read = new(1, 1);
@@ -16,8 +16,6 @@ internal sealed class DataEntry(NodeCache owner, string ensemble, string path) :
 
     public string Ensemble { get; } = ensemble;
     public string Path { get; } = path;
-    public int Leases;
-    public long LastUsedTicks = Environment.TickCount64;
 
     public async Task<CachedNodeData?> GetAsync(bool sessionLive, DateTimeOffset? freshSince, CancellationToken ct)
     {

@@ -41,18 +41,16 @@ public sealed class NodeCache : INodeCache, IDisposable
             throw new ArgumentException($"A page needs offset >= 0 and limit 1..10000 (got offset {query.Offset}, limit {query.Limit}).", nameof(query));
         }
         PathUtils.Validate(path);
-        var entry = GetChildrenEntry(ensemble, path);
-        Interlocked.Increment(ref entry.Leases);
+        var entry = AcquireChildren(ensemble, path);
         try
         {
             await entry.EnsureLoadedAsync(ct).ConfigureAwait(false);
-            var status = Sessions.GetStatus(ensemble);
+            var status = Sessions.GetStatus(entry.Ensemble);
             return await entry.GetPageAsync(query, status.IsLive, status.FreshSince, ct).ConfigureAwait(false);
         }
         finally
         {
-            Interlocked.Decrement(ref entry.Leases);
-            entry.LastUsedTicks = Environment.TickCount64;
+            entry.Release();
         }
     }
 
@@ -60,19 +58,17 @@ public sealed class NodeCache : INodeCache, IDisposable
     public async Task<CachedNodeData?> GetDataAsync(string ensemble, string path, CancellationToken ct = default)
     {
         PathUtils.Validate(path);
-        var entry = GetDataEntry(ensemble, path);
-        Interlocked.Increment(ref entry.Leases);
+        var entry = AcquireData(ensemble, path);
         try
         {
-            var status = Sessions.GetStatus(ensemble);
+            var status = Sessions.GetStatus(entry.Ensemble);
             var result = await entry.GetAsync(status.IsLive, status.FreshSince, ct).ConfigureAwait(false);
-            var now = Sessions.GetStatus(ensemble);
+            var now = Sessions.GetStatus(entry.Ensemble);
             return result is null ? null : result with { Stale = !now.IsLive || (now.FreshSince is { } fs && result.AsOf < fs) };
         }
         finally
         {
-            Interlocked.Decrement(ref entry.Leases);
-            entry.LastUsedTicks = Environment.TickCount64;
+            entry.Release();
         }
     }
 
@@ -80,26 +76,29 @@ public sealed class NodeCache : INodeCache, IDisposable
     public IDisposable Open(string ensemble, string path)
     {
         PathUtils.Validate(path);
-        var c = GetChildrenEntry(ensemble, path);
-        var d = GetDataEntry(ensemble, path);
-        Interlocked.Increment(ref c.Leases);
-        Interlocked.Increment(ref d.Leases);
+        var c = AcquireChildren(ensemble, path);
+        var d = AcquireData(ensemble, path);
         return new Lease(() =>
         {
-            Interlocked.Decrement(ref c.Leases);
-            Interlocked.Decrement(ref d.Leases);
-            c.LastUsedTicks = d.LastUsedTicks = Environment.TickCount64;
+            c.Release();
+            d.Release();
         });
     }
 
     /// <inheritdoc />
     public void Invalidate(string ensemble, string path)
     {
-        if (_children.TryRemove((ensemble, path), out var c))
+        var key = (Canonical(ensemble), path);
+        if (_children.TryGetValue(key, out var c))
         {
-            c.Dispose();
+            // Leases held on the old entry stay valid (releasing them is harmless); the next read loads a new one.
+            c.Retire();
+            if (_children.TryRemove(new KeyValuePair<(string, string), ChildrenEntry>(key, c)))
+            {
+                c.Dispose();
+            }
         }
-        if (_data.TryGetValue((ensemble, path), out var d))
+        if (_data.TryGetValue(key, out var d))
         {
             d.Invalidate();
         }
@@ -111,21 +110,39 @@ public sealed class NodeCache : INodeCache, IDisposable
     internal void RaiseChanged(string ensemble, string path, bool children, bool data)
         => Changed?.Invoke(this, new NodeCacheChangedEventArgs(ensemble, path, children, data));
 
-    private ChildrenEntry GetChildrenEntry(string ensemble, string path)
+    /// <summary>Test hook: runs between an entry's lookup and its acquisition (the window the sweep race lived in).</summary>
+    internal Action<(string Ensemble, string Path)>? AfterLookup { get; set; }
+
+    /// <summary>The registry's spelling of an ensemble name (names compare case-insensitively); throws for an unknown one.</summary>
+    private string Canonical(string ensemble) => Sessions.Get(ensemble).Name;
+
+    private ChildrenEntry AcquireChildren(string ensemble, string path)
+        => Acquire(_children, (Canonical(ensemble), path), k => new ChildrenEntry(this, k.Ensemble, k.Path));
+
+    private DataEntry AcquireData(string ensemble, string path)
+        => Acquire(_data, (Canonical(ensemble), path), k => new DataEntry(this, k.Ensemble, k.Path));
+
+    /// <summary>
+    /// Looks an entry up and takes a lease on it. When the sweep retired the entry between the lookup and the
+    /// lease, the retired entry is taken out of the dictionary (if still there) and the lookup repeats.
+    /// </summary>
+    private T Acquire<T>(ConcurrentDictionary<(string Ensemble, string Path), T> entries, (string Ensemble, string Path) key, Func<(string Ensemble, string Path), T> create)
+        where T : CacheEntry
     {
         Sweep();
-        _ = Sessions.Get(ensemble); // unknown ensemble: clear error before anything is cached
-        return _children.GetOrAdd((ensemble, path), k => new ChildrenEntry(this, k.Ensemble, k.Path));
+        while (true)
+        {
+            var entry = entries.GetOrAdd(key, create);
+            AfterLookup?.Invoke(key);
+            if (entry.TryAcquire())
+            {
+                return entry;
+            }
+            entries.TryRemove(new KeyValuePair<(string, string), T>(key, entry));
+        }
     }
 
-    private DataEntry GetDataEntry(string ensemble, string path)
-    {
-        Sweep();
-        _ = Sessions.Get(ensemble);
-        return _data.GetOrAdd((ensemble, path), k => new DataEntry(this, k.Ensemble, k.Path));
-    }
-
-    /// <summary>Drops entries nobody has open and nobody used for <see cref="SessionOptions.CacheIdleTimeout"/>.</summary>
+    /// <summary>Drops entries nobody has open and nobody used for <see cref="SessionOptions.CacheIdleTimeout"/> (at most every 5 s).</summary>
     private void Sweep()
     {
         var now = Environment.TickCount64;
@@ -134,30 +151,39 @@ public sealed class NodeCache : INodeCache, IDisposable
         {
             return;
         }
+        SweepNow();
+    }
+
+    /// <summary>One sweep now: retires (under each entry's lease lock) and disposes every idle entry.</summary>
+    internal void SweepNow()
+    {
+        var now = Environment.TickCount64;
         var idle = (long)Options.CacheIdleTimeout.TotalMilliseconds;
         foreach (var (key, entry) in _children)
         {
-            if (Volatile.Read(ref entry.Leases) == 0 && now - entry.LastUsedTicks > idle && _children.TryRemove(key, out var removed))
+            if (entry.TryRetireIdle(now, idle))
             {
-                removed.Dispose();
+                _children.TryRemove(new KeyValuePair<(string, string), ChildrenEntry>(key, entry));
+                entry.Dispose();
             }
         }
         foreach (var (key, entry) in _data)
         {
-            if (Volatile.Read(ref entry.Leases) == 0 && now - entry.LastUsedTicks > idle && _data.TryRemove(key, out var removed))
+            if (entry.TryRetireIdle(now, idle))
             {
-                removed.Dispose();
+                _data.TryRemove(new KeyValuePair<(string, string), DataEntry>(key, entry));
+                entry.Dispose();
             }
         }
     }
 
     private void OnRestored(object? sender, SessionRestoredEventArgs e)
     {
-        foreach (var entry in _children.Values.Where(c => c.Ensemble == e.Ensemble))
+        foreach (var entry in _children.Values.Where(c => string.Equals(c.Ensemble, e.Ensemble, StringComparison.OrdinalIgnoreCase)))
         {
             entry.RefreshInBackground();
         }
-        foreach (var entry in _data.Values.Where(c => c.Ensemble == e.Ensemble))
+        foreach (var entry in _data.Values.Where(c => string.Equals(c.Ensemble, e.Ensemble, StringComparison.OrdinalIgnoreCase)))
         {
             entry.Invalidate();
             RaiseChanged(entry.Ensemble, entry.Path, children: false, data: true);

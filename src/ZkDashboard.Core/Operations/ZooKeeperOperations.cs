@@ -2,6 +2,7 @@ using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using ZkDashboard.Core.Access;
 using ZkDashboard.Core.Cache;
+using ZkDashboard.Core.Diagnostics;
 using ZkDashboard.Core.Sessions;
 using ZkDashboard.ZooKeeper;
 
@@ -37,7 +38,9 @@ public sealed partial class ZooKeeperOperations : IZooKeeperOperations
         {
             PathUtils.Validate(path);
             var aclTask = client.GetAclAsync(path, ct);
-            _ = aclTask.ContinueWith(static t => _ = t.Exception, CancellationToken.None, TaskContinuationOptions.OnlyOnFaulted, TaskScheduler.Default);
+            // Read beside the data; when the data read fails first nobody awaits it, so its fault is logged here (debug:
+            // the data read's error is the one reported).
+            aclTask.Observe(_logger, $"reading the ACL of {ensemble}:{path} beside its data (the data read's error is reported)", LogLevel.Debug);
             DataResult data;
             try
             {

@@ -35,6 +35,7 @@ public sealed partial class EnsembleSession : IAsyncDisposable
     private EnsembleSessionStatus _status;
     private bool _wasDisconnected;
     private long _droppedSeen;
+    private readonly OrderedEventQueue _events;
 
     internal EnsembleSession(EnsembleDefinition definition, SessionOptions options, ILoggerFactory loggerFactory, DashboardMetrics metrics)
     {
@@ -43,6 +44,7 @@ public sealed partial class EnsembleSession : IAsyncDisposable
         _loggerFactory = loggerFactory;
         _logger = loggerFactory.CreateLogger<EnsembleSession>();
         _metrics = metrics;
+        _events = new OrderedEventQueue(definition.Name, _logger);
         _status = new EnsembleSessionStatus(definition.Name, EnsembleConnectionState.NotConnected, DateTimeOffset.UtcNow, null, null, 0, null);
     }
 
@@ -55,7 +57,8 @@ public sealed partial class EnsembleSession : IAsyncDisposable
     /// <summary>Current state (also raised through <see cref="StatusChanged"/>).</summary>
     public EnsembleSessionStatus Status { get { lock (_gate) { return _status; } } }
 
-    /// <summary>Raised on every state change (on a worker thread, never on the client's I/O loop).</summary>
+    /// <summary>Raised on every state change (on a worker thread, never on the client's I/O loop). Status changes and
+    /// <see cref="Restored"/> share one ordered queue per session: handlers see them in the order they happened.</summary>
     public event EventHandler<EnsembleSessionStatus>? StatusChanged;
 
     /// <summary>Raised when the session is usable again after a disconnection or expiry.</summary>
@@ -196,7 +199,7 @@ public sealed partial class EnsembleSession : IAsyncDisposable
             case ConnectionState.Expired:
                 lock (_gate) { _wasDisconnected = true; }
                 SetStatus(EnsembleConnectionState.Expired, "the session expired; opening a new one", client);
-                _ = RenewAfterExpiryAsync();
+                RenewAfterExpiryAsync().Observe(_logger, $"renewing the expired session of {Name}");
                 break;
             case ConnectionState.AuthFailed:
                 SetStatus(EnsembleConnectionState.AuthFailed, $"the servers refused {CredentialsDescription}. Check the ensemble's digest credentials.", client);
@@ -206,7 +209,7 @@ public sealed partial class EnsembleSession : IAsyncDisposable
                 {
                     lock (_gate) { _wasDisconnected = true; }
                     SetStatus(EnsembleConnectionState.Expired, "the session was closed; opening a new one", client);
-                    _ = RenewAfterExpiryAsync();
+                    RenewAfterExpiryAsync().Observe(_logger, $"renewing the expired session of {Name}");
                 }
                 break;
         }
@@ -257,7 +260,7 @@ public sealed partial class EnsembleSession : IAsyncDisposable
         client.StateChanged -= OnClientStateChanged;
         client.WatchEvent -= OnClientWatchEvent;
         _metrics.SessionClosed();
-        _ = client.DisposeAsync().AsTask().ContinueWith(t => _ = t.Exception, TaskScheduler.Default);
+        client.DisposeAsync().AsTask().Observe(_logger, $"disposing the replaced client of {Name}", LogLevel.Warning);
     }
 
     private void SetStatus(EnsembleConnectionState state, string? error, ZooKeeperClient? client = null)
@@ -275,15 +278,23 @@ public sealed partial class EnsembleSession : IAsyncDisposable
                 return;
             }
             _status = next;
+            // Posted under the lock, so handlers see the states in the order they were set.
+            _events.Post(nameof(StatusChanged), () => StatusChanged?.Invoke(this, next));
         }
         _logger.LogDebug("Ensemble {Ensemble}: {State} {Error}", Name, state, error);
-        ThreadPool.UnsafeQueueUserWorkItem(s => StatusChanged?.Invoke(this, s), next, preferLocal: false);
     }
 
+    /// <summary>
+    /// Raises <see cref="Restored"/> through the session's one ordered event queue (after the status changes
+    /// posted before it, before those posted after it), on the thread pool.
+    /// </summary>
     private void RaiseRestored(bool newSession)
     {
         var args = new SessionRestoredEventArgs(Name, newSession);
-        ThreadPool.UnsafeQueueUserWorkItem(a => Restored?.Invoke(this, a), args, preferLocal: false);
+        lock (_gate)
+        {
+            _events.Post(nameof(Restored), () => Restored?.Invoke(this, args));
+        }
     }
 
     /// <inheritdoc />

@@ -18,7 +18,9 @@ public sealed class EnsembleSessions : IEnsembleSessions, IAsyncDisposable
     private readonly ILoggerFactory _loggerFactory;
     private readonly ILogger _logger;
     private readonly DashboardMetrics _metrics;
-    private readonly ConcurrentDictionary<string, EnsembleSession> _sessions = new(StringComparer.Ordinal);
+    // Ensemble names compare case-insensitively, as in the registry: "/e/SANDBOX/" shares the "sandbox" session,
+    // and every session, status and event carries the registry's spelling (EnsembleSession.Name).
+    private readonly ConcurrentDictionary<string, EnsembleSession> _sessions = new(StringComparer.OrdinalIgnoreCase);
     private readonly Lock _gate = new();
     private bool _disposed;
 
@@ -58,7 +60,7 @@ public sealed class EnsembleSessions : IEnsembleSessions, IAsyncDisposable
                 return existing;
             }
             var session = Create(definition);
-            _sessions[ensemble] = session;
+            _sessions[definition.Name] = session;
             return session;
         }
     }
@@ -69,8 +71,8 @@ public sealed class EnsembleSessions : IEnsembleSessions, IAsyncDisposable
     /// <inheritdoc />
     public EnsembleSessionStatus GetStatus(string ensemble)
         => _sessions.TryGetValue(ensemble, out var s) ? s.Status
-            : _registry.Find(ensemble) is not null
-                ? new EnsembleSessionStatus(ensemble, EnsembleConnectionState.NotConnected, DateTimeOffset.UtcNow, null, null, 0, null)
+            : _registry.Find(ensemble) is { } definition
+                ? new EnsembleSessionStatus(definition.Name, EnsembleConnectionState.NotConnected, DateTimeOffset.UtcNow, null, null, 0, null)
                 : throw new UnknownEnsembleException(ensemble);
 
     /// <inheritdoc />
@@ -102,7 +104,7 @@ public sealed class EnsembleSessions : IEnsembleSessions, IAsyncDisposable
             }
         }
         _logger.LogInformation("Ensemble {Ensemble} {Change}: closing its session", e.Name, e.Kind);
-        _ = Task.Run(async () =>
+        Task.Run(async () =>
         {
             await old.DisposeAsync().ConfigureAwait(false);
             if (e.Kind == EnsembleChangeKind.Updated && _registry.Find(e.Name) is not null)
@@ -110,7 +112,7 @@ public sealed class EnsembleSessions : IEnsembleSessions, IAsyncDisposable
                 // The new definition opens lazily; watch subscribers re-register on it.
                 Restored?.Invoke(this, new SessionRestoredEventArgs(e.Name, NewSession: true));
             }
-        });
+        }).Observe(_logger, $"closing the session of {e.Name} after it was {e.Kind}");
     }
 
     /// <inheritdoc />

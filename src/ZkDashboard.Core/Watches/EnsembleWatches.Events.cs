@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Logging;
+using ZkDashboard.Core.Diagnostics;
 using ZkDashboard.ZooKeeper;
 
 namespace ZkDashboard.Core.Watches;
@@ -89,7 +90,7 @@ internal sealed partial class EnsembleWatches
                 path = _readyToRead.Dequeue();
                 _readsRunning++;
             }
-            _ = ResolveAsync(path);
+            ResolveAsync(path).Observe(_logger, $"resolving the events of {_ensemble}:{path}"); // logs its own failures too
         }
     }
 

@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Logging;
+using ZkDashboard.Core.Diagnostics;
 using ZkDashboard.Core.Sessions;
 using ZkDashboard.ZooKeeper;
 
@@ -24,7 +25,29 @@ internal sealed partial class EnsembleWatches
             }
             _reconciling = true;
         }
-        _ = Task.Run(ReconcileLoopAsync);
+        _ = Task.Run(ReconcileLoopGuardedAsync);
+    }
+
+    /// <summary>The reconcile loop; an unexpected failure is logged and the next change starts a new runner.</summary>
+    private async Task ReconcileLoopGuardedAsync()
+    {
+        try
+        {
+            await ReconcileLoopAsync().ConfigureAwait(false);
+        }
+        catch (Exception ex)
+        {
+            _logger.LogError(ex, "Ensemble {Ensemble}: reconciling server watches failed; retrying on the next change", _ensemble);
+            lock (_gate)
+            {
+                _reconciling = false;
+                _reconcilingPaths.Clear();
+            }
+            if (!_disposed.IsCancellationRequested)
+            {
+                ScheduleRetry();
+            }
+        }
     }
 
     /// <summary>
@@ -115,7 +138,7 @@ internal sealed partial class EnsembleWatches
     private void ScheduleRetry()
     {
         var delay = _retryDelayMs = Math.Min(Math.Max(_retryDelayMs * 2, 500), 30_000);
-        _ = Task.Delay(delay, _disposed.Token).ContinueWith(_ =>
+        Task.Delay(delay, _disposed.Token).ContinueWith(_ =>
         {
             lock (_gate)
             {
@@ -128,7 +151,7 @@ internal sealed partial class EnsembleWatches
                 }
             }
             KickReconcile();
-        }, CancellationToken.None, TaskContinuationOptions.OnlyOnRanToCompletion, TaskScheduler.Default);
+        }, CancellationToken.None, TaskContinuationOptions.OnlyOnRanToCompletion, TaskScheduler.Default).Observe(_logger, $"retrying the watch registrations of {_ensemble}");
     }
 
     private async Task ReconcilePathAsync(ZooKeeperClient client, string path)
@@ -182,7 +205,7 @@ internal sealed partial class EnsembleWatches
             {
                 if (!_paths.TryGetValue(path, out var pw))
                 {
-                    _ = RemoveServerWatchAsync(client, path);
+                    RemoveServerWatchAsync(client, path).Observe(_logger, $"removing the server watch of {_ensemble}:{path}");
                     return;
                 }
                 if (generation != _generation)
@@ -265,6 +288,11 @@ internal sealed partial class EnsembleWatches
         catch (UnimplementedException)
         {
             // Servers before 3.5 cannot remove watches; a fired one-shot watch is simply not re-armed.
+        }
+        catch (Exception ex) when (IsConnectionProblem(ex) || ex is OperationCanceledException)
+        {
+            // A lost connection drops the session's watches with it (or the resync re-registers only what is wanted).
+            _logger.LogDebug("Ensemble {Ensemble}: removing the watch of {Path} failed: {Message}", _ensemble, path, ex.Message);
         }
     }
 

@@ -14,7 +14,8 @@ public sealed class WatchHub : IWatchHub, IDisposable
     private readonly SessionOptions _options;
     private readonly DashboardMetrics _metrics;
     private readonly ILoggerFactory _loggerFactory;
-    private readonly ConcurrentDictionary<string, EnsembleWatches> _ensembles = new(StringComparer.Ordinal);
+    // Ensemble names compare case-insensitively (as in the registry); entries carry the registry's spelling.
+    private readonly ConcurrentDictionary<string, EnsembleWatches> _ensembles = new(StringComparer.OrdinalIgnoreCase);
 
     /// <summary>Creates the hub (one per application).</summary>
     public WatchHub(IEnsembleSessions sessions, IOptions<SessionOptions> options, DashboardMetrics metrics, ILoggerFactory loggerFactory)
@@ -36,8 +37,8 @@ public sealed class WatchHub : IWatchHub, IDisposable
         {
             throw new ArgumentOutOfRangeException(nameof(kind), kind, "Watch kind must be Data, Children or Subtree.");
         }
-        _ = _sessions.Get(ensemble); // throws UnknownEnsembleException for a name nobody configured
-        var watches = _ensembles.GetOrAdd(ensemble, name => new EnsembleWatches(name, _sessions, _options, _metrics, _loggerFactory.CreateLogger<EnsembleWatches>()));
+        var canonical = _sessions.Get(ensemble).Name; // throws UnknownEnsembleException for a name nobody configured
+        var watches = _ensembles.GetOrAdd(canonical, name => new EnsembleWatches(name, _sessions, _options, _metrics, _loggerFactory.CreateLogger<EnsembleWatches>()));
         return watches.Add(path, kind, subscriber);
     }
 

@@ -36,7 +36,8 @@ internal sealed class WatchSubscription : IWatchSubscription
         _metrics = metrics;
         _logger = logger;
         _onDispose = onDispose;
-        _ready.Task.ContinueWith(t => _ = t.Exception, CancellationToken.None, TaskContinuationOptions.OnlyOnFaulted, TaskScheduler.Default);
+        // Observed for subscribers that never await Ready: the hub already logs why registration failed (and retries).
+        _ready.Task.Observe(logger, $"registering the watch of {ensemble}:{path} ({kind}); the hub retries", LogLevel.Debug);
     }
 
     public string Ensemble { get; }
@@ -98,7 +99,7 @@ internal sealed class WatchSubscription : IWatchSubscription
         }
         if (schedule)
         {
-            ThreadPool.UnsafeQueueUserWorkItem(static s => _ = s.DrainAsync(), this, preferLocal: false);
+            ThreadPool.UnsafeQueueUserWorkItem(static s => s.DrainAsync().Observe(s._logger, $"delivering notifications of {s.Ensemble}:{s.Path}"), this, preferLocal: false);
         }
     }
 

@@ -28,8 +28,10 @@ internal interface IPendingCall
 }
 
 /// <summary>
-/// One request and its completion. The task runs continuations asynchronously, so nothing of the
-/// caller's runs on the I/O loops.
+/// One request and its completion. A reply is delivered synchronously by the reader (or, behind queued
+/// watch events, by the event worker): the awaiting continuation runs there without a thread hand-off,
+/// as Npgsql and StackExchange.Redis do. A failure (connection loss, a call that could not be written) is
+/// delivered on the thread pool, so nothing of the caller's runs on the session loop or the writer.
 /// </summary>
 internal sealed class Call<TReq, TRes> : TaskCompletionSource<TRes>, IPendingCall
     where TReq : IRequest<TRes>
@@ -42,7 +44,7 @@ internal sealed class Call<TReq, TRes> : TaskCompletionSource<TRes>, IPendingCal
     private CancellationTokenRegistration _cancellation;
 
     public Call(TReq request, string? clientPath, WatchKind watch, bool isWrite)
-        : base(TaskCreationOptions.RunContinuationsAsynchronously)
+        : base(TaskCreationOptions.None)
     {
         _request = request;
         ClientPath = clientPath;
@@ -101,8 +103,12 @@ internal sealed class Call<TReq, TRes> : TaskCompletionSource<TRes>, IPendingCal
 
     public void Fail(Exception error)
     {
-        _cancellation.Unregister();
-        TrySetException(error);
+        _error = error;
+        ThreadPool.UnsafeQueueUserWorkItem(static call =>
+        {
+            call._cancellation.Unregister();
+            call.TrySetException(call._error!);
+        }, this, preferLocal: false);
     }
 
     /// <summary>

@@ -43,6 +43,14 @@ internal sealed class Connection(HostEndpoint host, Socket socket, Stream stream
 
     public Exception? Failure => Volatile.Read(ref _failure);
 
+    /// <summary>Write ownership: <see cref="WriteIdle"/>, <see cref="WriteBusy"/> (one flusher owns <see cref="WriteBuffer"/>) or <see cref="WriteClosed"/>.</summary>
+    public int WriteState = WriteBusy;
+    public const int WriteIdle = 0, WriteBusy = 1, WriteClosed = 2;
+    /// <summary>The frames being batched for one socket write; only the owner of <see cref="WriteState"/> touches it.</summary>
+    public Protocol.FrameBuffer WriteBuffer { get; } = new();
+    /// <summary>Set when a request was queued while the reader was completing a batch of replies; the reader flushes once after the batch.</summary>
+    public bool FlushDeferred;
+
     public long LastSend
     {
         get => Volatile.Read(ref _lastSend);

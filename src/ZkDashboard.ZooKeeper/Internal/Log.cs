@@ -34,4 +34,7 @@ internal static partial class Log
 
     [LoggerMessage(10, LogLevel.Warning, "Authentication failed on {Server}")]
     public static partial void AuthFailed(ILogger logger, string server);
+
+    [LoggerMessage(11, LogLevel.Warning, "The reader of the dropped connection to {Server} is still running a continuation of one of this client's tasks (it blocks synchronously, which it must not: await instead); the calls in flight are failed without waiting for it")]
+    public static partial void ReaderBlocked(ILogger logger, string server);
 }

@@ -209,7 +209,7 @@ internal static class Eventually
 /// <summary>An in-memory registry (the real one needs the store; these tests are about sessions).</summary>
 internal sealed class TestRegistry : IEnsembleRegistry
 {
-    private readonly Dictionary<string, EnsembleDefinition> _all = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, EnsembleDefinition> _all = new(StringComparer.OrdinalIgnoreCase); // as the real registry
     private readonly Lock _gate = new();
 
     public IReadOnlyList<EnsembleDefinition> All { get { lock (_gate) { return [.. _all.Values]; } } }

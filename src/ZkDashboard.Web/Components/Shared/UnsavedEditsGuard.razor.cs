@@ -1,5 +1,6 @@
 using Microsoft.AspNetCore.Components;
 using Microsoft.AspNetCore.Components.Routing;
+using Microsoft.Extensions.Logging;
 using Radzen;
 using ZkDashboard.Web.Explorer.Live;
 
@@ -34,6 +35,9 @@ public sealed partial class UnsavedEditsGuard
     private NavigationManager Navigation { get; set; } = default!;
 
     [Inject]
+    private ILogger<UnsavedEditsGuard> Logger { get; set; } = default!;
+
+    [Inject]
     private DialogService Dialogs { get; set; } = default!;
 
     [Inject]
@@ -56,7 +60,8 @@ public sealed partial class UnsavedEditsGuard
         if (!asking)
         {
             // Ask outside the navigation pipeline: the browser (back button) and the router wait for this handler.
-            _ = InvokeAsync(() => AskAsync(context.TargetLocation));
+            var target = context.TargetLocation;
+            LiveWork.Run(() => InvokeAsync(() => AskAsync(target)), Logger, "Asking about unsaved edits", DispatchExceptionAsync, CancellationToken.None);
         }
     }
 

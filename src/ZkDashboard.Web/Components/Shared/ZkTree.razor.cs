@@ -2,6 +2,7 @@ using ZkDashboard.Core.Cache;
 using System.Globalization;
 using Microsoft.AspNetCore.Components;
 using Microsoft.AspNetCore.Components.Web.Virtualization;
+using Microsoft.Extensions.Logging;
 using Microsoft.JSInterop;
 using ZkDashboard.Web.Explorer.Tree;
 
@@ -17,6 +18,9 @@ public partial class ZkTree : IAsyncDisposable
 {
     [Inject]
     private IJSRuntime JS { get; set; } = default!;
+
+    [Inject]
+    private ILogger<ZkTree> Logger { get; set; } = default!;
 
     [Parameter, EditorRequired]
     public ITreeDataSource DataSource { get; set; } = default!;
@@ -162,7 +166,7 @@ public partial class ZkTree : IAsyncDisposable
         if (_model.Version != version)
         {
             // Counts changed underneath (no notification yet): refresh once the current render completes.
-            _ = InvokeAsync(RefreshViewAsync);
+            LiveWork.Run(() => InvokeAsync(RefreshViewAsync), Logger, "Refreshing the tree after its counts changed", DispatchExceptionAsync, _disposed.Token);
         }
 
         return new ItemsProviderResult<TreeRow>(rows, _model.Count);

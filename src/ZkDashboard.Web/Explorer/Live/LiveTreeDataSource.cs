@@ -1,4 +1,6 @@
 using System.Collections.Concurrent;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
 using ZkDashboard.Core.Cache;
 using ZkDashboard.Core.Operations;
 using ZkDashboard.Core.Sessions;
@@ -27,11 +29,13 @@ public sealed class LiveTreeDataSource : ITreeDataSource, IDisposable
     private readonly ConcurrentDictionary<string, bool> _noAuth = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, byte> _pending = new(StringComparer.Ordinal);
     private readonly CancellationTokenSource _disposed = new();
+    private readonly ILogger _logger;
     private int _flushScheduled;
 
     /// <summary>Creates a source for one ensemble and one circuit.</summary>
-    public LiveTreeDataSource(string ensemble, IZooKeeperOperations ops, INodeCache cache, ICreatedNodeRegistry created, ICurrentUser user)
+    public LiveTreeDataSource(string ensemble, IZooKeeperOperations ops, INodeCache cache, ICreatedNodeRegistry created, ICurrentUser user, ILogger? logger = null)
     {
+        _logger = logger ?? NullLogger.Instance;
         Ensemble = ensemble;
         _ops = ops;
         _cache = cache;
@@ -65,7 +69,7 @@ public sealed class LiveTreeDataSource : ITreeDataSource, IDisposable
             _pending[path] = 0;
             if (Interlocked.Exchange(ref _flushScheduled, 1) == 0)
             {
-                _ = FlushAsync();
+                _ = FlushAsync(); // never faults: FlushAsync catches and logs
             }
         }
     }
@@ -206,7 +210,7 @@ public sealed class LiveTreeDataSource : ITreeDataSource, IDisposable
 
     private void OnCacheChanged(object? sender, NodeCacheChangedEventArgs e)
     {
-        if (e.Ensemble != Ensemble || !e.ChildrenChanged || !_leases.ContainsKey(e.Path))
+        if (!string.Equals(e.Ensemble, Ensemble, StringComparison.OrdinalIgnoreCase) || !e.ChildrenChanged || !_leases.ContainsKey(e.Path))
         {
             return;
         }
@@ -214,7 +218,7 @@ public sealed class LiveTreeDataSource : ITreeDataSource, IDisposable
         _pending[e.Path] = 0;
         if (Interlocked.Exchange(ref _flushScheduled, 1) == 0)
         {
-            _ = FlushAsync();
+            _ = FlushAsync(); // never faults: FlushAsync catches and logs
         }
     }
 
@@ -248,6 +252,11 @@ public sealed class LiveTreeDataSource : ITreeDataSource, IDisposable
             catch (Exception) when (_disposed.IsCancellationRequested)
             {
                 // The page went away meanwhile.
+            }
+            catch (Exception ex)
+            {
+                // The handler shows its own failures on the page; this only keeps one from being dropped.
+                _logger.LogError(ex, "Tree of {Ensemble}: handling live changes under {Paths} failed", Ensemble, string.Join(", ", paths));
             }
         }
     }

@@ -1,8 +1,10 @@
 using System.Globalization;
 using Microsoft.AspNetCore.Components;
 using Microsoft.AspNetCore.Components.Web.Virtualization;
+using Microsoft.Extensions.Logging;
 using ZkDashboard.Core.Cache;
 using ZkDashboard.Core.Operations;
+using ZkDashboard.Web.Components.Shared;
 using ZkDashboard.Web.Explorer.Live;
 using ZkDashboard.Web.Explorer.Stats;
 
@@ -46,6 +48,7 @@ public sealed partial class ChildrenGrid : IDisposable
     private IDisposable? lease;
     private int refreshQueued;
     private bool disposed;
+    private readonly CancellationTokenSource stopping = new();
 
     [Parameter, EditorRequired]
     public string Ensemble { get; set; } = string.Empty;
@@ -72,6 +75,9 @@ public sealed partial class ChildrenGrid : IDisposable
 
     [Inject]
     private INodeCache Cache { get; set; } = default!;
+
+    [Inject]
+    private ILogger<ChildrenGrid> Logger { get; set; } = default!;
 
     private string CountText => string.IsNullOrEmpty(prefix)
         ? $"{count.ToString("N0", CultureInfo.InvariantCulture)} {(count == 1 ? "child" : "children")}"
@@ -110,20 +116,20 @@ public sealed partial class ChildrenGrid : IDisposable
 
     private void OnCacheChanged(object? sender, NodeCacheChangedEventArgs e)
     {
-        if (disposed || !e.ChildrenChanged || e.Ensemble != Ensemble || e.Path != loadedPath
+        if (disposed || !e.ChildrenChanged || !string.Equals(e.Ensemble, Ensemble, StringComparison.OrdinalIgnoreCase) || e.Path != loadedPath
             || Interlocked.Exchange(ref refreshQueued, 1) == 1)
         {
             return;
         }
 
-        _ = InvokeAsync(async () =>
+        LiveWork.Run(() => InvokeAsync(async () =>
         {
             Volatile.Write(ref refreshQueued, 0);
             if (!disposed)
             {
                 await RefreshAsync();
             }
-        }).ContinueWith(t => _ = t.Exception, TaskContinuationOptions.OnlyOnFaulted);
+        }), Logger, $"Refreshing the children of {Path}", DispatchExceptionAsync, stopping.Token);
     }
 
     /// <summary>Re-reads the rows in view (live change, new sort or filter).</summary>
@@ -194,6 +200,8 @@ public sealed partial class ChildrenGrid : IDisposable
     {
         disposed = true;
         Cache.Changed -= OnCacheChanged;
+        stopping.Cancel(); // not disposed: a cache event already running may still read its token
+
         lease?.Dispose();
         lease = null;
     }

@@ -1,6 +1,8 @@
 using Microsoft.AspNetCore.Components;
+using Microsoft.Extensions.Logging;
 using ZkDashboard.Core.Cache;
 using ZkDashboard.Core.Operations;
+using ZkDashboard.Web.Components.Shared;
 using ZkDashboard.Web.Explorer.Live;
 using ZkDashboard.ZooKeeper;
 
@@ -38,6 +40,9 @@ public sealed partial class EphemeralsDialog : IDisposable
 
     [Parameter]
     public EventCallback<string> OnOpen { get; set; }
+
+    [Inject]
+    private ILogger<EphemeralsDialog> Logger { get; set; } = default!;
 
     [Inject]
     private IZooKeeperOperations Operations { get; set; } = default!;
@@ -86,12 +91,12 @@ public sealed partial class EphemeralsDialog : IDisposable
         var current = new EphemeralOwnerScan(Owner, root);
         scan = current;
         var ct = run.Token;
-        _ = current.RunAsync(
+        LiveWork.Run(() => current.RunAsync(
             (parent, offset, limit, token) => Operations.GetChildrenAsync(CurrentUser.User, Ensemble, parent,
                 new ChildrenQuery(ChildSort.Name, false, null, null, offset, limit), token),
             (path, token) => Operations.ExistsAsync(CurrentUser.User, Ensemble, path, token),
-            () => _ = InvokeAsync(StateHasChanged),
-            ct);
+            () => LiveWork.Run(() => InvokeAsync(StateHasChanged), Logger, "Showing the scan's progress", DispatchExceptionAsync, ct),
+            ct), Logger, $"Scanning {root} for ephemeral nodes", DispatchExceptionAsync, ct);
     }
 
     private async Task CancelAsync()

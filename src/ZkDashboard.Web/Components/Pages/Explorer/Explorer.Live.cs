@@ -1,6 +1,8 @@
+using Microsoft.Extensions.Logging;
 using Radzen;
 using ZkDashboard.Core.Sessions;
 using ZkDashboard.Core.Watches;
+using ZkDashboard.Web.Components.Shared;
 using ZkDashboard.Web.Explorer.Live;
 
 namespace ZkDashboard.Web.Components.Pages.Explorer;
@@ -20,16 +22,17 @@ public sealed partial class Explorer
     }
 
     /// <summary>The user stayed with unsaved edits: the tree may already mark the node they clicked; show the open one again.</summary>
-    private void OnNavigationKept(object? sender, EventArgs e) => _ = InvokeAsync(StateHasChanged);
+    private void OnNavigationKept(object? sender, EventArgs e)
+        => LiveWork.Run(() => InvokeAsync(StateHasChanged), Logger, "Showing the open node again", DispatchExceptionAsync, disposed.Token);
 
     private void OnStatusChanged(object? sender, EnsembleSessionStatus status)
     {
-        if (status.Ensemble != Ensemble || disposed.IsCancellationRequested)
+        if (!string.Equals(status.Ensemble, Ensemble, StringComparison.OrdinalIgnoreCase) || disposed.IsCancellationRequested)
         {
             return;
         }
 
-        _ = InvokeAsync(async () =>
+        LiveWork.Run(() => InvokeAsync(async () =>
         {
             var wasLive = Status?.IsLive == true;
             var wasDown = Status is { IsLive: false, State: not EnsembleConnectionState.NotConnected };
@@ -56,7 +59,7 @@ public sealed partial class Explorer
                 await LoadNodeAsync(quiet: true);
                 StateHasChanged();
             }
-        }).ContinueWith(t => _ = t.Exception, TaskContinuationOptions.OnlyOnFaulted);
+        }), Logger, $"Following the connection state of {Ensemble}", DispatchExceptionAsync, disposed.Token);
     }
 
     private async Task OnChildrenChangedAsync(IReadOnlyCollection<string> paths)
@@ -66,14 +69,22 @@ public sealed partial class Explorer
             return;
         }
 
-        foreach (var path in paths)
+        try
         {
-            await tree.ApplyChildrenChangedAsync(path);
-        }
+            foreach (var path in paths)
+            {
+                await tree.ApplyChildrenChangedAsync(path);
+            }
 
-        if (paths.Contains(CurrentPath) && panel is not null)
+            if (paths.Contains(CurrentPath) && panel is not null)
+            {
+                await InvokeAsync(panel.ChildrenChangedAsync);
+            }
+        }
+        catch (Exception ex) when (!disposed.IsCancellationRequested)
         {
-            await InvokeAsync(panel.ChildrenChangedAsync);
+            Logger.LogError(ex, "Showing live changes under {Paths} failed", string.Join(", ", paths));
+            await DispatchExceptionAsync(ex);
         }
     }
 
@@ -84,10 +95,10 @@ public sealed partial class Explorer
             return;
         }
 
-        _ = InvokeAsync(async () =>
+        LiveWork.Run(() => InvokeAsync(async () =>
         {
             await LoadNodeAsync(quiet: true);
             StateHasChanged();
-        }).ContinueWith(t => _ = t.Exception, TaskContinuationOptions.OnlyOnFaulted);
+        }), Logger, $"Re-reading {CurrentPath} after a change", DispatchExceptionAsync, disposed.Token);
     }
 }

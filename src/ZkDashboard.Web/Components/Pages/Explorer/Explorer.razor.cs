@@ -1,4 +1,5 @@
 using Microsoft.AspNetCore.Components;
+using Microsoft.Extensions.Logging;
 using Radzen;
 using ZkDashboard.Core.Cache;
 using ZkDashboard.Core.Ensembles;
@@ -81,6 +82,9 @@ public sealed partial class Explorer : IAsyncDisposable
     [Inject]
     private UnsavedEditsSignals EditSignals { get; set; } = default!;
 
+    [Inject]
+    private ILogger<Explorer> Logger { get; set; } = default!;
+
     /// <summary>The open node's path.</summary>
     public string CurrentPath { get; private set; } = "/";
 
@@ -104,13 +108,21 @@ public sealed partial class Explorer : IAsyncDisposable
             return;
         }
 
+        if (!string.Equals(definition.Name, Ensemble, StringComparison.Ordinal))
+        {
+            // One spelling per ensemble, the registry's (names compare case-insensitively): /e/SANDBOX/x becomes
+            // /e/sandbox/x, so the page, its links and every Core event use the same name.
+            Navigation.NavigateTo(ExplorerLinks.Href(definition.Name, CurrentPath) + new Uri(Navigation.Uri).Query, replace: true);
+            return;
+        }
+
         unknownEnsemble = false;
         readOnlyEnsemble = definition.ReadOnly;
         if (loadedEnsemble != Ensemble)
         {
             DisposeSource();
             loadedEnsemble = Ensemble;
-            dataSource = new LiveTreeDataSource(Ensemble, Operations, Cache, CreatedNodes, CurrentUser);
+            dataSource = new LiveTreeDataSource(Ensemble, Operations, Cache, CreatedNodes, CurrentUser, Logger);
             dataSource.ChildrenChanged += OnChildrenChangedAsync;
             node = null;
             loadedPath = null;
@@ -170,7 +182,8 @@ public sealed partial class Explorer : IAsyncDisposable
             if (wasMissing && tree is not null)
             {
                 // The node appeared after the page opened (created meanwhile, or a lagging server caught up): select it.
-                _ = tree.RevealAsync(path);
+                var reveal = tree;
+                LiveWork.Run(() => reveal.RevealAsync(path), Logger, $"Selecting {path} in the tree", DispatchExceptionAsync, disposed.Token);
             }
         }
         catch (OperationCanceledException) when (ct.IsCancellationRequested)

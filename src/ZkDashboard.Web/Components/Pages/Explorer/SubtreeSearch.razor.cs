@@ -1,8 +1,10 @@
 using System.Globalization;
 using Microsoft.AspNetCore.Components;
+using Microsoft.Extensions.Logging;
 using Microsoft.JSInterop;
 using ZkDashboard.Core.Cache;
 using ZkDashboard.Core.Operations;
+using ZkDashboard.Web.Components.Shared;
 using ZkDashboard.Web.Explorer.Live;
 
 namespace ZkDashboard.Web.Components.Pages.Explorer;
@@ -39,6 +41,9 @@ public sealed partial class SubtreeSearch : IDisposable
     public EventCallback<string> OnOpen { get; set; }
 
     [Inject]
+    private ILogger<SubtreeSearch> Logger { get; set; } = default!;
+
+    [Inject]
     private IZooKeeperOperations Operations { get; set; } = default!;
 
     [Inject]
@@ -73,7 +78,8 @@ public sealed partial class SubtreeSearch : IDisposable
         run = new CancellationTokenSource();
         var current = new SearchState(fragment, RootPath);
         state = current;
-        _ = RunAsync(current, run.Token);
+        var token = run.Token;
+        LiveWork.Run(() => RunAsync(current, token), Logger, $"Searching under {RootPath}", DispatchExceptionAsync, token);
     }
 
     private async Task RunAsync(SearchState s, CancellationToken ct)

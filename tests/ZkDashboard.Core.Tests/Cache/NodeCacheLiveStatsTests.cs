@@ -1,0 +1,120 @@
+using ZkDashboard.Core.Cache;
+using ZkDashboard.Core.Tests.Sessions;
+using ZkDashboard.Core.Watches;
+using ZkDashboard.Testing;
+using ZkDashboard.ZooKeeper;
+
+namespace ZkDashboard.Core.Tests.Cache;
+
+/// <summary>A cached children page follows the server: each child's stat, including its child count.</summary>
+[Collection(SessionsEnsembleCollection.Name)]
+public sealed class NodeCacheLiveStatsTests(EnsembleFixture fx)
+{
+    private static async Task<ChildEntry?> ChildAsync(SessionsHarness h, string parent, string name)
+    {
+        var page = await h.Cache.GetChildrenPageAsync(SessionsHarness.Main, parent, new ChildrenQuery(Prefix: name, Limit: 10));
+        return page.Items.FirstOrDefault(i => i.Name == name);
+    }
+
+    [Fact]
+    public async Task GetChildrenPage_GrandchildrenGrowUnderCachedPage_ChildStatsFollowServer()
+    {
+        await using var h = await SessionsHarness.StartAsync(fx);
+        await using var ext = await h.ExternalClientAsync();
+        await ext.CreateAsync("/p", ReadOnlyMemory<byte>.Empty, Acls.OpenUnsafe);
+        await ext.CreateAsync("/p/grow", ReadOnlyMemory<byte>.Empty, Acls.OpenUnsafe);
+        await ext.CreateAsync("/p/other", ReadOnlyMemory<byte>.Empty, Acls.OpenUnsafe);
+        using var open = h.Cache.Open(SessionsHarness.Main, "/p");
+        var first = await h.Cache.GetChildrenPageAsync(SessionsHarness.Main, "/p", new ChildrenQuery(ChildSort.ChildCount, Limit: 10));
+        Assert.Equal(["grow", "other"], first.Items.Select(i => i.Name).Order(StringComparer.Ordinal));
+        Assert.All(first.Items, i => Assert.Equal(0, i.Stat!.NumChildren));
+        var changes = 0;
+        h.Cache.Changed += (_, e) => { if (e.Path == "/p" && e.ChildrenChanged) { Interlocked.Increment(ref changes); } };
+
+        // Grandchildren appear under a child that was listed (and cached) as a leaf.
+        await ext.CreateAsync("/p/grow/child", "x"u8.ToArray(), Acls.OpenUnsafe);
+        await ext.CreateAsync("/p/grow/child2", ReadOnlyMemory<byte>.Empty, Acls.OpenUnsafe);
+        await Eventually.TrueAsync(async () => (await ChildAsync(h, "/p", "grow"))?.Stat?.NumChildren == 2, "grow's child count follows its new children");
+        Assert.True(Volatile.Read(ref changes) > 0, "the cache raised Changed for the parent");
+        var byCount = await h.Cache.GetChildrenPageAsync(SessionsHarness.Main, "/p", new ChildrenQuery(ChildSort.ChildCount, Descending: true, Limit: 10));
+        Assert.Equal("grow", byCount.Items[0].Name);
+
+        // One goes again; the other child's data, size and mtime change; an ephemeral child shows its owner.
+        await ext.DeleteAsync("/p/grow/child2");
+        var set = await ext.SetDataAsync("/p/other", new byte[42]);
+        await ext.CreateAsync("/p/eph", ReadOnlyMemory<byte>.Empty, Acls.OpenUnsafe, CreateMode.Ephemeral);
+        await Eventually.TrueAsync(async () => (await ChildAsync(h, "/p", "grow"))?.Stat?.NumChildren == 1, "grow's child count drops after a deletion");
+        await Eventually.TrueAsync(async () => (await ChildAsync(h, "/p", "other"))?.Stat is { DataLength: 42 } s && s.Mtime == set.Mtime, "size and mtime follow setData");
+        await Eventually.TrueAsync(async () => (await ChildAsync(h, "/p", "eph"))?.Stat?.EphemeralOwner == ext.SessionId, "an ephemeral child shows its owner");
+
+        // Deeper levels do not disturb the page, and a grandchild's own children are counted on the grandchild.
+        await ext.CreateAsync("/p/grow/child/deep", ReadOnlyMemory<byte>.Empty, Acls.OpenUnsafe);
+        using var openGrow = h.Cache.Open(SessionsHarness.Main, "/p/grow");
+        await Eventually.TrueAsync(async () => (await ChildAsync(h, "/p/grow", "child"))?.Stat?.NumChildren == 1, "the grandchild's count on its own parent's page");
+        Assert.Equal(1, (await ChildAsync(h, "/p", "grow"))!.Stat!.NumChildren);
+
+        // One server watch per open parent: a recursive one, however many views hold it.
+        var leases = Enumerable.Range(0, 100).Select(_ => h.Cache.Open(SessionsHarness.Main, "/p")).ToList();
+        var watches = h.Hub.GetServerWatches(SessionsHarness.Main).Where(w => w.Path == "/p").ToList();
+        Assert.Equal(ServerWatchMode.PersistentRecursive, Assert.Single(watches).Mode);
+        Assert.Equal(1, (await h.ServerWatchPathsAsync()).Count(p => p == "/p"));
+        leases.ForEach(l => l.Dispose());
+    }
+
+    [Fact]
+    public async Task GetChildrenPage_ChildCreatedThenGrandchildBeforeAnyRead_BothShown()
+    {
+        await using var h = await SessionsHarness.StartAsync(fx);
+        await using var ext = await h.ExternalClientAsync();
+        await ext.CreateAsync("/q", ReadOnlyMemory<byte>.Empty, Acls.OpenUnsafe);
+        using var open = h.Cache.Open(SessionsHarness.Main, "/q");
+        Assert.Equal(0, (await h.Cache.GetChildrenPageAsync(SessionsHarness.Main, "/q", new ChildrenQuery())).TotalChildren);
+
+        // The reproduction of the issue: create /grow, then /grow/child.
+        await ext.CreateAsync("/q/grow", ReadOnlyMemory<byte>.Empty, Acls.OpenUnsafe);
+        await ext.CreateAsync("/q/grow/child", "x"u8.ToArray(), Acls.OpenUnsafe);
+        await Eventually.TrueAsync(async () => (await ChildAsync(h, "/q", "grow"))?.Stat?.NumChildren == 1, "grow has one child");
+    }
+
+    [Fact]
+    public async Task Sweep_EntryRetiredBetweenLookupAndLease_CallerGetsLiveEntry()
+    {
+        await using var h = await SessionsHarness.StartAsync(fx, s => s["ZkDashboard:Sessions:CacheIdleTimeout"] = "00:00:00");
+        await using var ext = await h.ExternalClientAsync();
+        await ext.CreateAsync("/r", ReadOnlyMemory<byte>.Empty, Acls.OpenUnsafe);
+        await ext.CreateAsync("/r/a", ReadOnlyMemory<byte>.Empty, Acls.OpenUnsafe);
+        var cache = (NodeCache)h.Services.GetService(typeof(NodeCache))!;
+        Assert.Single((await h.Cache.GetChildrenPageAsync(SessionsHarness.Main, "/r", new ChildrenQuery())).Items);
+
+        // The sweep runs in the window between the lookup of the (idle) entry and the caller's lease.
+        var swept = 0;
+        cache.AfterLookup = key =>
+        {
+            if (key.Path == "/r" && Interlocked.Exchange(ref swept, 1) == 0)
+            {
+                var start = Environment.TickCount64;
+                SpinWait.SpinUntil(() => Environment.TickCount64 > start + 1, TimeSpan.FromSeconds(5));
+                cache.SweepNow();
+            }
+        };
+        var page = await h.Cache.GetChildrenPageAsync(SessionsHarness.Main, "/r", new ChildrenQuery());
+        cache.AfterLookup = null;
+        Assert.Equal(1, swept);
+        Assert.Equal(["a"], page.Items.Select(i => i.Name));
+
+        // The caller used a live entry: it is the cached one, and its watch is in place and works.
+        Assert.Equal(1, cache.CachedChildrenLists);
+        Assert.Contains(h.Hub.GetServerWatches(SessionsHarness.Main), w => w.Path == "/r");
+        using var open = h.Cache.Open(SessionsHarness.Main, "/r");
+        Assert.Equal(1, cache.CachedChildrenLists);
+        await ext.CreateAsync("/r/b", ReadOnlyMemory<byte>.Empty, Acls.OpenUnsafe);
+        await Eventually.TrueAsync(async () => (await h.Cache.GetChildrenPageAsync(SessionsHarness.Main, "/r", new ChildrenQuery())).TotalChildren == 2, "the new child appears");
+
+        // An entry someone holds is never retired.
+        var start2 = Environment.TickCount64;
+        SpinWait.SpinUntil(() => Environment.TickCount64 > start2 + 1, TimeSpan.FromSeconds(5));
+        cache.SweepNow();
+        Assert.Equal(1, cache.CachedChildrenLists);
+        Assert.Contains(h.Hub.GetServerWatches(SessionsHarness.Main), w => w.Path == "/r");
+    }
+}
