@@ -109,6 +109,30 @@ public static class AccessEvaluator
         return result;
     }
 
+    /// <summary>True when a binding of the user could allow <paramref name="action"/> at <paramref name="path"/> or below it.</summary>
+    public static bool CanAtOrBelow(AccessRules rules, ActingUser user, string ensemble, AccessAction action, string path)
+    {
+        ArgumentNullException.ThrowIfNull(rules);
+        ArgumentNullException.ThrowIfNull(user);
+        if (user.IsSystem)
+        {
+            return true;
+        }
+        if (!user.IsAuthenticated)
+        {
+            return false;
+        }
+        var bit = AccessActions.Bit(action) & rules.ScopeMask(user);
+        foreach (var b in rules.BindingsOf(user))
+        {
+            if ((b.Role.Mask & bit) != 0 && ProviderMatches(b, user) && b.Ensembles.IsMatch(ensemble) && b.Paths.CouldMatchAtOrBelow(path))
+            {
+                return true;
+            }
+        }
+        return false;
+    }
+
     /// <summary>Every action for one user and path, with each considered binding's verdict.</summary>
     public static IReadOnlyList<AccessExplanation> Explain(AccessRules rules, ActingUser user, string ensemble, string path, bool ensembleReadOnly)
     {

@@ -97,6 +97,11 @@ public interface IAccessPolicy
             ? ReadScope.Browse | ReadScope.Node | ReadScope.Data
             : ReadScope.None;
 
+    /// <summary>Whether some binding could allow <paramref name="action"/> at <paramref name="path"/> or at a node below it
+    /// (lets a person browse and watch the way down to what they may see).</summary>
+    async ValueTask<bool> CanAtOrBelowAsync(ActingUser user, string ensemble, AccessAction action, string path, CancellationToken ct = default)
+        => (await CanAsync(user, ensemble, action, path, ct).ConfigureAwait(false)).Allowed;
+
     /// <summary>"Why can/can't I": every action for <paramref name="user"/> at <paramref name="path"/>, with the bindings considered.</summary>
     async ValueTask<IReadOnlyList<AccessExplanation>> ExplainAsync(ActingUser user, string ensemble, string path, CancellationToken ct = default)
     {

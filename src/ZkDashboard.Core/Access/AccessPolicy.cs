@@ -114,6 +114,10 @@ public sealed class AccessPolicy : IAccessPolicy
         => ValueTask.FromResult(AccessEvaluator.GetReadScope(Rules, user, ensemble, path));
 
     /// <inheritdoc />
+    public ValueTask<bool> CanAtOrBelowAsync(ActingUser user, string ensemble, AccessAction action, string path, CancellationToken ct = default)
+        => ValueTask.FromResult(AccessEvaluator.CanAtOrBelow(Rules, user, ensemble, action, path));
+
+    /// <inheritdoc />
     public ValueTask<IReadOnlyList<AccessExplanation>> ExplainAsync(ActingUser user, string ensemble, string path, CancellationToken ct = default)
         => ValueTask.FromResult(AccessEvaluator.Explain(Rules, user, ensemble, path, IsReadOnly(ensemble)));
 

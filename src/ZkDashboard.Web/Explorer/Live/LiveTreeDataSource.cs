@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using ZkDashboard.Core.Boundary;
 using ZkDashboard.Core.Cache;
 using ZkDashboard.Core.Operations;
 using ZkDashboard.Core.Sessions;
@@ -20,7 +21,8 @@ public sealed class LiveTreeDataSource : ITreeDataSource, IDisposable
 
     private const int MaxPage = 10_000;
     private readonly IZooKeeperOperations _ops;
-    private readonly INodeCache _cache;
+    private readonly IUserNodeCache _cache;
+    private readonly IDisposable _changes;
     private readonly ICreatedNodeRegistry _created;
     private readonly ICurrentUser _user;
     private readonly ConcurrentDictionary<string, IDisposable> _leases = new(StringComparer.Ordinal);
@@ -30,14 +32,16 @@ public sealed class LiveTreeDataSource : ITreeDataSource, IDisposable
     private int _flushScheduled;
 
     /// <summary>Creates a source for one ensemble and one circuit.</summary>
-    public LiveTreeDataSource(string ensemble, IZooKeeperOperations ops, INodeCache cache, ICreatedNodeRegistry created, ICurrentUser user)
+    public LiveTreeDataSource(string ensemble, IZooKeeperOperations ops, IUserNodeCache cache, ICreatedNodeRegistry created, ICurrentUser user)
     {
+        ArgumentNullException.ThrowIfNull(cache);
+        ArgumentNullException.ThrowIfNull(user);
         Ensemble = ensemble;
         _ops = ops;
         _cache = cache;
         _created = created;
         _user = user;
-        _cache.Changed += OnCacheChanged;
+        _changes = cache.SubscribeChanges(user.User, ensemble, OnCacheChanged);
     }
 
     /// <summary>The ensemble.</summary>
@@ -175,7 +179,7 @@ public sealed class LiveTreeDataSource : ITreeDataSource, IDisposable
 
     private async Task<ChildrenPage> ReadAsync(ChildQuery query, int offset, int limit, CancellationToken ct)
     {
-        Lease(query.Path);
+        await LeaseAsync(query.Path, ct).ConfigureAwait(false);
         var request = new ChildrenQuery(
             query.Sort,
             query.Descending,
@@ -192,21 +196,21 @@ public sealed class LiveTreeDataSource : ITreeDataSource, IDisposable
         return TreeNodeInfo.FromStat(path, stat, _noAuth.ContainsKey(path), DescribeCreatedHere(record));
     }
 
-    private void Lease(string path)
+    private async Task LeaseAsync(string path, CancellationToken ct)
     {
         if (!_disposed.IsCancellationRequested && !_leases.ContainsKey(path))
         {
-            var lease = _cache.Open(Ensemble, path);
-            if (!_leases.TryAdd(path, lease))
+            var lease = await _cache.OpenAsync(_user.User, Ensemble, path, ct).ConfigureAwait(false);
+            if (_disposed.IsCancellationRequested || !_leases.TryAdd(path, lease))
             {
                 lease.Dispose();
             }
         }
     }
 
-    private void OnCacheChanged(object? sender, NodeCacheChangedEventArgs e)
+    private void OnCacheChanged(NodeCacheChangedEventArgs e)
     {
-        if (e.Ensemble != Ensemble || !e.ChildrenChanged || !_leases.ContainsKey(e.Path))
+        if ( !e.ChildrenChanged || !_leases.ContainsKey(e.Path))
         {
             return;
         }
@@ -257,7 +261,7 @@ public sealed class LiveTreeDataSource : ITreeDataSource, IDisposable
     /// <inheritdoc />
     public void Dispose()
     {
-        _cache.Changed -= OnCacheChanged;
+        _changes.Dispose();
         _disposed.Cancel();
         foreach (var key in _leases.Keys)
         {

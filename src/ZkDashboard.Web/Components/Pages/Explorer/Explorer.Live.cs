@@ -11,7 +11,7 @@ public sealed partial class Explorer
     {
         if (firstRender)
         {
-            Sessions.StatusChanged += OnStatusChanged;
+            statusSubscription = UserEnsembles.SubscribeStatus(CurrentUser.User, OnStatusChanged);
             EditSignals.NavigationKept += OnNavigationKept;
             RefreshStatus();
             await AttachKeyboardAsync();
@@ -22,7 +22,7 @@ public sealed partial class Explorer
     /// <summary>The user stayed with unsaved edits: the tree may already mark the node they clicked; show the open one again.</summary>
     private void OnNavigationKept(object? sender, EventArgs e) => _ = InvokeAsync(StateHasChanged);
 
-    private void OnStatusChanged(object? sender, EnsembleSessionStatus status)
+    private void OnStatusChanged(EnsembleSessionStatus status)
     {
         if (status.Ensemble != Ensemble || disposed.IsCancellationRequested)
         {
