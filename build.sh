@@ -27,6 +27,7 @@ EOF
 need_zookeeper() { [[ -n "${ZOOKEEPER_HOME:-}" ]] || [[ -f /usr/share/java/zookeeper.jar && -x "$(command -v java || true)" ]]; }
 need_chromium() { [[ -n "${ZKDASHBOARD_CHROMIUM:-}" ]] || [[ -x /usr/bin/chromium ]]; }
 need_kazoo() { [[ -x /usr/bin/python3 ]] && /usr/bin/python3 -c 'import kazoo' 2>/dev/null; }
+need_postgresql() { compgen -G '/usr/lib/postgresql/*/bin/initdb' >/dev/null; }
 
 ensure_prerequisites() {
   local missing=()
@@ -35,6 +36,7 @@ ensure_prerequisites() {
       zookeeper) need_zookeeper || missing+=(zookeeper) ;;
       chromium) need_chromium || missing+=(chromium) ;;
       python3-kazoo) need_kazoo || missing+=(python3-kazoo) ;;
+      postgresql) need_postgresql || missing+=(postgresql) ;;
     esac
   done
   command -v dotnet >/dev/null || die "the .NET 10 SDK is missing (dotnet not on PATH). Install it: https://dotnet.microsoft.com/download/dotnet/10.0 (or use the docker path: docker compose -f docker/compose.yaml up --build)"
@@ -72,7 +74,7 @@ sandbox_leftovers() { # PIDs of processes whose command line names our sandbox r
 }
 
 cmd_test() {
-  ensure_prerequisites zookeeper chromium python3-kazoo
+  ensure_prerequisites zookeeper chromium python3-kazoo postgresql
   export ZKDASHBOARD_SANDBOX_ROOT="$ROOT/.sandbox/test-$$"
   SANDBOX_ROOT="$ZKDASHBOARD_SANDBOX_ROOT"
   mkdir -p "$SANDBOX_ROOT"

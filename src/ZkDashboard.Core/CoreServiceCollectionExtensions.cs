@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using ZkDashboard.Core.Access;
 using ZkDashboard.Core.Ensembles;
 using ZkDashboard.Core.Health;
 using ZkDashboard.Core.Jobs;
@@ -9,13 +10,14 @@ using ZkDashboard.Core.Store;
 
 namespace ZkDashboard.Core;
 
-/// <summary>The whole backend in one call: store, ensemble registry, shared sessions and watch fan-out, health monitor, metrics.</summary>
+/// <summary>The whole backend in one call: store, access policy, ensemble registry, shared sessions and watch fan-out, health monitor, metrics.</summary>
 public static class CoreServiceCollectionExtensions
 {
     /// <summary>Registers every Core service from the <c>ZkDashboard</c> configuration section.</summary>
     public static IServiceCollection AddZkDashboardCore(this IServiceCollection services, IConfiguration configuration)
     {
         services.AddZkDashboardStore(configuration);
+        services.AddZkDashboardAccess(configuration);
         services.AddZkDashboardEnsembles(configuration);
         services.AddZkDashboardSessions(configuration);
         services.AddZkDashboardJobs(configuration);

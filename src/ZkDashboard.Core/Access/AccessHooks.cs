@@ -23,6 +23,16 @@ public enum ZkOperationKind
     Move,
     /// <summary>Subscribe to watch events.</summary>
     Watch,
+    /// <summary>Run a four-letter word against a server.</summary>
+    FourLetterWord,
+    /// <summary>Change the ensemble's membership.</summary>
+    Reconfig,
+    /// <summary>Acknowledge a health alert.</summary>
+    AcknowledgeAlert,
+    /// <summary>Add, edit or remove an ensemble (path is <c>/</c>).</summary>
+    ManageEnsembles,
+    /// <summary>Change access bindings (path is <c>/</c>; the ensemble is the binding's ensemble glob).</summary>
+    ManageAccess,
 }
 
 /// <summary>One operation as the access policy and the audit log see it.</summary>
@@ -41,20 +51,83 @@ public sealed record OperationContext(ActingUser User, string Ensemble, ZkOperat
 
 /// <summary>
 /// Decides whether a user may run an operation. Every call through
-/// <see cref="Operations.IZooKeeperOperations"/> asks it first. The default allows everything; the access
-/// issue registers a real policy (replace the registration; callers do not change).
+/// <see cref="Operations.IZooKeeperOperations"/> (and every other Core service that a person triggers) asks it
+/// first and records a refusal with <see cref="IAuditSink"/>. The real policy is <see cref="AccessPolicy"/>
+/// (registered by <c>AddZkDashboardAccess</c>, part of <c>AddZkDashboardCore</c>).
 /// </summary>
 public interface IAccessPolicy
 {
     /// <summary>Returns normally when allowed; throws <see cref="AccessDeniedException"/> otherwise.</summary>
     ValueTask AuthorizeAsync(OperationContext operation, CancellationToken ct);
+
+    /// <summary>Whether <paramref name="user"/> may do <paramref name="action"/> at <paramref name="path"/>, without throwing
+    /// (for the UI: hide or disable a control and show <see cref="AccessDecision.Reason"/>).</summary>
+    async ValueTask<AccessDecision> CanAsync(ActingUser user, string ensemble, AccessAction action, string path, CancellationToken ct = default)
+    {
+        var kind = action switch
+        {
+            AccessAction.Read or AccessAction.ReadData => ZkOperationKind.Read,
+            AccessAction.Watch => ZkOperationKind.Watch,
+            AccessAction.Create => ZkOperationKind.Create,
+            AccessAction.SetData => ZkOperationKind.SetData,
+            AccessAction.Delete => ZkOperationKind.Delete,
+            AccessAction.DeleteRecursive => ZkOperationKind.DeleteRecursive,
+            AccessAction.SetAcl => ZkOperationKind.SetAcl,
+            AccessAction.CopyMove => ZkOperationKind.Copy,
+            AccessAction.FourLetterWords => ZkOperationKind.FourLetterWord,
+            AccessAction.Reconfig => ZkOperationKind.Reconfig,
+            AccessAction.AcknowledgeAlerts => ZkOperationKind.AcknowledgeAlert,
+            AccessAction.ManageEnsembles => ZkOperationKind.ManageEnsembles,
+            _ => ZkOperationKind.ManageAccess,
+        };
+        try
+        {
+            await AuthorizeAsync(new OperationContext(user, ensemble, kind, path), ct).ConfigureAwait(false);
+            return new AccessDecision(true, action, ensemble, path, "allowed", null);
+        }
+        catch (AccessDeniedException ex)
+        {
+            return new AccessDecision(false, action, ensemble, path, ex.Reason, null);
+        }
+    }
+
+    /// <summary>What <paramref name="user"/> may see at <paramref name="path"/> (filters children, search results and events).</summary>
+    async ValueTask<ReadScope> GetReadScopeAsync(ActingUser user, string ensemble, string path, CancellationToken ct = default)
+        => (await CanAsync(user, ensemble, AccessAction.Read, path, ct).ConfigureAwait(false)).Allowed
+            ? ReadScope.Browse | ReadScope.Node | ReadScope.Data
+            : ReadScope.None;
+
+    /// <summary>Whether some binding could allow <paramref name="action"/> at <paramref name="path"/> or at a node below it
+    /// (lets a person browse and watch the way down to what they may see).</summary>
+    async ValueTask<bool> CanAtOrBelowAsync(ActingUser user, string ensemble, AccessAction action, string path, CancellationToken ct = default)
+        => (await CanAsync(user, ensemble, action, path, ct).ConfigureAwait(false)).Allowed;
+
+    /// <summary>"Why can/can't I": every action for <paramref name="user"/> at <paramref name="path"/>, with the bindings considered.</summary>
+    async ValueTask<IReadOnlyList<AccessExplanation>> ExplainAsync(ActingUser user, string ensemble, string path, CancellationToken ct = default)
+    {
+        var result = new List<AccessExplanation>();
+        foreach (var action in AccessActions.All)
+        {
+            result.Add(new AccessExplanation(await CanAsync(user, ensemble, action, path, ct).ConfigureAwait(false), []));
+        }
+        return result;
+    }
 }
 
-/// <summary>The default policy until the access issue lands: allows everything.</summary>
+/// <summary>
+/// A policy for tests of other parts that are not about access: allows every signed-in user (and the system)
+/// everything, and nothing to <see cref="ActingUser.Anonymous"/> or any unauthenticated user.
+/// </summary>
 public sealed class AllowAllAccessPolicy : IAccessPolicy
 {
     /// <inheritdoc />
-    public ValueTask AuthorizeAsync(OperationContext operation, CancellationToken ct) => ValueTask.CompletedTask;
+    public ValueTask AuthorizeAsync(OperationContext operation, CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(operation);
+        return operation.User.IsSystem || operation.User.IsAuthenticated
+            ? ValueTask.CompletedTask
+            : throw new AccessDeniedException(operation, "nobody is signed in; sign in first.");
+    }
 }
 
 /// <summary>The dashboard's access policy refused an operation (this is not ZooKeeper's NoAuth).</summary>
@@ -63,6 +136,9 @@ public sealed class AccessDeniedException(OperationContext operation, string rea
 {
     /// <summary>The refused operation.</summary>
     public OperationContext Operation { get; } = operation;
+
+    /// <summary>Why, in words a person can act on ("setData needs operator on /configs/a … — ask an admin").</summary>
+    public string Reason { get; } = reason;
 }
 
 /// <summary>How an audited operation ended.</summary>

@@ -62,6 +62,10 @@ public sealed record ChildrenPage(
 {
     /// <summary>True when every child's stat is cached.</summary>
     public bool StatsComplete => StatsLoaded >= TotalChildren;
+
+    /// <summary>Children left out because access rules hide them from this user (not counted in
+    /// <see cref="TotalChildren"/> or <see cref="MatchingChildren"/>); 0 when nothing is hidden.</summary>
+    public int HiddenChildren { get; init; }
 }
 
 /// <summary>The cached data of an open node.</summary>

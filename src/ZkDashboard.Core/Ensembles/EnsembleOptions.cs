@@ -53,7 +53,4 @@ public sealed class EnsembleRegistryOptions
 
     /// <summary>Timeout of the reachability check run on add/edit.</summary>
     public TimeSpan ReachabilityTimeout { get; set; } = TimeSpan.FromSeconds(3);
-
-    /// <summary>Role a user needs to add, edit or remove ensembles at runtime.</summary>
-    public string AdminRole { get; set; } = "admin";
 }

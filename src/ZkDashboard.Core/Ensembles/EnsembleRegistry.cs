@@ -22,14 +22,18 @@ internal sealed partial class EnsembleRegistry : IEnsembleRegistry
     private readonly IFourLetterWordTransport _fourLetterWords;
     private readonly ILogger<EnsembleRegistry> _logger;
     private readonly TimeProvider _time;
+    private readonly IAccessPolicy _policy;
+    private readonly IAuditSink _audit;
     private readonly SemaphoreSlim _writeGate = new(1, 1);
     private readonly Lock _loadLock = new();
     private volatile State? _state;
     private Task<State>? _loading;
 
     public EnsembleRegistry(IOptions<EnsembleRegistryOptions> options, IDashboardStore store, IDataProtectionProvider dataProtection,
-        IFourLetterWordTransport fourLetterWords, ILogger<EnsembleRegistry> logger, TimeProvider? time = null)
+        IFourLetterWordTransport fourLetterWords, IAccessPolicy policy, IAuditSink audit, ILogger<EnsembleRegistry> logger, TimeProvider? time = null)
     {
+        _policy = policy;
+        _audit = audit;
         ArgumentNullException.ThrowIfNull(options);
         ArgumentNullException.ThrowIfNull(dataProtection);
         _options = options.Value;
@@ -151,7 +155,7 @@ internal sealed partial class EnsembleRegistry : IEnsembleRegistry
     {
         ArgumentNullException.ThrowIfNull(definition);
         ArgumentNullException.ThrowIfNull(options);
-        RequireAdmin(user, "add an ensemble");
+        await RequireManageAsync(user, definition.Name, "add an ensemble", ct).ConfigureAwait(false);
         definition = Normalize(definition);
         EnsembleValidator.ThrowIfInvalid(definition);
         if (!options.SkipReachabilityCheck)
@@ -196,7 +200,7 @@ internal sealed partial class EnsembleRegistry : IEnsembleRegistry
     {
         ArgumentNullException.ThrowIfNull(definition);
         ArgumentNullException.ThrowIfNull(options);
-        RequireAdmin(user, "edit an ensemble");
+        await RequireManageAsync(user, definition.Name, "edit an ensemble", ct).ConfigureAwait(false);
         var previous = RequireRuntime(definition.Name, "edited");
         definition = Normalize(definition);
         if (options.KeepExistingCredentials)
@@ -241,7 +245,7 @@ internal sealed partial class EnsembleRegistry : IEnsembleRegistry
 
     public async Task RemoveAsync(string name, ActingUser user, CancellationToken ct = default)
     {
-        RequireAdmin(user, "remove an ensemble");
+        await RequireManageAsync(user, name, "remove an ensemble", ct).ConfigureAwait(false);
         EnsembleDefinition previous;
         await _writeGate.WaitAsync(ct).ConfigureAwait(false);
         try
@@ -298,12 +302,25 @@ internal sealed partial class EnsembleRegistry : IEnsembleRegistry
         }
     }
 
-    private void RequireAdmin(ActingUser user, string action)
+    private async Task RequireManageAsync(ActingUser user, string ensemble, string action, CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(user);
-        if (!user.IsSystem && !user.IsInGroup(_options.AdminRole))
+        var op = new OperationContext(user, ensemble ?? "", ZkOperationKind.ManageEnsembles, "/");
+        try
         {
-            throw new UnauthorizedAccessException($"User '{user.Name}' may not {action}: the '{_options.AdminRole}' role is required.");
+            await _policy.AuthorizeAsync(op, ct).ConfigureAwait(false);
+        }
+        catch (AccessDeniedException ex)
+        {
+            try
+            {
+                await _audit.RecordAsync(new AuditRecord(_time.GetUtcNow(), op, AuditOutcome.Denied, $"{action}: {ex.Reason}"), CancellationToken.None).ConfigureAwait(false);
+            }
+            catch (Exception auditError) when (auditError is not OperationCanceledException)
+            {
+                _logger.LogError(auditError, "Audit sink failed for a refused {Action} by {User}", action, user.Name);
+            }
+            throw;
         }
     }
 

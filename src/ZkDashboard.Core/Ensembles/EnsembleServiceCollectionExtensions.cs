@@ -2,6 +2,7 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;
+using ZkDashboard.Core.Access;
 using ZkDashboard.Core.Health;
 using ZkDashboard.Core.Store;
 
@@ -26,6 +27,9 @@ public static class EnsembleServiceCollectionExtensions
             .Configure(o => o.Ensembles = configuration.GetSection(EnsembleRegistryOptions.EnsemblesSection).Get<List<EnsembleConfigEntry>>() ?? []);
         services.TryAddSingleton<IFourLetterWordTransport, AdminFourLetterWordTransport>();
         services.TryAddSingleton(TimeProvider.System);
+        // Defaults for hosts without AddZkDashboardAccess (tests of other parts); AddZkDashboardCore registers the real policy.
+        services.TryAddSingleton<IAccessPolicy, AllowAllAccessPolicy>();
+        services.TryAddSingleton<IAuditSink, LoggingAuditSink>();
         services.TryAddSingleton<IEnsembleRegistry, EnsembleRegistry>();
         services.AddHostedService<EnsembleRegistryInitializer>();
         return services;

@@ -21,7 +21,7 @@ public interface IEnsembleRegistry
 
     /// <summary>Adds a runtime ensemble after validation and a reachability check. Throws <see cref="EnsembleValidationException"/>,
     /// <see cref="EnsembleUnreachableException"/> (save anyway with <see cref="EnsembleSaveOptions.SkipReachabilityCheck"/>),
-    /// <see cref="EnsembleConflictException"/> or <see cref="UnauthorizedAccessException"/>.</summary>
+    /// <see cref="EnsembleConflictException"/> or <see cref="AccessDeniedException"/> (needs manageEnsembles).</summary>
     Task<EnsembleDefinition> AddAsync(EnsembleDefinition definition, ActingUser user, CancellationToken ct = default);
 
     Task<EnsembleDefinition> AddAsync(EnsembleDefinition definition, ActingUser user, EnsembleSaveOptions options, CancellationToken ct = default);

@@ -11,7 +11,14 @@ namespace ZkDashboard.Core.Operations;
 /// <param name="AclError">Why the ACL could not be read.</param>
 /// <param name="CreatedHere">How the dashboard created this node (mode, TTL), when it did; null otherwise
 /// (ZooKeeper does not report container or TTL modes to clients).</param>
-public sealed record NodeDetails(string Ensemble, string Path, byte[] Data, Stat Stat, IReadOnlyList<Acl>? Acl, string? AclError, CreatedNodeRecord? CreatedHere);
+public sealed record NodeDetails(string Ensemble, string Path, byte[] Data, Stat Stat, IReadOnlyList<Acl>? Acl, string? AclError, CreatedNodeRecord? CreatedHere)
+{
+    /// <summary>Why <see cref="Data"/> is empty although the node may hold data (access rules hide it); null when the data is shown.</summary>
+    public string? DataHiddenReason { get; init; }
+
+    /// <summary>True when access rules hide the data (<see cref="Data"/> is empty; the stat is real).</summary>
+    public bool DataHidden => DataHiddenReason is not null;
+}
 
 /// <summary>A create request.</summary>
 /// <param name="Path">Node path (for sequential modes, the prefix).</param>

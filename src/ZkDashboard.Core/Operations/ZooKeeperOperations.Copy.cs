@@ -28,7 +28,16 @@ public sealed partial class ZooKeeperOperations
         }
         var kind = request.Move ? ZkOperationKind.Move : ZkOperationKind.Copy;
         // The target side is checked as a write of its own.
-        await _policy.AuthorizeAsync(new OperationContext(user, request.TargetEnsemble, ZkOperationKind.Create, request.TargetPath), ct).ConfigureAwait(false);
+        var targetOp = new OperationContext(user, request.TargetEnsemble, ZkOperationKind.Create, request.TargetPath);
+        try
+        {
+            await _policy.AuthorizeAsync(targetOp, ct).ConfigureAwait(false);
+        }
+        catch (AccessDeniedException ex)
+        {
+            await AuditAsync(targetOp, AuditOutcome.Denied, ex.Message).ConfigureAwait(false);
+            throw;
+        }
         if (!request.DryRun)
         {
             EnsureWritable(_sessions.Get(request.TargetEnsemble));

@@ -37,6 +37,7 @@ public sealed partial class ZooKeeperOperations : IZooKeeperOperations
         => RunAsync(new OperationContext(user, ensemble, ZkOperationKind.Read, path), async (client, session) =>
         {
             PathUtils.Validate(path);
+            var scope = await _policy.GetReadScopeAsync(user, ensemble, path, ct).ConfigureAwait(false);
             var aclTask = client.GetAclAsync(path, ct);
             // Read beside the data; when the data read fails first nobody awaits it, so its fault is logged here (debug:
             // the data read's error is the one reported).
@@ -65,8 +66,16 @@ public sealed partial class ZooKeeperOperations : IZooKeeperOperations
                 aclError = "The node was deleted while it was being read.";
             }
             var createdHere = await _created.FindAsync(ensemble, path, data.Stat.Czxid, ct).ConfigureAwait(false);
+            if (!scope.HasFlag(ReadScope.Data))
+            {
+                var reason = scope.HasFlag(ReadScope.Node)
+                    ? $"The data of {path} is hidden by a sensitive-data mask: it needs readData (a viewer or higher binding) there — ask an admin."
+                    : $"You may browse {path} on the way to nodes you can read, but not read it: that needs viewer on {path} — ask an admin.";
+                return new NodeDetails(ensemble, path, [], data.Stat, scope.HasFlag(ReadScope.Node) ? acl : null,
+                    scope.HasFlag(ReadScope.Node) ? aclError : "Hidden by access rules.", createdHere) { DataHiddenReason = reason };
+            }
             return new NodeDetails(ensemble, path, data.Data, data.Stat, acl, aclError, createdHere);
-        }, ct);
+        }, ct, browse: true);
 
     /// <inheritdoc />
     public Task<Stat?> ExistsAsync(ActingUser user, string ensemble, string path, CancellationToken ct = default)
@@ -74,7 +83,7 @@ public sealed partial class ZooKeeperOperations : IZooKeeperOperations
         {
             PathUtils.Validate(path);
             return client.ExistsAsync(path, watch: false, ct);
-        }, ct);
+        }, ct, browse: true);
 
     /// <inheritdoc />
     public Task<ChildrenPage> GetChildrenAsync(ActingUser user, string ensemble, string path, ChildrenQuery query, CancellationToken ct = default)
@@ -82,7 +91,7 @@ public sealed partial class ZooKeeperOperations : IZooKeeperOperations
         {
             try
             {
-                return await _cache.GetChildrenPageAsync(ensemble, path, query, ct).ConfigureAwait(false);
+                return await ChildrenForAsync(user, ensemble, path, query, ct).ConfigureAwait(false);
             }
             catch (NoAuthException ex)
             {
@@ -90,7 +99,7 @@ public sealed partial class ZooKeeperOperations : IZooKeeperOperations
                 throw new NodeAccessDeniedException(ensemble, path, "list the children of", session.CredentialsDescription,
                     await TryAclAsync(client.GetAclAsync(path, ct)).ConfigureAwait(false), ex);
             }
-        }, ct, connect: false);
+        }, ct, connect: false, browse: true);
 
     /// <inheritdoc />
     public Task<IReadOnlyList<string>> GetEphemeralsAsync(ActingUser user, string ensemble, string prefixPath = "/", CancellationToken ct = default)
@@ -123,14 +132,19 @@ public sealed partial class ZooKeeperOperations : IZooKeeperOperations
     /// <summary>
     /// The one path every operation takes: access check, read-only check, the call, the audit record.
     /// </summary>
+    /// <param name="browse">For node, exists and children reads: also allowed where the user may only browse (some
+    /// node below is readable); what is shown is then filtered by the read scope.</param>
     private async Task<T> RunAsync<T>(OperationContext op, Func<ZooKeeperClient, EnsembleSession, Task<T>> body, CancellationToken ct,
-        bool connect = true, Func<T, (AuditOutcome, string?)>? outcome = null)
+        bool connect = true, Func<T, (AuditOutcome, string?)>? outcome = null, bool browse = false)
     {
         ArgumentNullException.ThrowIfNull(op.User);
         var session = _sessions.Get(op.Ensemble);
         try
         {
-            await _policy.AuthorizeAsync(op, ct).ConfigureAwait(false);
+            if (!browse || !(await _policy.GetReadScopeAsync(op.User, op.Ensemble, op.Path, ct).ConfigureAwait(false)).HasFlag(ReadScope.Browse))
+            {
+                await _policy.AuthorizeAsync(op, ct).ConfigureAwait(false);
+            }
         }
         catch (AccessDeniedException ex)
         {

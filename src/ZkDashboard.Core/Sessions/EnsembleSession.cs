@@ -71,13 +71,13 @@ public sealed partial class EnsembleSession : IAsyncDisposable
     public string CredentialsDescription => Definition.Credentials is { } c ? $"digest user '{c.User}'" : "no credentials (world/anyone only)";
 
     /// <summary>The current client when a session is open (no connect attempt).</summary>
-    public ZooKeeperClient? CurrentClient { get { lock (_gate) { return _client; } } }
+    internal ZooKeeperClient? CurrentClient { get { lock (_gate) { return _client; } } }
 
     /// <summary>
     /// The connected client, opening the session on first use. Throws <see cref="EnsembleUnavailableException"/>
     /// with the reason when the ensemble cannot be reached.
     /// </summary>
-    public async ValueTask<ZooKeeperClient> GetClientAsync(CancellationToken ct = default)
+    internal async ValueTask<ZooKeeperClient> GetClientAsync(CancellationToken ct = default)
     {
         Task<ZooKeeperClient> opening;
         lock (_gate)

@@ -66,7 +66,7 @@ public sealed class EnsembleSessions : IEnsembleSessions, IAsyncDisposable
     }
 
     /// <inheritdoc />
-    public ValueTask<ZooKeeperClient> GetClientAsync(string ensemble, CancellationToken ct = default) => Get(ensemble).GetClientAsync(ct);
+    ValueTask<ZooKeeperClient> IEnsembleSessions.GetClientAsync(string ensemble, CancellationToken ct) => Get(ensemble).GetClientAsync(ct);
 
     /// <inheritdoc />
     public EnsembleSessionStatus GetStatus(string ensemble)

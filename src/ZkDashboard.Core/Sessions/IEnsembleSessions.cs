@@ -13,8 +13,9 @@ public interface IEnsembleSessions
     EnsembleSession Get(string ensemble);
 
     /// <summary>The connected client of an ensemble, opening the session when needed.
-    /// Throws <see cref="UnknownEnsembleException"/> or <see cref="EnsembleUnavailableException"/> (with the reason).</summary>
-    ValueTask<ZooKeeperClient> GetClientAsync(string ensemble, CancellationToken ct = default);
+    /// Throws <see cref="UnknownEnsembleException"/> or <see cref="EnsembleUnavailableException"/> (with the reason).
+    /// Internal to Core: the raw client bypasses access checks (people go through the boundary services).</summary>
+    internal ValueTask<ZooKeeperClient> GetClientAsync(string ensemble, CancellationToken ct = default);
 
     /// <summary>Current status of one ensemble's session.</summary>
     EnsembleSessionStatus GetStatus(string ensemble);

@@ -2,6 +2,7 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using ZkDashboard.Core.Access;
+using ZkDashboard.Core.Boundary;
 using ZkDashboard.Core.Cache;
 using ZkDashboard.Core.Diagnostics;
 using ZkDashboard.Core.Metrics;
@@ -38,6 +39,7 @@ public static class SessionsServiceCollectionExtensions
         services.TryAddSingleton<IAuditSink, LoggingAuditSink>();
         services.TryAddSingleton<ICreatedNodeRegistry, InMemoryCreatedNodeRegistry>();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IMetricsContributor, DashboardMetricsContributor>());
+        services.AddZkDashboardBoundary();
         return services;
     }
 }

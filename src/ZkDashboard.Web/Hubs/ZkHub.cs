@@ -1,6 +1,9 @@
 using Microsoft.AspNetCore.SignalR;
+using ZkDashboard.Core.Access;
+using ZkDashboard.Core.Boundary;
 using ZkDashboard.Core.Sessions;
 using ZkDashboard.Core.Watches;
+using ZkDashboard.Web.Explorer.Live;
 
 namespace ZkDashboard.Web.Hubs;
 
@@ -8,10 +11,11 @@ namespace ZkDashboard.Web.Hubs;
 /// The event stream at <c>/hubs/zk</c> (SignalR, JSON or MessagePack hub protocol). Clients call
 /// <c>Subscribe(ensemble, path, kind)</c> (kind: Data, Children or Subtree) and receive <c>watchEvent</c>
 /// messages (<see cref="WatchEventMessage"/>); <c>SubscribeHealth(ensemble?)</c> streams <c>healthSnapshot</c>
-/// messages when a health source is registered. Until the access issue lands it only accepts local
-/// (loopback) requests; others get 403.
+/// messages when a health source is registered, for the ensembles the caller may read. Every subscription is
+/// checked by the access policy for the connection's user (refusals are audited and answered with the reason).
+/// Until sign-in lands it only accepts local (loopback) requests; others get 403.
 /// </summary>
-public sealed class ZkHub(HubSubscriptions subscriptions, IWatchHub watches) : Hub
+public sealed class ZkHub(HubSubscriptions subscriptions, IUserWatches watches, IUserEnsembles ensembles) : Hub
 {
     /// <summary>The hub's route.</summary>
     public const string Route = "/hubs/zk";
@@ -33,7 +37,12 @@ public sealed class ZkHub(HubSubscriptions subscriptions, IWatchHub watches) : H
         var id = Guid.NewGuid().ToString("N");
         try
         {
-            sub = watches.Subscribe(ensemble, path, k, new HubWatchSubscriber(subscriptions, Context.ConnectionId, id));
+            sub = await watches.SubscribeAsync(User, ensemble, path, k, new HubWatchSubscriber(subscriptions, Context.ConnectionId, id), Context.ConnectionAborted)
+                .ConfigureAwait(false);
+        }
+        catch (AccessDeniedException ex)
+        {
+            throw new HubException(ex.Reason);
         }
         catch (UnknownEnsembleException ex)
         {
@@ -64,15 +73,41 @@ public sealed class ZkHub(HubSubscriptions subscriptions, IWatchHub watches) : H
     public bool Unsubscribe(string subscriptionId) => subscriptions.Remove(Context.ConnectionId, subscriptionId);
 
     /// <summary>Streams health snapshots (all ensembles when <paramref name="ensemble"/> is null); returns the subscription id.</summary>
-    public string SubscribeHealth(string? ensemble)
+    /// <remarks>With no ensemble, the ensembles the caller may read when subscribing are streamed.</remarks>
+    public async Task<string> SubscribeHealth(string? ensemble)
     {
         var source = subscriptions.HealthSource
             ?? throw new HubException("Health snapshots are not available on this server (no health monitor registered).");
+        IReadOnlyList<string> names;
+        try
+        {
+            names = ensemble is null
+                ? [.. (await ensembles.ListAsync(User, Context.ConnectionAborted).ConfigureAwait(false)).Select(d => d.Name)]
+                : [(await ensembles.RequireReadableAsync(User, ensemble, Context.ConnectionAborted).ConfigureAwait(false)).Name];
+        }
+        catch (UnknownEnsembleException ex)
+        {
+            throw new HubException(ex.Message);
+        }
         var id = Guid.NewGuid().ToString("N");
         var connectionId = Context.ConnectionId;
-        var sub = source.Subscribe(ensemble, snapshot => subscriptions.SendAsync(connectionId, HealthSnapshotMethod, snapshot));
-        subscriptions.Add(connectionId, id, sub);
+        var subs = names.Select(n => source.Subscribe(n, snapshot => subscriptions.SendAsync(connectionId, HealthSnapshotMethod, snapshot))).ToList();
+        subscriptions.Add(connectionId, id, new CompositeDisposable(subs));
         return id;
+    }
+
+    /// <summary>The connection's user (until sign-in lands: the same resolution as the circuits' <see cref="ICurrentUser"/>).</summary>
+    private ActingUser User => CurrentUser.Resolve(Context.GetHttpContext());
+
+    private sealed class CompositeDisposable(IReadOnlyList<IDisposable> parts) : IDisposable
+    {
+        public void Dispose()
+        {
+            foreach (var p in parts)
+            {
+                p.Dispose();
+            }
+        }
     }
 
     /// <inheritdoc />

@@ -5,6 +5,7 @@ using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.DependencyInjection;
 using ZkDashboard.Core.Access;
 using ZkDashboard.Core.Ensembles;
+using ZkDashboard.Core.Store;
 using ZkDashboard.Core.Tests.Support;
 
 namespace ZkDashboard.Core.Tests.Ensembles;
@@ -19,7 +20,19 @@ public sealed class EnsembleRegistryPersistenceTests : IDisposable
     public void Dispose() => _host.Dispose();
 
     private ServiceProvider Build(Dictionary<string, string?>? config = null)
-        => _host.Build(config, (s, c) => s.AddZkDashboardEnsembles(c));
+    {
+        config ??= [];
+        config["ZkDashboard:Access:Bindings:0:Subject"] = "group:admin";
+        config["ZkDashboard:Access:Bindings:0:Role"] = "admin";
+        config["ZkDashboard:Access:Bindings:1:Subject"] = "group:viewer";
+        config["ZkDashboard:Access:Bindings:1:Role"] = "viewer";
+        return _host.Build(config, (s, c) =>
+        {
+            s.AddZkDashboardStore(c);
+            s.AddZkDashboardAccess(c);
+            s.AddZkDashboardEnsembles(c);
+        });
+    }
 
     [Fact]
     public async Task AddAsync_PersistsEncryptedCredentials_DecryptedAfterRestart()
@@ -104,8 +117,9 @@ public sealed class EnsembleRegistryPersistenceTests : IDisposable
         var registry = sp.GetRequiredService<IEnsembleRegistry>();
         var viewer = new ActingUser("eve", ["viewer"], null);
 
-        var denied = await Assert.ThrowsAsync<UnauthorizedAccessException>(() => registry.AddAsync(EnsembleDefinition.Create("x", "127.0.0.1:1"), viewer, Skip));
-        Assert.Contains("'admin' role is required", denied.Message, StringComparison.Ordinal);
+        var denied = await Assert.ThrowsAsync<AccessDeniedException>(() => registry.AddAsync(EnsembleDefinition.Create("x", "127.0.0.1:1"), viewer, Skip));
+        Assert.Contains("manageEnsembles needs admin on ensemble 'x'", denied.Reason, StringComparison.Ordinal);
+        Assert.Null(registry.Find("x"));
 
         var dup = await Assert.ThrowsAsync<EnsembleConflictException>(() => registry.AddAsync(EnsembleDefinition.Create("CFG", "127.0.0.1:1"), Admin, Skip));
         Assert.Contains("already defined in configuration", dup.Message, StringComparison.Ordinal);

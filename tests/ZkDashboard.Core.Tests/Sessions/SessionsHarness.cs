@@ -2,11 +2,13 @@ using System.Text.RegularExpressions;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
+using ZkDashboard.Core.Access;
 using ZkDashboard.Core.Cache;
 using ZkDashboard.Core.Diagnostics;
 using ZkDashboard.Core.Ensembles;
 using ZkDashboard.Core.Operations;
 using ZkDashboard.Core.Sessions;
+using ZkDashboard.Core.Tests.Authorization;
 using ZkDashboard.Core.Watches;
 using ZkDashboard.Sandbox;
 using ZkDashboard.Testing;
@@ -41,6 +43,7 @@ internal sealed class SessionsHarness : IAsyncDisposable
 
     public const string Main = "main";
     public TestRegistry Registry { get; }
+    public RecordingAuditSink Audit { get; private init; } = new();
     public string ConnectString { get; }
     public string Chroot { get; }
     public SandboxEnsemble Sandbox { get; }
@@ -59,6 +62,7 @@ internal sealed class SessionsHarness : IAsyncDisposable
             await root.CreateAsync(chroot, ReadOnlyMemory<byte>.Empty, Acls.OpenUnsafe);
         }
         var registry = new TestRegistry();
+        var audit = new RecordingAuditSink();
         registry.Put(Definition(Main, fx.ConnectString + chroot));
         foreach (var d in extra)
         {
@@ -74,9 +78,15 @@ internal sealed class SessionsHarness : IAsyncDisposable
         var services = new ServiceCollection();
         services.AddLogging(b => b.SetMinimumLevel(LogLevel.Warning));
         services.AddSingleton<IEnsembleRegistry>(registry);
+        if (values.Keys.Any(k => k.StartsWith(AccessOptions.SectionName + ":", StringComparison.Ordinal)))
+        {
+            // Tests of the access boundary: the real policy, and the audit records kept for assertions.
+            services.AddZkDashboardAccess(configuration);
+        }
+        services.AddSingleton<IAuditSink>(audit);
         services.AddZkDashboardSessions(configuration);
         var provider = services.BuildServiceProvider();
-        return new SessionsHarness(provider, registry, fx.ConnectString, chroot, fx.Ensemble);
+        return new SessionsHarness(provider, registry, fx.ConnectString, chroot, fx.Ensemble) { Audit = audit };
     }
 
     public static EnsembleDefinition Definition(string name, string connectString, TimeSpan? sessionTimeout = null, DigestCredential? credentials = null, bool readOnly = false)
@@ -229,12 +239,12 @@ internal sealed class TestRegistry : IEnsembleRegistry
         Changed?.Invoke(this, new EnsembleRegistryChangedEventArgs(previous is null ? EnsembleChangeKind.Added : EnsembleChangeKind.Updated, d.Name, d, previous));
     }
 
-    public Task<EnsembleDefinition> AddAsync(EnsembleDefinition definition, Access.ActingUser user, CancellationToken ct = default) { Put(definition); return Task.FromResult(definition); }
-    public Task<EnsembleDefinition> AddAsync(EnsembleDefinition definition, Access.ActingUser user, EnsembleSaveOptions options, CancellationToken ct = default) => AddAsync(definition, user, ct);
-    public Task<EnsembleDefinition> UpdateAsync(EnsembleDefinition definition, Access.ActingUser user, CancellationToken ct = default) => AddAsync(definition, user, ct);
-    public Task<EnsembleDefinition> UpdateAsync(EnsembleDefinition definition, Access.ActingUser user, EnsembleSaveOptions options, CancellationToken ct = default) => AddAsync(definition, user, ct);
+    public Task<EnsembleDefinition> AddAsync(EnsembleDefinition definition, ActingUser user, CancellationToken ct = default) { Put(definition); return Task.FromResult(definition); }
+    public Task<EnsembleDefinition> AddAsync(EnsembleDefinition definition, ActingUser user, EnsembleSaveOptions options, CancellationToken ct = default) => AddAsync(definition, user, ct);
+    public Task<EnsembleDefinition> UpdateAsync(EnsembleDefinition definition, ActingUser user, CancellationToken ct = default) => AddAsync(definition, user, ct);
+    public Task<EnsembleDefinition> UpdateAsync(EnsembleDefinition definition, ActingUser user, EnsembleSaveOptions options, CancellationToken ct = default) => AddAsync(definition, user, ct);
 
-    public Task RemoveAsync(string name, Access.ActingUser user, CancellationToken ct = default)
+    public Task RemoveAsync(string name, ActingUser user, CancellationToken ct = default)
     {
         EnsembleDefinition? previous;
         lock (_gate)

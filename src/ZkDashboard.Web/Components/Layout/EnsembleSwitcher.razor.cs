@@ -1,23 +1,28 @@
 using Microsoft.AspNetCore.Components;
 using Microsoft.AspNetCore.Components.Routing;
+using ZkDashboard.Core.Boundary;
 using ZkDashboard.Core.Ensembles;
 using ZkDashboard.Core.Sessions;
 using ZkDashboard.Web.Explorer.Live;
 
 namespace ZkDashboard.Web.Components.Layout;
 
-/// <summary>The header's ensemble switcher with live state badges (from <see cref="IEnsembleSessions"/>).</summary>
+/// <summary>The header's ensemble switcher with live state badges: the ensembles the person may read (<see cref="IUserEnsembles"/>).</summary>
 public partial class EnsembleSwitcher : IDisposable
 {
     private List<SwitcherItem> items = [];
     private string? current;
     private int resetKey;
+    private IDisposable? statusSubscription;
 
     [Inject]
     private IEnsembleRegistry Registry { get; set; } = default!;
 
     [Inject]
-    private IEnsembleSessions Sessions { get; set; } = default!;
+    private IUserEnsembles Ensembles { get; set; } = default!;
+
+    [Inject]
+    private ICurrentUser CurrentUser { get; set; } = default!;
 
     [Inject]
     private NavigationManager Navigation { get; set; } = default!;
@@ -27,46 +32,40 @@ public partial class EnsembleSwitcher : IDisposable
 
     private SwitcherItem? CurrentItem => items.FirstOrDefault(i => i.Name == current);
 
-    protected override void OnInitialized()
+    protected override async Task OnInitializedAsync()
     {
-        Rebuild();
         current = EnsembleFromUri(Navigation.Uri);
+        await RebuildAsync();
     }
 
-    protected override void OnAfterRender(bool firstRender)
+    protected override async Task OnAfterRenderAsync(bool firstRender)
     {
         if (firstRender)
         {
-            Sessions.StatusChanged += OnStatusChanged;
+            statusSubscription = Ensembles.SubscribeStatus(CurrentUser.User, OnStatusChanged);
             Registry.Changed += OnRegistryChanged;
             Navigation.LocationChanged += OnLocationChanged;
             EditSignals.NavigationKept += OnNavigationKept;
-            Rebuild();
+            await RebuildAsync();
             StateHasChanged();
         }
     }
 
-    private void Rebuild()
+    private async Task RebuildAsync()
     {
-        var statuses = Sessions.All.ToDictionary(s => s.Ensemble, StringComparer.Ordinal);
-        items = Registry.All
-            .Select(d => statuses.TryGetValue(d.Name, out var s) ? s : null)
-            .Where(s => s is not null)
-            .Select(s => new SwitcherItem(s!.Ensemble, ConnectionStateText.Badge(s.State), ConnectionStateText.Key(s.State), ConnectionStateText.Sentence(s)))
+        var statuses = await Ensembles.GetStatusesAsync(CurrentUser.User);
+        items = statuses
+            .Select(s => new SwitcherItem(s.Ensemble, ConnectionStateText.Badge(s.State), ConnectionStateText.Key(s.State), ConnectionStateText.Sentence(s)))
             .ToList();
-        if (items.Count == 0)
-        {
-            items = Registry.All.Select(d => new SwitcherItem(d.Name, "idle", "idle", $"No session with '{d.Name}' yet.")).ToList();
-        }
     }
 
-    private void OnStatusChanged(object? sender, EnsembleSessionStatus e) => _ = InvokeAsync(() =>
+    private void OnStatusChanged(EnsembleSessionStatus e) => _ = InvokeAsync(async () =>
     {
-        Rebuild();
+        await RebuildAsync();
         StateHasChanged();
     });
 
-    private void OnRegistryChanged(object? sender, EnsembleRegistryChangedEventArgs e) => OnStatusChanged(sender, null!);
+    private void OnRegistryChanged(object? sender, EnsembleRegistryChangedEventArgs e) => OnStatusChanged(null!);
 
     private void OnLocationChanged(object? sender, LocationChangedEventArgs e) => _ = InvokeAsync(() =>
     {
@@ -104,7 +103,7 @@ public partial class EnsembleSwitcher : IDisposable
 
     public void Dispose()
     {
-        Sessions.StatusChanged -= OnStatusChanged;
+        statusSubscription?.Dispose();
         Registry.Changed -= OnRegistryChanged;
         Navigation.LocationChanged -= OnLocationChanged;
         EditSignals.NavigationKept -= OnNavigationKept;

@@ -1,11 +1,12 @@
 using Microsoft.AspNetCore.Components;
-using ZkDashboard.Core.Sessions;
+using ZkDashboard.Core.Boundary;
 using ZkDashboard.Core.Ensembles;
+using ZkDashboard.Core.Sessions;
 using ZkDashboard.Web.Explorer.Live;
 
 namespace ZkDashboard.Web.Components.Pages;
 
-/// <summary>Start page: the ensembles the dashboard knows (<see cref="IEnsembleRegistry"/>), each linking to its explorer.</summary>
+/// <summary>Start page: the ensembles the person may read (<see cref="IUserEnsembles"/>), each linking to its explorer.</summary>
 public sealed partial class Home : IDisposable
 {
     private const string ExampleConfig = """
@@ -17,26 +18,21 @@ public sealed partial class Home : IDisposable
         """;
 
     private List<EnsembleCard> ensembles = [];
+    private Dictionary<string, EnsembleSessionStatus> statuses = new(StringComparer.OrdinalIgnoreCase);
     private IReadOnlyList<string> problems = [];
+    private IDisposable? statusSubscription;
 
     [Inject]
     private IEnsembleRegistry Registry { get; set; } = default!;
 
     [Inject]
-    private IEnsembleSessions Sessions { get; set; } = default!;
+    private IUserEnsembles Ensembles { get; set; } = default!;
 
-    /// <summary>The live state of an ensemble's shared session (null when the name is not registered).</summary>
-    private EnsembleSessionStatus? StateOf(string name)
-    {
-        try
-        {
-            return Sessions.GetStatus(name);
-        }
-        catch (UnknownEnsembleException)
-        {
-            return null;
-        }
-    }
+    [Inject]
+    private ICurrentUser CurrentUser { get; set; } = default!;
+
+    /// <summary>The live state of an ensemble's shared session (null when it is not listed for this person).</summary>
+    private EnsembleSessionStatus? StateOf(string name) => statuses.GetValueOrDefault(name);
 
     /// <summary>What to do about an ensemble that is not usable (null when it is fine or simply not opened yet).</summary>
     private static string? ProblemOf(EnsembleSessionStatus status) => status.State switch
@@ -50,18 +46,19 @@ public sealed partial class Home : IDisposable
     {
         if (firstRender)
         {
-            Sessions.StatusChanged += OnStatusChanged;
+            statusSubscription = Ensembles.SubscribeStatus(CurrentUser.User, OnStatusChanged);
             OpenSessions();
         }
     }
 
     /// <summary>
-    /// Sessions open lazily; the home page opens the ones not opened yet so each card shows a real state (connected,
-    /// or unreachable with the reason) instead of "idle". Failures show up through the status, not here.
+    /// Sessions open lazily; the home page opens those of the listed ensembles that are not open yet (once: an open
+    /// session stays open) so each card shows a real state (connected, or unreachable with the reason) instead of
+    /// "idle". Only ensembles this person may read are listed and opened. Failures show up through the status.
     /// </summary>
     private void OpenSessions()
     {
-        foreach (var status in Sessions.All.Where(s => s.State == EnsembleConnectionState.NotConnected))
+        foreach (var status in statuses.Values.Where(s => s.State == EnsembleConnectionState.NotConnected).ToList())
         {
             _ = OpenAsync(status.Ensemble);
         }
@@ -71,37 +68,44 @@ public sealed partial class Home : IDisposable
     {
         try
         {
-            await Sessions.GetClientAsync(ensemble);
+            await Ensembles.ConnectAsync(CurrentUser.User, ensemble);
         }
-        catch (Exception ex) when (ex is EnsembleUnavailableException or UnknownEnsembleException or OperationCanceledException)
+        catch (Exception ex) when (ex is EnsembleUnavailableException or UnknownEnsembleException or OperationCanceledException
+            or ZkDashboard.Core.Access.AccessDeniedException)
         {
             // The session's status says why; the card shows it.
         }
     }
 
-    private void OnStatusChanged(object? sender, EnsembleSessionStatus e) => _ = InvokeAsync(StateHasChanged);
-
-    protected override void OnInitialized()
+    private void OnStatusChanged(EnsembleSessionStatus e) => _ = InvokeAsync(() =>
     {
-        Load();
+        statuses[e.Ensemble] = e;
+        StateHasChanged();
+    });
+
+    protected override async Task OnInitializedAsync()
+    {
+        await LoadAsync();
         Registry.Changed += OnRegistryChanged;
     }
 
     public void Dispose()
     {
         Registry.Changed -= OnRegistryChanged;
-        Sessions.StatusChanged -= OnStatusChanged;
+        statusSubscription?.Dispose();
     }
 
-    private void Load()
+    private async Task LoadAsync()
     {
-        ensembles = Registry.All.Select(EnsembleCard.From).ToList();
+        var user = CurrentUser.User;
+        ensembles = (await Ensembles.ListAsync(user)).Select(EnsembleCard.From).ToList();
+        statuses = (await Ensembles.GetStatusesAsync(user)).ToDictionary(s => s.Ensemble, StringComparer.OrdinalIgnoreCase);
         problems = Registry.ConfigurationErrors;
     }
 
-    private void OnRegistryChanged(object? sender, EnsembleRegistryChangedEventArgs e) => _ = InvokeAsync(() =>
+    private void OnRegistryChanged(object? sender, EnsembleRegistryChangedEventArgs e) => _ = InvokeAsync(async () =>
     {
-        Load();
+        await LoadAsync();
         StateHasChanged();
     });
 

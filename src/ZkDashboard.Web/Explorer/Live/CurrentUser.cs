@@ -32,6 +32,7 @@ public sealed class CurrentUser : ICurrentUser
             return new ActingUser(name, roles, address);
         }
 
-        return new ActingUser(AnonymousName, ["admin"], address);
+        // Until sign-in lands (issue 10, "auth"): a local member of the group the default binding makes admin.
+        return new ActingUser(AnonymousName, ["admins"], address);
     }
 }

@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
+using ZkDashboard.Core.Boundary;
 using ZkDashboard.Core.Cache;
 using ZkDashboard.Core.Operations;
 using ZkDashboard.Core.Sessions;
@@ -22,7 +23,8 @@ public sealed class LiveTreeDataSource : ITreeDataSource, IDisposable
 
     private const int MaxPage = 10_000;
     private readonly IZooKeeperOperations _ops;
-    private readonly INodeCache _cache;
+    private readonly IUserNodeCache _cache;
+    private readonly IDisposable _changes;
     private readonly ICreatedNodeRegistry _created;
     private readonly ICurrentUser _user;
     private readonly ConcurrentDictionary<string, IDisposable> _leases = new(StringComparer.Ordinal);
@@ -33,15 +35,17 @@ public sealed class LiveTreeDataSource : ITreeDataSource, IDisposable
     private int _flushScheduled;
 
     /// <summary>Creates a source for one ensemble and one circuit.</summary>
-    public LiveTreeDataSource(string ensemble, IZooKeeperOperations ops, INodeCache cache, ICreatedNodeRegistry created, ICurrentUser user, ILogger? logger = null)
+    public LiveTreeDataSource(string ensemble, IZooKeeperOperations ops, IUserNodeCache cache, ICreatedNodeRegistry created, ICurrentUser user, ILogger? logger = null)
     {
+        ArgumentNullException.ThrowIfNull(cache);
+        ArgumentNullException.ThrowIfNull(user);
         _logger = logger ?? NullLogger.Instance;
         Ensemble = ensemble;
         _ops = ops;
         _cache = cache;
         _created = created;
         _user = user;
-        _cache.Changed += OnCacheChanged;
+        _changes = cache.SubscribeChanges(user.User, ensemble, OnCacheChanged);
     }
 
     /// <summary>The ensemble.</summary>
@@ -179,7 +183,7 @@ public sealed class LiveTreeDataSource : ITreeDataSource, IDisposable
 
     private async Task<ChildrenPage> ReadAsync(ChildQuery query, int offset, int limit, CancellationToken ct)
     {
-        Lease(query.Path);
+        await LeaseAsync(query.Path, ct).ConfigureAwait(false);
         var request = new ChildrenQuery(
             query.Sort,
             query.Descending,
@@ -196,21 +200,21 @@ public sealed class LiveTreeDataSource : ITreeDataSource, IDisposable
         return TreeNodeInfo.FromStat(path, stat, _noAuth.ContainsKey(path), DescribeCreatedHere(record));
     }
 
-    private void Lease(string path)
+    private async Task LeaseAsync(string path, CancellationToken ct)
     {
         if (!_disposed.IsCancellationRequested && !_leases.ContainsKey(path))
         {
-            var lease = _cache.Open(Ensemble, path);
-            if (!_leases.TryAdd(path, lease))
+            var lease = await _cache.OpenAsync(_user.User, Ensemble, path, ct).ConfigureAwait(false);
+            if (_disposed.IsCancellationRequested || !_leases.TryAdd(path, lease))
             {
                 lease.Dispose();
             }
         }
     }
 
-    private void OnCacheChanged(object? sender, NodeCacheChangedEventArgs e)
+    private void OnCacheChanged(NodeCacheChangedEventArgs e)
     {
-        if (!string.Equals(e.Ensemble, Ensemble, StringComparison.OrdinalIgnoreCase) || !e.ChildrenChanged || !_leases.ContainsKey(e.Path))
+        if (!e.ChildrenChanged || !_leases.ContainsKey(e.Path))
         {
             return;
         }
@@ -266,7 +270,7 @@ public sealed class LiveTreeDataSource : ITreeDataSource, IDisposable
     /// <inheritdoc />
     public void Dispose()
     {
-        _cache.Changed -= OnCacheChanged;
+        _changes.Dispose();
         _disposed.Cancel();
         foreach (var key in _leases.Keys)
         {

@@ -1,3 +1,5 @@
+using ZkDashboard.Core.Access;
+using ZkDashboard.Core.Boundary;
 using ZkDashboard.Core.Watches;
 
 namespace ZkDashboard.Web.Explorer.Live;
@@ -23,18 +25,30 @@ public sealed class NodeEventFeed : IDisposable
 
     private readonly Lock _gate = new();
     private readonly LinkedList<NodeEventEntry> _entries = new();
-    private readonly IWatchSubscription _subscription;
+    private IWatchSubscription _subscription;
     private long _sequence;
     private long _droppedWhilePaused;
 
-    /// <summary>Subscribes (Data kind for the node only, Subtree for the node and everything below).</summary>
-    public NodeEventFeed(IWatchHub hub, string ensemble, string path, bool subtree)
+    private NodeEventFeed(string ensemble, string path, bool subtree)
     {
-        ArgumentNullException.ThrowIfNull(hub);
         Ensemble = ensemble;
         Path = path;
         Subtree = subtree;
-        _subscription = hub.Subscribe(ensemble, path, subtree ? WatchKind.Subtree : WatchKind.Data, WatchSubscriber.Create(OnNotification));
+        _subscription = null!;
+    }
+
+    /// <summary>
+    /// Subscribes for <paramref name="user"/> (Data kind for the node only, Subtree for the node and everything below;
+    /// subtree events of nodes the person may not see are left out). Throws
+    /// <see cref="ZkDashboard.Core.Access.AccessDeniedException"/> (audited) when the person may not watch the node.
+    /// </summary>
+    public static async Task<NodeEventFeed> CreateAsync(IUserWatches watches, ActingUser user, string ensemble, string path, bool subtree, CancellationToken ct = default)
+    {
+        ArgumentNullException.ThrowIfNull(watches);
+        var feed = new NodeEventFeed(ensemble, path, subtree);
+        feed._subscription = await watches.SubscribeAsync(user, ensemble, path, subtree ? WatchKind.Subtree : WatchKind.Data,
+            WatchSubscriber.Create(feed.OnNotification), ct).ConfigureAwait(false);
+        return feed;
     }
 
     /// <summary>The ensemble.</summary>

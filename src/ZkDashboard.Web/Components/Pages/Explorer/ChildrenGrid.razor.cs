@@ -2,6 +2,7 @@ using System.Globalization;
 using Microsoft.AspNetCore.Components;
 using Microsoft.AspNetCore.Components.Web.Virtualization;
 using Microsoft.Extensions.Logging;
+using ZkDashboard.Core.Boundary;
 using ZkDashboard.Core.Cache;
 using ZkDashboard.Core.Operations;
 using ZkDashboard.Web.Components.Shared;
@@ -46,6 +47,8 @@ public sealed partial class ChildrenGrid : IDisposable
     private string? error;
     private string? loadedPath;
     private IDisposable? lease;
+    private IDisposable? changes;
+    private int hidden;
     private int refreshQueued;
     private bool disposed;
     private readonly CancellationTokenSource stopping = new();
@@ -74,14 +77,15 @@ public sealed partial class ChildrenGrid : IDisposable
     private ICurrentUser CurrentUser { get; set; } = default!;
 
     [Inject]
-    private INodeCache Cache { get; set; } = default!;
+    private IUserNodeCache Cache { get; set; } = default!;
 
     [Inject]
     private ILogger<ChildrenGrid> Logger { get; set; } = default!;
 
-    private string CountText => string.IsNullOrEmpty(prefix)
+    private string CountText => (string.IsNullOrEmpty(prefix)
         ? $"{count.ToString("N0", CultureInfo.InvariantCulture)} {(count == 1 ? "child" : "children")}"
-        : $"{matching.ToString("N0", CultureInfo.InvariantCulture)} of {count.ToString("N0", CultureInfo.InvariantCulture)} match";
+        : $"{matching.ToString("N0", CultureInfo.InvariantCulture)} of {count.ToString("N0", CultureInfo.InvariantCulture)} match")
+        + (hidden > 0 ? $" · {hidden.ToString("N0", CultureInfo.InvariantCulture)} {(hidden == 1 ? "child" : "children")} hidden by access rules" : "");
 
     protected override async Task OnParametersSetAsync()
     {
@@ -97,26 +101,45 @@ public sealed partial class ChildrenGrid : IDisposable
             lease = null;
             if (!first)
             {
-                lease = Cache.Open(Ensemble, Path);
+                lease = await OpenLeaseAsync();
                 await RefreshAsync();
             }
         }
     }
 
-    protected override void OnAfterRender(bool firstRender)
+    protected override async Task OnAfterRenderAsync(bool firstRender)
     {
         if (firstRender)
         {
             // Keep this node's children live while the tab shows them (the tree may not have it open), and re-read the
             // rows in view when they change or their stats arrive.
-            lease ??= Cache.Open(Ensemble, Path);
-            Cache.Changed += OnCacheChanged;
+            changes = Cache.SubscribeChanges(CurrentUser.User, Ensemble, OnCacheChanged);
+            lease ??= await OpenLeaseAsync();
         }
     }
 
-    private void OnCacheChanged(object? sender, NodeCacheChangedEventArgs e)
+    /// <summary>The live cache entry for this node (null when access rules refuse it: the page read says why).</summary>
+    private async Task<IDisposable?> OpenLeaseAsync()
     {
-        if (disposed || !e.ChildrenChanged || !string.Equals(e.Ensemble, Ensemble, StringComparison.OrdinalIgnoreCase) || e.Path != loadedPath
+        try
+        {
+            var opened = await Cache.OpenAsync(CurrentUser.User, Ensemble, Path);
+            if (disposed)
+            {
+                opened.Dispose();
+                return null;
+            }
+            return opened;
+        }
+        catch (ZkDashboard.Core.Access.AccessDeniedException)
+        {
+            return null;
+        }
+    }
+
+    private void OnCacheChanged(NodeCacheChangedEventArgs e)
+    {
+        if (disposed || !e.ChildrenChanged || e.Path != loadedPath
             || Interlocked.Exchange(ref refreshQueued, 1) == 1)
         {
             return;
@@ -164,9 +187,10 @@ public sealed partial class ChildrenGrid : IDisposable
             var page = await Operations.GetChildrenAsync(CurrentUser.User, Ensemble, path,
                 new ChildrenQuery(sort, descending, prefix, null, request.StartIndex, Math.Clamp(request.Count, 1, MaxRequest)),
                 request.CancellationToken);
-            var changed = count != page.TotalChildren || matching != page.MatchingChildren || stale != page.Stale
+            var changed = count != page.TotalChildren || matching != page.MatchingChildren || stale != page.Stale || hidden != page.HiddenChildren
                 || statsPending == page.StatsComplete || error is not null;
             count = page.TotalChildren;
+            hidden = page.HiddenChildren;
             matching = page.MatchingChildren;
             stale = page.Stale;
             statsPending = !page.StatsComplete;
@@ -199,9 +223,8 @@ public sealed partial class ChildrenGrid : IDisposable
     public void Dispose()
     {
         disposed = true;
-        Cache.Changed -= OnCacheChanged;
+        changes?.Dispose();
         stopping.Cancel(); // not disposed: a cache event already running may still read its token
-
         lease?.Dispose();
         lease = null;
     }

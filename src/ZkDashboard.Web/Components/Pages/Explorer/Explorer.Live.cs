@@ -13,7 +13,7 @@ public sealed partial class Explorer
     {
         if (firstRender)
         {
-            Sessions.StatusChanged += OnStatusChanged;
+            statusSubscription = UserEnsembles.SubscribeStatus(CurrentUser.User, OnStatusChanged);
             EditSignals.NavigationKept += OnNavigationKept;
             RefreshStatus();
             await AttachKeyboardAsync();
@@ -25,7 +25,7 @@ public sealed partial class Explorer
     private void OnNavigationKept(object? sender, EventArgs e)
         => LiveWork.Run(() => InvokeAsync(StateHasChanged), Logger, "Showing the open node again", DispatchExceptionAsync, disposed.Token);
 
-    private void OnStatusChanged(object? sender, EnsembleSessionStatus status)
+    private void OnStatusChanged(EnsembleSessionStatus status)
     {
         if (!string.Equals(status.Ensemble, Ensemble, StringComparison.OrdinalIgnoreCase) || disposed.IsCancellationRequested)
         {

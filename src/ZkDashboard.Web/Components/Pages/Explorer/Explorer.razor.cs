@@ -1,7 +1,8 @@
 using Microsoft.AspNetCore.Components;
 using Microsoft.Extensions.Logging;
 using Radzen;
-using ZkDashboard.Core.Cache;
+using ZkDashboard.Core.Access;
+using ZkDashboard.Core.Boundary;
 using ZkDashboard.Core.Ensembles;
 using ZkDashboard.Core.Operations;
 using ZkDashboard.Core.Sessions;
@@ -26,6 +27,7 @@ public sealed partial class Explorer : IAsyncDisposable
     private NodePanel? panel;
     private SubtreeSearch? search;
     private NodeEventFeed? feed;
+    private IDisposable? statusSubscription;
     private bool feedSubtree;
     private NodeDetails? node;
     private NodeProblem? nodeError;
@@ -50,19 +52,19 @@ public sealed partial class Explorer : IAsyncDisposable
     public string? Path { get; set; }
 
     [Inject]
-    private IEnsembleRegistry Registry { get; set; } = default!;
-
-    [Inject]
     private IEnsembleSessions Sessions { get; set; } = default!;
 
     [Inject]
     private IZooKeeperOperations Operations { get; set; } = default!;
 
     [Inject]
-    private INodeCache Cache { get; set; } = default!;
+    private IUserNodeCache UserCache { get; set; } = default!;
 
     [Inject]
-    private IWatchHub Hub { get; set; } = default!;
+    private IUserWatches Watches { get; set; } = default!;
+
+    [Inject]
+    private IUserEnsembles UserEnsembles { get; set; } = default!;
 
     [Inject]
     private ICreatedNodeRegistry CreatedNodes { get; set; } = default!;
@@ -100,10 +102,11 @@ public sealed partial class Explorer : IAsyncDisposable
     protected override async Task OnParametersSetAsync()
     {
         CurrentPath = ExplorerLinks.FromRoute(Path);
-        if (Registry.Find(Ensemble) is not { } definition)
+        if (await UserEnsembles.FindAsync(CurrentUser.User, Ensemble) is not { } definition)
         {
+            // An ensemble this person may not read looks like one that does not exist.
             unknownEnsemble = true;
-            knownEnsembles = Registry.All.Select(d => d.Name).Order(StringComparer.Ordinal).ToList();
+            knownEnsembles = (await UserEnsembles.ListAsync(CurrentUser.User)).Select(d => d.Name).Order(StringComparer.Ordinal).ToList();
             DisposeSource();
             return;
         }
@@ -122,7 +125,7 @@ public sealed partial class Explorer : IAsyncDisposable
         {
             DisposeSource();
             loadedEnsemble = Ensemble;
-            dataSource = new LiveTreeDataSource(Ensemble, Operations, Cache, CreatedNodes, CurrentUser, Logger);
+            dataSource = new LiveTreeDataSource(Ensemble, Operations, UserCache, CreatedNodes, CurrentUser, Logger);
             dataSource.ChildrenChanged += OnChildrenChangedAsync;
             node = null;
             loadedPath = null;
@@ -133,7 +136,7 @@ public sealed partial class Explorer : IAsyncDisposable
         {
             loadedPath = CurrentPath;
             node = null;
-            ResubscribeFeed();
+            await ResubscribeFeedAsync();
             await LoadNodeAsync();
         }
     }
@@ -224,7 +227,7 @@ public sealed partial class Explorer : IAsyncDisposable
         canWrite = Status is { State: EnsembleConnectionState.Connected } && !readOnlyEnsemble;
     }
 
-    private void ResubscribeFeed()
+    private async Task ResubscribeFeedAsync()
     {
         if (feed is not null)
         {
@@ -235,8 +238,22 @@ public sealed partial class Explorer : IAsyncDisposable
 
         try
         {
-            feed = new NodeEventFeed(Hub, Ensemble, CurrentPath, feedSubtree);
+            var path = CurrentPath;
+            var created = await NodeEventFeed.CreateAsync(Watches, CurrentUser.User, Ensemble, path, feedSubtree, disposed.Token);
+            if (path != CurrentPath || disposed.IsCancellationRequested || feed is not null)
+            {
+                created.Dispose();
+                return;
+            }
+            feed = created;
             feed.NodeChanged += OnNodeChanged;
+        }
+        catch (AccessDeniedException)
+        {
+            // No live events for this person here; reading the node says why (or shows what they may see).
+        }
+        catch (OperationCanceledException) when (disposed.IsCancellationRequested)
+        {
         }
         catch (Exception ex) when (ex is ArgumentException or UnknownEnsembleException or InvalidPathException)
         {
@@ -247,8 +264,7 @@ public sealed partial class Explorer : IAsyncDisposable
     private Task SetFeedSubtreeAsync(bool subtree)
     {
         feedSubtree = subtree;
-        ResubscribeFeed();
-        return Task.CompletedTask;
+        return ResubscribeFeedAsync();
     }
 
     private void DisposeSource()
@@ -265,7 +281,7 @@ public sealed partial class Explorer : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
-        Sessions.StatusChanged -= OnStatusChanged;
+        statusSubscription?.Dispose();
         EditSignals.NavigationKept -= OnNavigationKept;
         await disposed.CancelAsync();
         if (feed is not null)
