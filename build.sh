@@ -212,12 +212,25 @@ cmd_demo() {
   local cs
   cs=$(<"$connect_file")
 
+  # Demo accounts with fresh random passwords (and one admin API token) in the dashboard's own store, and the two
+  # bindings of the access contract on top of appsettings.json's local group admins -> admin.
+  export ZkDashboard__Ensembles__0__Name=sandbox ZkDashboard__Ensembles__0__ConnectString="$cs"
+  export ZkDashboard__Access__Bindings__1__Subject=group:operators ZkDashboard__Access__Bindings__1__Provider=local \
+    ZkDashboard__Access__Bindings__1__Role=operator ZkDashboard__Access__Bindings__1__Ensembles=sandbox \
+    ZkDashboard__Access__Bindings__1__Paths='/**'
+  export ZkDashboard__Access__Bindings__2__Subject=group:viewers ZkDashboard__Access__Bindings__2__Provider=local \
+    ZkDashboard__Access__Bindings__2__Role=viewer ZkDashboard__Access__Bindings__2__Ensembles='*' \
+    ZkDashboard__Access__Bindings__2__Paths='/**'
+  local logins
+  logins=$(dotnet "src/ZkDashboard.Web/bin/$CONFIG/$TFM/ZkDashboard.Web.dll" demo-accounts 4>&-) \
+    || die "could not create the demo accounts (see the messages above)"
+  logins=$(grep -E '^(Login|API token): ' <<<"$logins") || die "the demo-accounts step printed no logins"
+
   log "starting the dashboard on http://127.0.0.1:$port"
-  ZkDashboard__Ensembles__0__Name=sandbox ZkDashboard__Ensembles__0__ConnectString="$cs" \
-    dotnet "src/ZkDashboard.Web/bin/$CONFIG/$TFM/ZkDashboard.Web.dll" --urls "http://127.0.0.1:$port" 4>&- &
+  dotnet "src/ZkDashboard.Web/bin/$CONFIG/$TFM/ZkDashboard.Web.dll" --urls "http://127.0.0.1:$port" 4>&- &
   WEB_PID=$!
   deadline=$((SECONDS + 120))
-  until http_ok "http://127.0.0.1:$port/"; do
+  until http_ok "http://127.0.0.1:$port/healthz"; do
     kill -0 "$WEB_PID" 2>/dev/null || die "the dashboard exited during start (see its messages above)"
     [[ $SECONDS -lt $deadline ]] || die "the dashboard did not answer within 120 s"
     sleep 0.3
@@ -226,7 +239,7 @@ cmd_demo() {
   cat <<EOF
 
   ZkDashboard:  http://127.0.0.1:$port
-  Login:        none yet: no sign-in until access control lands; everyone acts as "anonymous" (see the audit lines)
+$logins
   Ensemble:     sandbox = $cs
   Try zkCli:    /usr/share/zookeeper/bin/zkCli.sh -server $cs
   Demo ACLs:    digest admin:admin-secret (/secure/digest-protected)

@@ -12,7 +12,7 @@ public sealed class ReconnectTests(AppFixture app)
     public async Task ReconnectOverlay_ShowsReconnecting_WhenServerStops()
     {
         await using var server = await WebAppServer.StartAsync();
-        var context = await app.Browser.NewContextAsync(server.BaseUrl);
+        var context = await app.NewContextAsync(server.BaseUrl);
         try
         {
             var page = await context.NewPageAsync();
@@ -38,7 +38,7 @@ public sealed class ReconnectTests(AppFixture app)
     {
         var first = await WebAppServer.StartAsync();
         var port = first.BaseUri.Port;
-        var context = await app.Browser.NewContextAsync(first.BaseUrl);
+        var context = await app.NewContextAsync(first.BaseUrl);
         try
         {
             var page = await context.NewPageAsync();
@@ -78,7 +78,7 @@ public sealed class ReconnectTests(AppFixture app)
             ["ZkDashboard:Web:Reconnect:RetryIntervalMilliseconds"] = "200",
         };
         var first = await WebAppServer.StartAsync(quickGiveUp);
-        var context = await app.Browser.NewContextAsync(first.BaseUrl);
+        var context = await app.NewContextAsync(first.BaseUrl);
         try
         {
             var page = await context.NewPageAsync();

@@ -67,7 +67,7 @@ public sealed class ShellTests(AppFixture app)
             ["ZkDashboard:Ensembles:0:Name"] = "",
             ["ZkDashboard:Ensembles:0:ConnectString"] = "",
         });
-        var context = await app.Browser.NewContextAsync(server.BaseUrl);
+        var context = await app.NewContextAsync(server.BaseUrl);
         try
         {
             var page = await context.NewPageAsync();

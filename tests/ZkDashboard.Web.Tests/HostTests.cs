@@ -7,8 +7,8 @@ using Microsoft.Extensions.DependencyInjection;
 
 namespace ZkDashboard.Web.Tests;
 
-/// <summary>The real host (Program) in-process: root appsettings.json, root wwwroot/, the Blazor script, health.</summary>
-public sealed class HostTests(WebApplicationFactory<Program> factory) : IClassFixture<WebApplicationFactory<Program>>
+/// <summary>The real host (Program) in-process: root appsettings.json, root wwwroot/, the Blazor script, health (signed in as an admin).</summary>
+public sealed class HostTests(AppFactory factory) : IClassFixture<AppFactory>
 {
     [Fact]
     public void Configuration_ContainsRootAppSettingsValues_WhenHostedByTestFactory()
@@ -30,7 +30,7 @@ public sealed class HostTests(WebApplicationFactory<Program> factory) : IClassFi
     [Fact]
     public async Task Get_Root_ServesHomePageListingRootAppSettingsEnsembles()
     {
-        using var client = factory.CreateClient();
+        using var client = await factory.CreateAdminClientAsync();
 
         using var response = await client.GetAsync("/");
         var html = await response.Content.ReadAsStringAsync();
@@ -49,7 +49,7 @@ public sealed class HostTests(WebApplicationFactory<Program> factory) : IClassFi
     [InlineData("js/zkdashboard.js", "text/javascript")]
     public async Task Get_RootWebRootAsset_ServesTheRepositoryFile(string path, string contentType)
     {
-        using var client = factory.CreateClient();
+        using var client = await factory.CreateAdminClientAsync();
 
         using var response = await client.GetAsync("/" + path);
         var body = await response.Content.ReadAsByteArrayAsync();
@@ -62,7 +62,7 @@ public sealed class HostTests(WebApplicationFactory<Program> factory) : IClassFi
     [Fact]
     public async Task Get_BlazorWebJs_ServesScriptExtractedAtBuild()
     {
-        using var client = factory.CreateClient();
+        using var client = await factory.CreateAdminClientAsync();
 
         using var response = await client.GetAsync("/_framework/blazor.web.js");
         var script = await response.Content.ReadAsStringAsync();
@@ -78,7 +78,7 @@ public sealed class HostTests(WebApplicationFactory<Program> factory) : IClassFi
     [Fact]
     public async Task Get_RadzenAsset_ServesPackageStaticWebAsset()
     {
-        using var client = factory.CreateClient();
+        using var client = await factory.CreateAdminClientAsync();
 
         using var response = await client.GetAsync("/_content/Radzen.Blazor/css/standard-dark-base.css");
 
@@ -89,7 +89,7 @@ public sealed class HostTests(WebApplicationFactory<Program> factory) : IClassFi
     [Fact]
     public async Task Get_Healthz_ReturnsHealthy()
     {
-        using var client = factory.CreateClient();
+        using var client = await factory.CreateAdminClientAsync();
 
         using var response = await client.GetAsync("/healthz");
 
@@ -100,7 +100,7 @@ public sealed class HostTests(WebApplicationFactory<Program> factory) : IClassFi
     [Fact]
     public async Task Get_UnknownPath_Returns404WithNotFoundPage()
     {
-        using var client = factory.CreateClient();
+        using var client = await factory.CreateAdminClientAsync();
 
         using var response = await client.GetAsync("/no/such/page");
         var html = await response.Content.ReadAsStringAsync();
@@ -112,7 +112,7 @@ public sealed class HostTests(WebApplicationFactory<Program> factory) : IClassFi
     [Fact]
     public async Task Get_Root_RendersDarkTheme_WhenThemeCookieSaysDark()
     {
-        using var client = factory.CreateClient();
+        using var client = await factory.CreateAdminClientAsync();
         using var request = new HttpRequestMessage(HttpMethod.Get, "/");
         request.Headers.Add("Cookie", "zk-theme=dark");
 

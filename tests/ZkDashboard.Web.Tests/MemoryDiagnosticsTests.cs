@@ -9,13 +9,13 @@ using ZkDashboard.Web.Api;
 namespace ZkDashboard.Web.Tests;
 
 /// <summary>The benchmark's memory endpoint: absent unless switched on, then answering loopback callers only.</summary>
-public sealed class MemoryDiagnosticsTests(WebApplicationFactory<Program> factory) : IClassFixture<WebApplicationFactory<Program>>
+public sealed class MemoryDiagnosticsTests(AppFactory factory) : IClassFixture<AppFactory>
 {
     [Fact]
     public async Task Get_MemoryEndpoint_NotFound_WhenNotEnabled()
     {
         await using var app = WithCaller(IPAddress.Loopback, enabled: false);
-        using var client = app.CreateClient();
+        using var client = await CreateAdminClientAsync(app);
 
         using var response = await client.GetAsync(MemoryDiagnostics.Path);
 
@@ -26,7 +26,7 @@ public sealed class MemoryDiagnosticsTests(WebApplicationFactory<Program> factor
     public async Task Get_MemoryEndpoint_ReportsHeapWorkingSetAndCircuits_WhenEnabledAndCalledFromLoopback()
     {
         await using var app = WithCaller(IPAddress.Loopback, enabled: true);
-        using var client = app.CreateClient();
+        using var client = await CreateAdminClientAsync(app);
 
         using var response = await client.GetAsync(MemoryDiagnostics.Path);
         using var json = JsonDocument.Parse(await response.Content.ReadAsStringAsync());
@@ -41,11 +41,19 @@ public sealed class MemoryDiagnosticsTests(WebApplicationFactory<Program> factor
     public async Task Get_MemoryEndpoint_NotFound_WhenEnabledButCalledFromAnotherHost()
     {
         await using var app = WithCaller(IPAddress.Parse("192.0.2.10"), enabled: true);
-        using var client = app.CreateClient();
+        using var client = await CreateAdminClientAsync(app);
 
         using var response = await client.GetAsync(MemoryDiagnostics.Path);
 
         Assert.Equal(HttpStatusCode.NotFound, response.StatusCode);
+    }
+
+    // Signed in, so that a missing endpoint answers 404 instead of the login redirect.
+    private static async Task<HttpClient> CreateAdminClientAsync(WebApplicationFactory<Program> app)
+    {
+        var client = app.CreateClient();
+        client.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", await TestSignIn.AdminTokenAsync(app.Services));
+        return client;
     }
 
     /// <summary>The app with the endpoint switched on or off, seeing every request as coming from <paramref name="caller"/>.</summary>

@@ -55,7 +55,7 @@ public static class MemoryDiagnostics
                 GC.GetGCMemoryInfo().HeapSizeBytes,
                 self.WorkingSet64,
                 circuits.Open));
-        }).ExcludeFromDescription();
+        }).ExcludeFromDescription().AllowAnonymous(); // loopback-only benchmark probe, off by default
         return app;
     }
 

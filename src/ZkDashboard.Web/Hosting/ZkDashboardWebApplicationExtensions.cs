@@ -1,3 +1,4 @@
+using ZkDashboard.Web.Auth;
 using ZkDashboard.Web.Components;
 
 namespace ZkDashboard.Web.Hosting;
@@ -17,6 +18,8 @@ public static class ZkDashboardWebApplicationExtensions
         }
 
         app.UseStatusCodePagesWithReExecute("/not-found", createScopeForStatusCodePages: true);
+        // Headers, Origin check, rate limiter, authentication and authorization come before antiforgery.
+        app.UseZkDashboardAuth();
         app.UseAntiforgery();
         return app;
     }
@@ -24,8 +27,8 @@ public static class ZkDashboardWebApplicationExtensions
     /// <summary>Maps /healthz, static assets (root wwwroot/, Radzen, blazor.web.js) and the Blazor components.</summary>
     public static WebApplication MapZkDashboardWeb(this WebApplication app)
     {
-        app.MapHealthChecks(HealthPath);
-        app.MapStaticAssets();
+        app.MapHealthChecks(HealthPath).AllowAnonymous();
+        app.MapStaticAssets().AllowAnonymous();
         app.MapRazorComponents<App>()
             .AddInteractiveServerRenderMode();
         return app;

@@ -36,7 +36,8 @@ public static class ZkHubEndpointExtensions
             {
                 return;
             }
-            endpoint.RequestDelegate = context => IsLocal(context) ? next(context) : ForbidAsync(context);
+            // With sign-in configured, the app's authorization already requires a user (cookie or API token).
+            endpoint.RequestDelegate = context => IsLocal(context) || context.User.Identity?.IsAuthenticated == true ? next(context) : ForbidAsync(context);
         });
         return builder;
     }

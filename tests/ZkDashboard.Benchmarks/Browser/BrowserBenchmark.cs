@@ -63,13 +63,15 @@ public sealed partial class BrowserBenchmark : IBenchmark
             await SeedAsync(ext, settings.Children, report, ct).ConfigureAwait(false);
 
             Console.WriteLine("starting the web app (Release build, Production environment)…");
-            await using var app = await WebAppProcess.StartAsync(new Dictionary<string, string>
+            var appSettings = new Dictionary<string, string>
             {
                 ["ZkDashboard:Ensembles:0:Name"] = Ensemble,
                 ["ZkDashboard:Ensembles:0:ConnectString"] = sandbox.ConnectString,
                 ["ZkDashboard:Store:DataDirectory"] = dataDir.FullName,
                 ["ZkDashboard:Diagnostics:MemoryEndpoint"] = "true",
-            }, ct).ConfigureAwait(false);
+            };
+            var adminPassword = await WebAppProcess.SeedAdminAsync(appSettings, ct).ConfigureAwait(false);
+            await using var app = await WebAppProcess.StartAsync(appSettings, ct).ConfigureAwait(false);
             Console.WriteLine($"web app pid {app.AppPid} at {app.BaseUri}");
 
             using var playwright = await Playwright.CreateAsync().ConfigureAwait(false);
@@ -80,6 +82,7 @@ public sealed partial class BrowserBenchmark : IBenchmark
                 Args = ChromiumArgs,
             }).ConfigureAwait(false);
             var session = new BrowserSession(browser, app.BaseUri.ToString());
+            await session.SignInAsync("admin", adminPassword, ct).ConfigureAwait(false);
             try
             {
                 await FirstRowsAsync(session, settings, report, ct).ConfigureAwait(false);

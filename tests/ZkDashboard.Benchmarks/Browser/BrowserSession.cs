@@ -6,6 +6,28 @@ namespace ZkDashboard.Benchmarks.Browser;
 public sealed class BrowserSession(IBrowser browser, string baseUrl)
 {
     private readonly List<IBrowserContext> _open = [];
+    private string? _storageState;
+
+    /// <summary>Signs in once through the login form; every later context reuses that cookie (outside the measured phases).</summary>
+    public async Task SignInAsync(string userName, string password, CancellationToken ct)
+    {
+        var context = await browser.NewContextAsync(new BrowserNewContextOptions { BaseURL = baseUrl }).ConfigureAwait(false);
+        try
+        {
+            var page = await context.NewPageAsync().ConfigureAwait(false);
+            page.SetDefaultTimeout(60_000);
+            await page.GotoAsync("login").WaitAsync(ct).ConfigureAwait(false);
+            await page.GetByLabel("Username", new PageGetByLabelOptions { Exact = true }).FillAsync(userName).ConfigureAwait(false);
+            await page.GetByLabel("Password", new PageGetByLabelOptions { Exact = true }).FillAsync(password).ConfigureAwait(false);
+            await page.GetByRole(AriaRole.Button, new PageGetByRoleOptions { Name = "Sign in", Exact = true }).ClickAsync().ConfigureAwait(false);
+            await page.WaitForURLAsync(url => !url.Contains("/login", StringComparison.Ordinal)).WaitAsync(ct).ConfigureAwait(false);
+            _storageState = await context.StorageStateAsync().ConfigureAwait(false);
+        }
+        finally
+        {
+            await context.CloseAsync().ConfigureAwait(false);
+        }
+    }
 
     /// <summary>A fresh context (own cookies: its own circuit) with one page at <paramref name="path"/>, interactive.</summary>
     public async Task<IPage> OpenAsync(string path, CancellationToken ct)
@@ -17,6 +39,7 @@ public sealed class BrowserSession(IBrowser browser, string baseUrl)
             ViewportSize = new ViewportSize { Width = 1440, Height = 900 },
             Locale = "en-US",
             TimezoneId = "UTC",
+            StorageState = _storageState,
         }).ConfigureAwait(false);
         lock (_open)
         {

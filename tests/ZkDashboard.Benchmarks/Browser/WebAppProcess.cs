@@ -62,6 +62,37 @@ public sealed class WebAppProcess : IAsyncDisposable
         throw new InvalidOperationException($"No ZkDashboard.sln above {AppContext.BaseDirectory}: run the benchmark from the repository's build output.");
     }
 
+    /// <summary>
+    /// Runs the app's <c>demo-accounts</c> command with the same settings (so the same store) and returns the admin's
+    /// fresh password: pages need a signed-in user.
+    /// </summary>
+    public static async Task<string> SeedAdminAsync(IReadOnlyDictionary<string, string> settings, CancellationToken ct)
+    {
+        var psi = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        psi.ArgumentList.Add(FindAppDll());
+        psi.ArgumentList.Add("demo-accounts");
+        psi.Environment["ASPNETCORE_ENVIRONMENT"] = "Production";
+        psi.Environment["DOTNET_ENVIRONMENT"] = "Production";
+        foreach (var (key, value) in settings)
+        {
+            psi.Environment[key.Replace(":", "__", StringComparison.Ordinal)] = value;
+        }
+        using var process = Process.Start(psi) ?? throw new InvalidOperationException("Could not start dotnet for demo-accounts.");
+        var stdout = process.StandardOutput.ReadToEndAsync(ct);
+        var stderr = process.StandardError.ReadToEndAsync(ct);
+        await process.WaitForExitAsync(ct).ConfigureAwait(false);
+        var output = await stdout.ConfigureAwait(false);
+        foreach (var line in output.Split('\n'))
+        {
+            const string Prefix = "Login: admin / ";
+            if (line.StartsWith(Prefix, StringComparison.Ordinal))
+            {
+                return line[Prefix.Length..].Split(' ')[0];
+            }
+        }
+        throw new InvalidOperationException($"demo-accounts printed no admin login (exit {process.ExitCode}):\n{output}{await stderr.ConfigureAwait(false)}");
+    }
+
     /// <summary>Starts the app with <paramref name="settings"/> as environment overrides (keys like "ZkDashboard:Ensembles:0:Name") and waits for /healthz.</summary>
     public static async Task<WebAppProcess> StartAsync(IReadOnlyDictionary<string, string> settings, CancellationToken ct)
     {

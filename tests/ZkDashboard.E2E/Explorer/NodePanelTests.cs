@@ -89,7 +89,7 @@ public sealed partial class NodePanelTests(SandboxAppFixture app)
         await scope.Root.CreateAsync(node, "x"u8.ToArray(), Acls.OpenUnsafe);
         var stat = await scope.Root.ExistsAsync(node) ?? throw new InvalidOperationException("just created");
 
-        var context = await app.Browser.Browser.NewContextAsync(new BrowserNewContextOptions { BaseURL = app.BaseUrl, TimezoneId = "Asia/Tokyo" });
+        var context = await app.NewContextAsync(app.BaseUrl, timezoneId: "Asia/Tokyo");
         try
         {
             var page = await context.NewPageAsync();

@@ -13,6 +13,8 @@ public class AppFixture : IAsyncLifetime
     private readonly List<IBrowserContext> contexts = [];
     private readonly Lock gate = new();
     private WebAppServer? server;
+    private readonly SemaphoreSlim signInGate = new(1, 1);
+    private string? adminState;
 
     /// <summary>The shared browser.</summary>
     public BrowserFixture Browser => browser;
@@ -37,7 +39,11 @@ public class AppFixture : IAsyncLifetime
         server = await WebAppServer.StartAsync(settings);
     }
 
-    /// <summary>Opens a page in a new browser context and navigates to <paramref name="path"/> (relative to the app).</summary>
+    /// <summary>The admin every default page is signed in as (local group "admins"; seeded on first use).</summary>
+    public TestAccount? Admin { get; private set; }
+
+    /// <summary>Opens a page signed in as the admin in a new browser context and navigates to <paramref name="path"/>
+    /// (relative to the app), waiting until the page is interactive.</summary>
     public async Task<IPage> NewPageAsync(string path = "")
     {
         var page = await NewBlankPageAsync();
@@ -45,15 +51,86 @@ public class AppFixture : IAsyncLifetime
         return page;
     }
 
-    /// <summary>Opens an about:blank page in a new browser context whose base URL is the app.</summary>
-    public async Task<IPage> NewBlankPageAsync()
+    /// <summary>Opens an about:blank page, signed in as the admin, in a new browser context whose base URL is the app.</summary>
+    public async Task<IPage> NewBlankPageAsync() => await NewPageInAsync(await NewContextAsync(BaseUrl));
+
+    /// <summary>A new context for <paramref name="baseUrl"/> (this app or another <see cref="WebAppServer"/> of this test
+    /// process, which shares the store) signed in as the admin. Closed with the fixture.</summary>
+    public async Task<IBrowserContext> NewContextAsync(string baseUrl, string timezoneId = "UTC")
+    {
+        var state = await AdminStorageStateAsync();
+        var context = await browser.Browser.NewContextAsync(new BrowserNewContextOptions
+        {
+            BaseURL = baseUrl,
+            ViewportSize = new ViewportSize { Width = 1440, Height = 900 },
+            Locale = "en-US",
+            TimezoneId = timezoneId,
+            StorageState = state,
+        });
+        Track(context);
+        return context;
+    }
+
+    /// <summary>A page of a new context with no sign-in (it sees the login page).</summary>
+    public async Task<IPage> NewAnonymousPageAsync(string path = "login")
     {
         var context = await browser.NewContextAsync(BaseUrl);
+        Track(context);
+        var page = await NewPageInAsync(context);
+        await page.GotoAsync(path);
+        return page;
+    }
+
+    /// <summary>A page signed in (through the login form) as local user <paramref name="userName"/> in
+    /// <paramref name="groups"/> (created or reset), navigated to <paramref name="path"/> and interactive.</summary>
+    public async Task<IPage> NewPageAsUserAsync(string userName, IReadOnlyList<string> groups, string path = "")
+    {
+        var account = await SignIn.EnsureAccountAsync(Server.Services, userName, [.. groups]);
+        var context = await browser.NewContextAsync(BaseUrl);
+        Track(context);
+        await SignIn.SignInAsync(context, account);
+        var page = await NewPageInAsync(context);
+        await page.GotoAndWaitForInteractiveAsync(path);
+        return page;
+    }
+
+    private async Task<string> AdminStorageStateAsync()
+    {
+        await signInGate.WaitAsync();
+        try
+        {
+            if (adminState is null)
+            {
+                Admin = await SignIn.EnsureAccountAsync(Server.Services, SignIn.AdminName, "admins");
+                var context = await browser.NewContextAsync(BaseUrl);
+                try
+                {
+                    await SignIn.SignInAsync(context, Admin);
+                    adminState = await context.StorageStateAsync();
+                }
+                finally
+                {
+                    await context.CloseAsync();
+                }
+            }
+            return adminState;
+        }
+        finally
+        {
+            signInGate.Release();
+        }
+    }
+
+    private void Track(IBrowserContext context)
+    {
         lock (gate)
         {
             contexts.Add(context);
         }
+    }
 
+    private static async Task<IPage> NewPageInAsync(IBrowserContext context)
+    {
         var page = await context.NewPageAsync();
         page.SetDefaultTimeout(30_000);
         return page;

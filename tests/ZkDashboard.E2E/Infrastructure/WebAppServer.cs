@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Net;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Hosting.Server;
@@ -6,6 +7,7 @@ using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
 
 namespace ZkDashboard.E2E.Infrastructure;
 
@@ -17,6 +19,23 @@ public sealed class WebAppServer : IAsyncDisposable
 {
     private readonly Factory factory;
     private int stopped;
+
+    static WebAppServer()
+    {
+        AppDomain.CurrentDomain.ProcessExit += (_, _) =>
+        {
+            foreach (var suffix in new[] { "", "-wal", "-shm" })
+            {
+                try
+                {
+                    File.Delete(SharedSqlitePath + suffix);
+                }
+                catch (IOException)
+                {
+                }
+            }
+        };
+    }
 
     private WebAppServer(Factory factory, Uri baseUri)
     {
@@ -33,6 +52,16 @@ public sealed class WebAppServer : IAsyncDisposable
     /// <summary>The app's services (e.g. to reach a singleton the test needs to inspect).</summary>
     public IServiceProvider Services => factory.Services;
 
+    /// <summary>Every log line the app wrote (category, level and message), oldest first.</summary>
+    public IReadOnlyCollection<string> Logs => factory.Logs;
+
+    /// <summary>
+    /// The store every app of this test process shares unless its settings name another (a temporary SQLite file):
+    /// accounts, sessions and Data Protection keys are common, so a sign-in cookie works on each of them (cookies of
+    /// 127.0.0.1 go to every port) and across a "restart" on the same port.
+    /// </summary>
+    public static string SharedSqlitePath { get; } = Path.Combine(Path.GetTempPath(), $"zkd-e2e-{Environment.ProcessId}-{Guid.NewGuid():N}.db");
+
     /// <summary>
     /// Starts the app with <paramref name="settings"/> overriding its configuration (keys like "ZkDashboard:Ensembles:0:Name"),
     /// on <paramref name="port"/> (0: a free one; pass a stopped server's port to simulate a restart).
@@ -42,7 +71,17 @@ public sealed class WebAppServer : IAsyncDisposable
         // Building the host is synchronous; keep it off the test's thread so a slow start does not block xUnit.
         return Task.Run(() =>
         {
-            var factory = new Factory(settings ?? new Dictionary<string, string?>());
+            var merged = new Dictionary<string, string?>
+            {
+                ["ZkDashboard:Store:SqlitePath"] = SharedSqlitePath,
+                // Every test signs in from 127.0.0.1; the per-address login limit is tested on its own app.
+                ["ZkDashboard:Auth:Local:LoginAttemptsPerMinute"] = "10000",
+            };
+            foreach (var (key, value) in settings ?? new Dictionary<string, string?>())
+            {
+                merged[key] = value;
+            }
+            var factory = new Factory(merged);
             factory.UseKestrel(options => options.Listen(IPAddress.Loopback, port));
             factory.StartServer();
             var address = factory.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!
@@ -65,12 +104,42 @@ public sealed class WebAppServer : IAsyncDisposable
 
     private sealed class Factory(IReadOnlyDictionary<string, string?> settings) : WebApplicationFactory<Program>
     {
+        private readonly ConcurrentQueue<string> logs = new();
+
+        public IReadOnlyCollection<string> Logs => logs;
+
         protected override void ConfigureWebHost(IWebHostBuilder builder)
         {
             builder.UseEnvironment("Development");
             builder.ConfigureAppConfiguration((_, config) => config.AddInMemoryCollection(settings));
             builder.ConfigureServices(services =>
                 services.Configure<HostOptions>(o => o.ShutdownTimeout = TimeSpan.FromSeconds(3)));
+            builder.ConfigureLogging(logging => logging.AddProvider(new QueueLoggerProvider(logs)));
+        }
+    }
+
+    private sealed class QueueLoggerProvider(ConcurrentQueue<string> logs) : ILoggerProvider
+    {
+        public ILogger CreateLogger(string categoryName) => new QueueLogger(categoryName, logs);
+
+        public void Dispose()
+        {
+        }
+    }
+
+    private sealed class QueueLogger(string category, ConcurrentQueue<string> logs) : ILogger
+    {
+        public IDisposable? BeginScope<TState>(TState state)
+            where TState : notnull => null;
+
+        public bool IsEnabled(LogLevel logLevel) => logLevel >= LogLevel.Information;
+
+        public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter)
+        {
+            if (IsEnabled(logLevel) && logs.Count < 100_000)
+            {
+                logs.Enqueue($"{logLevel} {category}: {formatter(state, exception)}");
+            }
         }
     }
 }

@@ -34,7 +34,7 @@ public sealed class CopyAcrossEnsemblesTests(SandboxAppFixture app)
         await target.CreateAsync("/copies", ReadOnlyMemory<byte>.Empty, Acls.OpenUnsafe);
         await using var server = await WebAppServer.StartAsync(AppSettings.Ensembles(
             (SandboxAppFixture.EnsembleName, app.Ensemble.ConnectString), (Second, second.ConnectString)));
-        var context = await app.Browser.NewContextAsync(server.BaseUrl);
+        var context = await app.NewContextAsync(server.BaseUrl);
         try
         {
             var page = await context.NewPageAsync();

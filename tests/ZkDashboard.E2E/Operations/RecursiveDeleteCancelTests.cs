@@ -33,7 +33,7 @@ public sealed partial class RecursiveDeleteCancelTests(SandboxAppFixture app)
         var settings = AppSettings.Ensembles((SandboxAppFixture.EnsembleName, app.Ensemble.ConnectString));
         settings["ZkDashboard:Sessions:BulkBatchSize"] = "2";
         await using var server = await WebAppServer.StartAsync(settings);
-        var context = await app.Browser.NewContextAsync(server.BaseUrl);
+        var context = await app.NewContextAsync(server.BaseUrl);
         try
         {
             var page = await context.NewPageAsync();

@@ -33,7 +33,7 @@ public sealed class UnknownOutcomeTests(SandboxAppFixture app)
         }
 
         await using var server = await StartQuickToNoticeAppAsync(ensemble.ConnectString);
-        var context = await app.Browser.NewContextAsync(server.BaseUrl);
+        var context = await app.NewContextAsync(server.BaseUrl);
         try
         {
             var page = await context.NewPageAsync();

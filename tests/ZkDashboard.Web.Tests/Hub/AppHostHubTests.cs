@@ -55,6 +55,7 @@ public sealed class AppHostHubTests(EnsembleFixture fx) : IAsyncLifetime
         using var http = _factory!.CreateClient();
         var authority = http.BaseAddress!.Authority;
         using var ws = new ClientWebSocket();
+        ws.Options.SetRequestHeader("Authorization", "Bearer " + await TestSignIn.AdminTokenAsync(_factory.Services));
         await ws.ConnectAsync(new Uri($"ws://{authority}{ZkHub.Route}"), CancellationToken.None);
         await SendAsync(ws, "{\"protocol\":\"json\",\"version\":1}");
         var buffer = new StringBuilder();

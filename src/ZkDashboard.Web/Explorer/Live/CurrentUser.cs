@@ -1,38 +1,58 @@
-using System.Security.Claims;
+using System.Net;
+using Microsoft.AspNetCore.Components.Authorization;
 using ZkDashboard.Core.Access;
+using ZkDashboard.Web.Auth;
 
 namespace ZkDashboard.Web.Explorer.Live;
 
 /// <summary>
-/// Until logins exist: the authenticated name (and role claims) when the request carries one, otherwise
-/// "anonymous" with the admin role. The remote address goes into the audit log. Captured once per circuit.
+/// The circuit's person, from the circuit's <see cref="AuthenticationStateProvider"/> (never from the HTTP context):
+/// name, groups, provider and token role scope from the claims (<see cref="ZkPrincipals.ToActingUser"/>), the remote
+/// address captured once when the circuit started (<see cref="CircuitRemoteAddress"/>). Nobody signed in, or a
+/// session revoked while the page is open: <see cref="ActingUser.Anonymous"/>, which has no rights.
 /// </summary>
-public sealed class CurrentUser : ICurrentUser
+public sealed class CurrentUser : ICurrentUser, IDisposable
 {
-    /// <summary>Name used when the request is not authenticated.</summary>
-    public const string AnonymousName = "anonymous";
-
-    private readonly IHttpContextAccessor _http;
+    private readonly AuthenticationStateProvider _auth;
+    private readonly CircuitRemoteAddress _address;
     private ActingUser? _user;
 
-    /// <summary>Creates the service for one circuit.</summary>
-    public CurrentUser(IHttpContextAccessor http) => _http = http;
+    /// <summary>Creates the service for one circuit (or one static render).</summary>
+    public CurrentUser(AuthenticationStateProvider auth, CircuitRemoteAddress address)
+    {
+        _auth = auth;
+        _address = address;
+        _auth.AuthenticationStateChanged += OnChanged;
+    }
 
     /// <inheritdoc />
-    public ActingUser User => _user ??= Resolve(_http.HttpContext);
-
-    /// <summary>The acting user for a request (null: no request, e.g. a background render).</summary>
-    public static ActingUser Resolve(HttpContext? context)
+    public ActingUser User
     {
-        var address = context?.Connection.RemoteIpAddress?.ToString();
-        var principal = context?.User;
-        if (principal?.Identity is { IsAuthenticated: true, Name: { Length: > 0 } name })
+        get
         {
-            var roles = principal.FindAll(ClaimTypes.Role).Select(c => c.Value).Distinct(StringComparer.OrdinalIgnoreCase).ToArray();
-            return new ActingUser(name, roles, address);
+            if (_user is { } cached)
+            {
+                return cached;
+            }
+            var principal = AuthenticationStates.TryGetUser(_auth);
+            var user = ZkPrincipals.ToActingUser(principal, _address.Value);
+            if (principal is not null)
+            {
+                _user = user;
+            }
+            return user;
         }
-
-        // Until sign-in lands (issue 10, "auth"): a local member of the group the default binding makes admin.
-        return new ActingUser(AnonymousName, ["admins"], address);
     }
+
+    /// <inheritdoc />
+    public void Dispose() => _auth.AuthenticationStateChanged -= OnChanged;
+
+    private void OnChanged(Task<AuthenticationState> state) => _user = null;
+}
+
+/// <summary>The client address of this circuit (or request), captured once when it started; null when unknown.</summary>
+public sealed class CircuitRemoteAddress
+{
+    /// <summary>The address, set by the circuit handler or the static render.</summary>
+    public IPAddress? Value { get; set; }
 }
