@@ -27,6 +27,8 @@ EOF
 need_zookeeper() { [[ -n "${ZOOKEEPER_HOME:-}" ]] || [[ -f /usr/share/java/zookeeper.jar && -x "$(command -v java || true)" ]]; }
 need_chromium() { [[ -n "${ZKDASHBOARD_CHROMIUM:-}" ]] || [[ -x /usr/bin/chromium ]]; }
 need_kazoo() { [[ -x /usr/bin/python3 ]] && /usr/bin/python3 -c 'import kazoo' 2>/dev/null; }
+need_slapd() { [[ -x /usr/sbin/slapd ]]; }
+need_ldap_utils() { [[ -x /usr/bin/ldapadd ]]; }
 
 ensure_prerequisites() {
   local missing=()
@@ -35,6 +37,8 @@ ensure_prerequisites() {
       zookeeper) need_zookeeper || missing+=(zookeeper) ;;
       chromium) need_chromium || missing+=(chromium) ;;
       python3-kazoo) need_kazoo || missing+=(python3-kazoo) ;;
+      slapd) need_slapd || missing+=(slapd) ;;
+      ldap-utils) need_ldap_utils || missing+=(ldap-utils) ;;
     esac
   done
   command -v dotnet >/dev/null || die "the .NET 10 SDK is missing (dotnet not on PATH). Install it: https://dotnet.microsoft.com/download/dotnet/10.0 (or use the docker path: docker compose -f docker/compose.yaml up --build)"
@@ -72,7 +76,7 @@ sandbox_leftovers() { # PIDs of processes whose command line names our sandbox r
 }
 
 cmd_test() {
-  ensure_prerequisites zookeeper chromium python3-kazoo
+  ensure_prerequisites zookeeper chromium python3-kazoo slapd ldap-utils
   export ZKDASHBOARD_SANDBOX_ROOT="$ROOT/.sandbox/test-$$"
   SANDBOX_ROOT="$ZKDASHBOARD_SANDBOX_ROOT"
   mkdir -p "$SANDBOX_ROOT"
