@@ -3,10 +3,11 @@ namespace ZkDashboard.Web.Auth.External;
 /// <summary>Registers the external sign-in providers that are configured (each does nothing when its section is empty).</summary>
 public static class ExternalSignInServiceCollectionExtensions
 {
-    /// <summary>LDAP bind (<c>ZkDashboard:Auth:Ldap</c>).</summary>
+    /// <summary>LDAP bind (<c>ZkDashboard:Auth:Ldap</c>) and trusted proxy headers (<c>ZkDashboard:Auth:Proxy</c>).</summary>
     public static IServiceCollection AddZkExternalSignIn(this IServiceCollection services, IConfiguration configuration)
     {
         services.AddZkLdap(configuration);
+        services.AddZkProxyHeaders(configuration);
         return services;
     }
 }
