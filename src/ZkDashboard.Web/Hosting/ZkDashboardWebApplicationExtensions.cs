@@ -1,3 +1,4 @@
+using ZkDashboard.Web.Auth.External;
 using ZkDashboard.Web.Components;
 
 namespace ZkDashboard.Web.Hosting;
@@ -26,6 +27,7 @@ public static class ZkDashboardWebApplicationExtensions
     {
         app.MapHealthChecks(HealthPath);
         app.MapStaticAssets();
+        app.MapZkExternalSignIn();
         app.MapRazorComponents<App>()
             .AddInteractiveServerRenderMode();
         return app;
