@@ -28,6 +28,8 @@ need_zookeeper() { [[ -n "${ZOOKEEPER_HOME:-}" ]] || [[ -f /usr/share/java/zooke
 need_chromium() { [[ -n "${ZKDASHBOARD_CHROMIUM:-}" ]] || [[ -x /usr/bin/chromium ]]; }
 need_kazoo() { [[ -x /usr/bin/python3 ]] && /usr/bin/python3 -c 'import kazoo' 2>/dev/null; }
 need_postgresql() { compgen -G '/usr/lib/postgresql/*/bin/initdb' >/dev/null; }
+need_slapd() { [[ -x /usr/sbin/slapd ]]; }
+need_ldap_utils() { [[ -x /usr/bin/ldapadd ]]; }
 
 ensure_prerequisites() {
   local missing=()
@@ -37,6 +39,8 @@ ensure_prerequisites() {
       chromium) need_chromium || missing+=(chromium) ;;
       python3-kazoo) need_kazoo || missing+=(python3-kazoo) ;;
       postgresql) need_postgresql || missing+=(postgresql) ;;
+      slapd) need_slapd || missing+=(slapd) ;;
+      ldap-utils) need_ldap_utils || missing+=(ldap-utils) ;;
     esac
   done
   command -v dotnet >/dev/null || die "the .NET 10 SDK is missing (dotnet not on PATH). Install it: https://dotnet.microsoft.com/download/dotnet/10.0 (or use the docker path: docker compose -f docker/compose.yaml up --build)"
@@ -74,7 +78,7 @@ sandbox_leftovers() { # PIDs of processes whose command line names our sandbox r
 }
 
 cmd_test() {
-  ensure_prerequisites zookeeper chromium python3-kazoo postgresql
+  ensure_prerequisites zookeeper chromium python3-kazoo postgresql slapd ldap-utils
   export ZKDASHBOARD_SANDBOX_ROOT="$ROOT/.sandbox/test-$$"
   SANDBOX_ROOT="$ZKDASHBOARD_SANDBOX_ROOT"
   mkdir -p "$SANDBOX_ROOT"

@@ -1,4 +1,5 @@
 using ZkDashboard.Web.Auth;
+using ZkDashboard.Web.Auth.External;
 using ZkDashboard.Web.Components;
 
 namespace ZkDashboard.Web.Hosting;
@@ -29,6 +30,7 @@ public static class ZkDashboardWebApplicationExtensions
     {
         app.MapHealthChecks(HealthPath).AllowAnonymous();
         app.MapStaticAssets().AllowAnonymous();
+        app.MapZkExternalSignIn();
         app.MapRazorComponents<App>()
             .AddInteractiveServerRenderMode();
         return app;

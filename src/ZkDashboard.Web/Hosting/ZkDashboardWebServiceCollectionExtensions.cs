@@ -1,4 +1,5 @@
 using Radzen;
+using ZkDashboard.Web.Auth.External;
 using ZkDashboard.Web.Components.Layout;
 using ZkDashboard.Web.Explorer;
 
@@ -29,6 +30,7 @@ public static class ZkDashboardWebServiceCollectionExtensions
         services.AddOptions<ShellOptions>();
         services.Configure<ShellOptions>(o => o.HeaderActions.Add(typeof(JobsIndicator)));
         services.AddZkDashboardExplorer();
+        services.AddZkExternalSignIn(configuration);
         services.AddOptions<ReconnectOptions>()
             .Bind(configuration.GetSection(ReconnectOptions.Section))
             .Validate(o => o.MaxRetries > 0 && o.RetryIntervalMilliseconds is null or >= 0,
