@@ -18,6 +18,7 @@ public static class CoreServiceCollectionExtensions
         services.AddZkDashboardEnsembles(configuration);
         services.AddZkDashboardSessions(configuration);
         services.AddZkDashboardHealth(configuration);
+        services.AddZkDashboardHealthOperations();
         services.AddZkDashboardMetrics();
         return services;
     }

@@ -23,6 +23,12 @@ public enum ZkOperationKind
     Move,
     /// <summary>Subscribe to watch events.</summary>
     Watch,
+    /// <summary>Send a four-letter word to one server of an ensemble (the health page's console, wchc/wchp).</summary>
+    FourLetterWord,
+    /// <summary>Change the ensemble's membership (dynamic reconfiguration).</summary>
+    Reconfig,
+    /// <summary>Acknowledge or silence a health alert.</summary>
+    AcknowledgeAlert,
 }
 
 /// <summary>One operation as the access policy and the audit log see it.</summary>
