@@ -39,6 +39,8 @@ internal sealed partial class EnsembleHealthOperations : IEnsembleHealthOperatio
         _time = time;
     }
 
+    public TimeSpan PollInterval => _monitor.PollInterval;
+
     public Task<EnsembleHealth?> GetHealthAsync(ActingUser user, string ensemble, CancellationToken ct = default)
         => RunAsync(Op(user, ensemble, ZkOperationKind.Read), () => Task.FromResult(_monitor.Get(ensemble)), ct);
 

@@ -10,6 +10,9 @@ namespace ZkDashboard.Core.Health;
 /// </summary>
 public interface IEnsembleHealthOperations
 {
+    /// <summary>How often every server is polled (a setting, not ensemble data).</summary>
+    TimeSpan PollInterval { get; }
+
     /// <summary>The latest snapshot of one ensemble (null before its first poll). Read.</summary>
     /// <exception cref="AccessDeniedException">The user may not read the ensemble.</exception>
     Task<EnsembleHealth?> GetHealthAsync(ActingUser user, string ensemble, CancellationToken ct = default);

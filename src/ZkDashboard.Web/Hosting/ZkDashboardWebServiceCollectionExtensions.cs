@@ -26,7 +26,7 @@ public static class ZkDashboardWebServiceCollectionExtensions
             });
         services.AddRadzenComponents();
         services.AddHealthChecks();
-        services.AddOptions<ShellOptions>();
+        services.AddOptions<ShellOptions>().Configure(o => o.HeaderActions.Insert(0, typeof(Components.Layout.AlertBadge)));
         services.AddZkDashboardExplorer();
         services.AddOptions<ReconnectOptions>()
             .Bind(configuration.GetSection(ReconnectOptions.Section))
