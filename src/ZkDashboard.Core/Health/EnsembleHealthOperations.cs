@@ -147,11 +147,11 @@ internal sealed partial class EnsembleHealthOperations : IEnsembleHealthOperatio
         {
             if (w.Length != 4 || !w.All(char.IsAsciiLetterLower))
             {
-                throw new ArgumentException($"'{word}' is not a four-letter word: type four letters, e.g. srvr, mntr, conf, cons, wchs, stat, envi, dirs.", nameof(word));
+                throw new ArgumentException($"'{word}' is not a four-letter word: type four letters, e.g. srvr, mntr, conf, cons, wchs, stat, envi, dirs.");
             }
             var definition = _registry.Find(ensemble) ?? throw new UnknownEnsembleException(ensemble);
             var host = definition.FourLetterWordHosts.FirstOrDefault(h => string.Equals(h, server.Trim(), StringComparison.OrdinalIgnoreCase))
-                ?? throw new ArgumentException($"'{server}' is not a server of ensemble '{ensemble}'. Pick one of: {string.Join(", ", definition.FourLetterWordHosts)}.", nameof(server));
+                ?? throw new ArgumentException($"'{server}' is not a server of ensemble '{ensemble}'. Pick one of: {string.Join(", ", definition.FourLetterWordHosts)}.");
             var started = Stopwatch.GetTimestamp();
             try
             {
@@ -188,11 +188,11 @@ internal sealed partial class EnsembleHealthOperations : IEnsembleHealthOperatio
             var now = _time.GetUtcNow();
             if (until <= now)
             {
-                throw new ArgumentException($"Silence-until {until:u} is not in the future: pick a later time.", nameof(until));
+                throw new ArgumentException($"Silence-until {until:u} is not in the future: pick a later time.");
             }
             if (until > now.AddDays(30))
             {
-                throw new ArgumentException($"Silence-until {until:u} is more than 30 days away: silence for at most 30 days, or change the alert rule.", nameof(until));
+                throw new ArgumentException($"Silence-until {until:u} is more than 30 days away: silence for at most 30 days, or change the alert rule.");
             }
             var alert = _monitor.AnnotateAlert(Known(ensemble), alertId,
                     a => a with { SilencedUntil = until, AcknowledgedBy = a.AcknowledgedBy ?? user.Name, AcknowledgedAt = a.AcknowledgedAt ?? now })
