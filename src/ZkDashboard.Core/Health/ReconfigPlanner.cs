@@ -124,7 +124,7 @@ public static class ReconfigPlanner
                 }
                 if (voter == current.IsVoter)
                 {
-                    return Refused(change, members, $"Server {current.Id} already is a {current.Role}.");
+                    return Refused(change, members, $"Server {current.Id} is already a {current.Role}.");
                 }
                 var changed = current with { IsVoter = voter.Value };
                 after = members.Select(m => m.Id == current.Id ? changed : m).ToList();
