@@ -117,11 +117,50 @@ internal sealed partial class EnsembleHealthOperations
             }
             catch (ZooKeeperException ex) when (ex is ConnectionLossException or OperationOutcomeUnknownException or OperationTimeoutException or SessionExpiredException)
             {
-                throw new ReconfigOutcomeUnknownException($"The connection was lost after the reconfig was sent; whether it was applied is unknown ({ex.Message}). Re-read the configuration before trying again.", ex);
+                // Typical when the session's server is the one leaving: it closes its clients. Read the config again
+                // (through another server) to tell what happened, instead of guessing.
+                return await ResolveLostReconfigAsync(ensemble, config, plan, ex, ct).ConfigureAwait(false);
             }
             var newRaw = Utf8(result.Data);
             var (_, newVersion) = ReconfigPlanner.ParseConfig(newRaw);
             return new ReconfigResult(plan, newVersion, newRaw);
         }, ct, r => (AuditOutcome.Succeeded, $"{r.Plan.Change.Action} server {r.Plan.Change.ServerId}: version {expectedVersion} -> {r.NewVersion}"));
+    }
+
+    private async Task<ReconfigResult> ResolveLostReconfigAsync(string ensemble, EnsembleConfiguration before, ReconfigPlan plan, ZooKeeperException lost, CancellationToken ct)
+    {
+        var deadline = _time.GetUtcNow() + TimeSpan.FromSeconds(20);
+        string? lastError = null;
+        while (_time.GetUtcNow() < deadline)
+        {
+            ct.ThrowIfCancellationRequested();
+            using var attempt = CancellationTokenSource.CreateLinkedTokenSource(ct);
+            attempt.CancelAfter(TimeSpan.FromSeconds(5));
+            try
+            {
+                var now = await ReadConfigurationAsync(ensemble, attempt.Token).ConfigureAwait(false);
+                if (now.Error is null || now.Members.Count > 0)
+                {
+                    var expected = plan.After.Select(m => m.Spec).Order(StringComparer.Ordinal);
+                    var actual = now.Members.Select(m => m.Spec).Order(StringComparer.Ordinal);
+                    if (!string.Equals(now.Version, before.Version, StringComparison.OrdinalIgnoreCase) && expected.SequenceEqual(actual))
+                    {
+                        return new ReconfigResult(plan, now.Version, now.RawConfig);
+                    }
+                    if (string.Equals(now.Version, before.Version, StringComparison.OrdinalIgnoreCase))
+                    {
+                        throw new ReconfigRefusedException($"The connection was lost after the reconfig was sent, and the configuration is unchanged (version {now.Version}): it was NOT applied ({lost.Message}).", lost);
+                    }
+                    throw new ReconfigOutcomeUnknownException($"The connection was lost after the reconfig was sent, and the configuration changed to version {now.Version}, but not to the planned membership (someone else changed it too?). Review it before trying again.", lost);
+                }
+                lastError = now.Error;
+            }
+            catch (OperationCanceledException) when (!ct.IsCancellationRequested)
+            {
+                lastError = "no answer within 5 s";
+            }
+            await Task.Delay(TimeSpan.FromMilliseconds(500), _time, ct).ConfigureAwait(false);
+        }
+        throw new ReconfigOutcomeUnknownException($"The connection was lost after the reconfig was sent, and the configuration could not be read again ({lastError}); whether it was applied is unknown. Re-read the configuration before trying again.", lost);
     }
 }

@@ -24,6 +24,10 @@ public static class HealthText
             return $"Not polled yet (the first poll runs within {Duration(pollInterval)}).";
         }
         var q = h.Quorum;
+        if (h.Status == EnsembleStatus.Down && h.Servers.Count > 0 && h.Servers.All(s => s.Status == ServerStatus.Unreachable))
+        {
+            return $"No server answers: {h.Servers[0].Error} Check that the hosts are up and reachable from the dashboard.";
+        }
         return h.Status switch
         {
             EnsembleStatus.Healthy => $"All {h.Servers.Count} servers answer; {(h.Leader is { } l ? $"{l} leads" : "serving")} with {q.VotersServing} of {q.Voters} voters.",
