@@ -22,6 +22,7 @@ public static class CoreServiceCollectionExtensions
         services.AddZkDashboardSessions(configuration);
         services.AddZkDashboardJobs(configuration);
         services.AddZkDashboardHealth(configuration);
+        services.AddZkDashboardHealthOperations();
         services.AddZkDashboardMetrics();
         return services;
     }

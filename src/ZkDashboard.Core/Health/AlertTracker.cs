@@ -74,6 +74,24 @@ internal sealed class AlertTracker(int historyCapacity)
         return active;
     }
 
+    /// <summary>Marks an active alert of <paramref name="ensemble"/> acknowledged and/or silenced; null when no such alert is active.</summary>
+    public HealthAlert? Annotate(string ensemble, long alertId, Func<HealthAlert, HealthAlert> change)
+    {
+        lock (_lock)
+        {
+            foreach (var (key, alert) in _active)
+            {
+                if (alert.Id == alertId && string.Equals(alert.Ensemble, ensemble, StringComparison.OrdinalIgnoreCase))
+                {
+                    var updated = change(alert);
+                    _active[key] = updated;
+                    return updated;
+                }
+            }
+            return null;
+        }
+    }
+
     /// <summary>Resolves every active alert of an ensemble (it was removed).</summary>
     public void Forget(string ensemble, DateTimeOffset now) => Apply(ensemble, [], now);
 

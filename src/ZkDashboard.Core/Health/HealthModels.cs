@@ -147,6 +147,17 @@ public sealed record HealthAlert(long Id, string Ensemble, string? Server, Alert
     DateTimeOffset RaisedAt, DateTimeOffset? ResolvedAt, DateTimeOffset LastSeenAt)
 {
     public bool IsActive => ResolvedAt is null;
+
+    /// <summary>Who acknowledged the alert (null: not acknowledged). Kept while the alert stays active.</summary>
+    public string? AcknowledgedBy { get; init; }
+
+    public DateTimeOffset? AcknowledgedAt { get; init; }
+
+    /// <summary>Notifications for this alert are silenced until then (null: not silenced).</summary>
+    public DateTimeOffset? SilencedUntil { get; init; }
+
+    /// <summary>True while <see cref="SilencedUntil"/> lies after <paramref name="now"/>.</summary>
+    public bool IsSilenced(DateTimeOffset now) => SilencedUntil is { } until && until > now;
 }
 
 /// <summary>One point of a time series.</summary>

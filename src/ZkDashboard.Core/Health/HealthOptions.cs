@@ -29,6 +29,18 @@ public sealed class HealthOptions
 
     public HealthThresholds Thresholds { get; set; } = new();
 
+    /// <summary>Keep downsampled per-server series in the dashboard database (beyond the in-memory <see cref="HistoryDuration"/>).</summary>
+    public bool StoreHistory { get; set; } = true;
+
+    /// <summary>Bucket size of the stored series (averages, minimum and maximum per bucket).</summary>
+    public TimeSpan StoredHistoryBucket { get; set; } = TimeSpan.FromMinutes(1);
+
+    /// <summary>How long stored buckets are kept (older ones are pruned).</summary>
+    public TimeSpan StoredHistoryRetention { get; set; } = TimeSpan.FromDays(7);
+
+    /// <summary>Upper bound on stored buckets (rows); the oldest are pruned first when it is exceeded.</summary>
+    public int StoredHistoryMaxRows { get; set; } = 2_000_000;
+
     public int HistoryCapacity
     {
         get
@@ -62,6 +74,10 @@ public sealed class HealthOptions
         if (Thresholds.FdUsageRatio is <= 0 or > 1)
         {
             errors.Add($"{Section}:Thresholds:FdUsageRatio {Thresholds.FdUsageRatio} must be between 0 and 1 (e.g. 0.8).");
+        }
+        if (StoredHistoryBucket < TimeSpan.FromSeconds(1) || StoredHistoryRetention < StoredHistoryBucket || StoredHistoryMaxRows < 1)
+        {
+            errors.Add($"{Section}:StoredHistoryBucket must be at least 00:00:01, StoredHistoryRetention at least one bucket and StoredHistoryMaxRows at least 1 (defaults 00:01:00, 7.00:00:00, 2000000).");
         }
         if (errors.Count > 0)
         {

@@ -26,7 +26,18 @@ public static class HealthServiceCollectionExtensions
         services.TryAddSingleton<HealthMonitor>();
         services.TryAddSingleton<IHealthMonitor>(sp => sp.GetRequiredService<HealthMonitor>());
         services.AddHostedService(sp => sp.GetRequiredService<HealthMonitor>());
+        services.TryAddSingleton<HealthSeriesStore>();
+        services.TryAddSingleton<IHealthSeriesStore>(sp => sp.GetRequiredService<HealthSeriesStore>());
+        services.AddHostedService(sp => sp.GetRequiredService<HealthSeriesStore>());
         services.AddZkDashboardMetrics();
+        return services;
+    }
+
+    /// <summary>Registers <see cref="IEnsembleHealthOperations"/>, the boundary pages use (needs the health monitor and the shared sessions).</summary>
+    public static IServiceCollection AddZkDashboardHealthOperations(this IServiceCollection services)
+    {
+        services.TryAddSingleton<EnsembleHealthOperations>();
+        services.TryAddSingleton<IEnsembleHealthOperations>(sp => sp.GetRequiredService<EnsembleHealthOperations>());
         return services;
     }
 }

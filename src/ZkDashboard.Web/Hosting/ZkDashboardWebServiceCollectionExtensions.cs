@@ -27,8 +27,11 @@ public static class ZkDashboardWebServiceCollectionExtensions
             });
         services.AddRadzenComponents();
         services.AddHealthChecks();
-        services.AddOptions<ShellOptions>();
-        services.Configure<ShellOptions>(o => o.HeaderActions.Add(typeof(JobsIndicator)));
+        services.AddOptions<ShellOptions>().Configure(o =>
+        {
+            o.HeaderActions.Insert(0, typeof(Components.Layout.AlertBadge));
+            o.HeaderActions.Add(typeof(JobsIndicator));
+        });
         services.AddZkDashboardExplorer();
         services.AddZkExternalSignIn(configuration);
         services.AddOptions<ReconnectOptions>()

@@ -24,11 +24,14 @@ public sealed class HealthTestHost : IAsyncDisposable
     public IHealthMonitor Monitor => Services.GetRequiredService<IHealthMonitor>();
 
     /// <param name="store">A store to reuse across hosts ("restarts"); by default a private one, deleted on dispose.</param>
-    public static async Task<HealthTestHost> StartAsync(Dictionary<string, string?> config, bool startPolling = true, StoreTestHost? store = null)
+    /// <param name="configure">More registrations, made before the health services (so they win over their defaults).</param>
+    public static async Task<HealthTestHost> StartAsync(Dictionary<string, string?> config, bool startPolling = true, StoreTestHost? store = null,
+        Action<IServiceCollection, Microsoft.Extensions.Configuration.IConfiguration>? configure = null)
     {
         var host = new HealthTestHost(store);
         host.Services = host._store.Build(config, (s, c) =>
         {
+            configure?.Invoke(s, c);
             s.AddZkDashboardHealth(c);
             s.AddZkDashboardMetrics();
         });

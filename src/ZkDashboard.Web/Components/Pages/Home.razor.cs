@@ -2,11 +2,16 @@ using Microsoft.AspNetCore.Components;
 using ZkDashboard.Core.Boundary;
 using ZkDashboard.Core.Ensembles;
 using ZkDashboard.Core.Sessions;
+using ZkDashboard.Core.Health;
 using ZkDashboard.Web.Explorer.Live;
 
 namespace ZkDashboard.Web.Components.Pages;
 
-/// <summary>Start page: the ensembles the person may read (<see cref="IUserEnsembles"/>), each linking to its explorer.</summary>
+/// <summary>
+/// Start page and health overview: the ensembles the person may read (<see cref="IUserEnsembles"/>), each with its health
+/// (status and why, leader, quorum, alerts, a latency sparkline) pushed live from the health monitor, linking to its explorer
+/// and its health page. It opens no ZooKeeper session: health comes from the monitor's four-letter-word polls.
+/// </summary>
 public sealed partial class Home : IDisposable
 {
     private const string ExampleConfig = """
@@ -29,7 +34,73 @@ public sealed partial class Home : IDisposable
     private IUserEnsembles Ensembles { get; set; } = default!;
 
     [Inject]
+    private IEnsembleHealthOperations HealthOps { get; set; } = default!;
+
+    [Inject]
     private ICurrentUser CurrentUser { get; set; } = default!;
+
+    private const int SparkPoints = 60;
+    private readonly Dictionary<string, EnsembleHealth> health = new(StringComparer.OrdinalIgnoreCase);
+    private readonly Dictionary<string, List<double>> latency = new(StringComparer.OrdinalIgnoreCase);
+    private IReadOnlySet<string> denied = new HashSet<string>();
+    private HealthSubscription? subscription;
+    private TimeSpan pollInterval;
+
+    private EnsembleHealth? HealthOf(string name) => health.GetValueOrDefault(name);
+
+    private IReadOnlyList<double> LatencyOf(string name) => latency.TryGetValue(name, out var l) ? l : [];
+
+    private void Take(EnsembleHealth h)
+    {
+        health[h.Ensemble] = h;
+        if (!latency.TryGetValue(h.Ensemble, out var list))
+        {
+            latency[h.Ensemble] = list = [];
+        }
+        list.Add(h.Servers.Max(s => s.LatencyAvg) ?? 0);
+        if (list.Count > SparkPoints)
+        {
+            list.RemoveRange(0, list.Count - SparkPoints);
+        }
+    }
+
+    private async Task SubscribeAsync()
+    {
+        subscription?.Dispose();
+        subscription = await HealthOps.SubscribeAsync(CurrentUser.User, null, h => _ = InvokeAsync(() =>
+        {
+            Take(h);
+            StateHasChanged();
+        }));
+        denied = Registry.All.Select(e => e.Name).Where(n => !subscription.Ensembles.Contains(n)).ToHashSet(StringComparer.OrdinalIgnoreCase);
+        foreach (var h in subscription.Current)
+        {
+            await SeedLatencyAsync(h);
+            Take(h);
+        }
+        StateHasChanged();
+    }
+
+    /// <summary>Fills the sparkline from the recent history (the highest average latency of any server per poll).</summary>
+    private async Task SeedLatencyAsync(EnsembleHealth h)
+    {
+        if (latency.ContainsKey(h.Ensemble))
+        {
+            return;
+        }
+        var window = pollInterval * SparkPoints;
+        var byTime = new SortedDictionary<long, double>();
+        foreach (var server in h.Servers)
+        {
+            var series = await HealthOps.GetHistoryAsync(CurrentUser.User, h.Ensemble, server.HostPort, HistoryMetricNames.LatencyAvg, window);
+            foreach (var p in series.Points)
+            {
+                var key = p.Timestamp.ToUnixTimeMilliseconds() / (long)Math.Max(1, pollInterval.TotalMilliseconds);
+                byTime[key] = Math.Max(byTime.GetValueOrDefault(key), p.Value);
+            }
+        }
+        latency[h.Ensemble] = byTime.Values.TakeLast(SparkPoints - 1).ToList();
+    }
 
     /// <summary>The live state of an ensemble's shared session (null when it is not listed for this person).</summary>
     private EnsembleSessionStatus? StateOf(string name) => statuses.GetValueOrDefault(name);
@@ -42,38 +113,22 @@ public sealed partial class Home : IDisposable
         _ => null,
     };
 
-    protected override void OnAfterRender(bool firstRender)
+    protected override async Task OnAfterRenderAsync(bool firstRender)
     {
         if (firstRender)
         {
+            // Sessions open lazily and stay as they are: the health shown comes from the monitor's polls, so a visit
+            // opens no session (a card shows "not connected" until someone opens the explorer).
             statusSubscription = Ensembles.SubscribeStatus(CurrentUser.User, OnStatusChanged);
-            OpenSessions();
-        }
-    }
-
-    /// <summary>
-    /// Sessions open lazily; the home page opens those of the listed ensembles that are not open yet (once: an open
-    /// session stays open) so each card shows a real state (connected, or unreachable with the reason) instead of
-    /// "idle". Only ensembles this person may read are listed and opened. Failures show up through the status.
-    /// </summary>
-    private void OpenSessions()
-    {
-        foreach (var status in statuses.Values.Where(s => s.State == EnsembleConnectionState.NotConnected).ToList())
-        {
-            _ = OpenAsync(status.Ensemble);
-        }
-    }
-
-    private async Task OpenAsync(string ensemble)
-    {
-        try
-        {
-            await Ensembles.ConnectAsync(CurrentUser.User, ensemble);
-        }
-        catch (Exception ex) when (ex is EnsembleUnavailableException or UnknownEnsembleException or OperationCanceledException
-            or ZkDashboard.Core.Access.AccessDeniedException)
-        {
-            // The session's status says why; the card shows it.
+            pollInterval = HealthOps.PollInterval;
+            try
+            {
+                await SubscribeAsync();
+            }
+            catch (Exception ex)
+            {
+                await DispatchExceptionAsync(ex);
+            }
         }
     }
 
@@ -93,6 +148,7 @@ public sealed partial class Home : IDisposable
     {
         Registry.Changed -= OnRegistryChanged;
         statusSubscription?.Dispose();
+        subscription?.Dispose();
     }
 
     private async Task LoadAsync()
@@ -106,6 +162,10 @@ public sealed partial class Home : IDisposable
     private void OnRegistryChanged(object? sender, EnsembleRegistryChangedEventArgs e) => _ = InvokeAsync(async () =>
     {
         await LoadAsync();
+        if (subscription is not null)
+        {
+            await SubscribeAsync();
+        }
         StateHasChanged();
     });
 

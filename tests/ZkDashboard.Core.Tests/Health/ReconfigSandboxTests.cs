@@ -1,0 +1,58 @@
+using Microsoft.Extensions.DependencyInjection;
+using ZkDashboard.Core.Access;
+using ZkDashboard.Core.Health;
+using ZkDashboard.Core.Sessions;
+using ZkDashboard.Core.Tests.Support;
+using ZkDashboard.Sandbox;
+
+namespace ZkDashboard.Core.Tests.Health;
+
+/// <summary>Reconfig through the health boundary on a real 3-server sandbox (reconfigEnabled, the session as super user).</summary>
+public sealed class ReconfigSandboxTests
+{
+    [Fact]
+    public async Task ReconfigAsync_RemovesAServer_AfterCheckingVersionAndQuorum()
+    {
+        await using var ensemble = await SandboxEnsemble.StartAsync(new SandboxOptions { Servers = 3 });
+        await ensemble.WaitForQuorumAsync();
+        await using var host = await HealthTestHost.StartAsync(new()
+        {
+            ["ZkDashboard:Ensembles:0:Name"] = "rc",
+            ["ZkDashboard:Ensembles:0:ConnectString"] = ensemble.ConnectString,
+            ["ZkDashboard:Ensembles:0:Digest:User"] = SandboxEnsemble.SuperUser,
+            ["ZkDashboard:Ensembles:0:Digest:Password"] = ensemble.SuperPassword,
+        }, startPolling: false, configure: (s, c) =>
+        {
+            s.AddZkDashboardSessions(c);
+            s.AddZkDashboardHealthOperations();
+        });
+        var ops = host.Services.GetRequiredService<IEnsembleHealthOperations>();
+        var admin = new ActingUser("root", ["admins"], null);
+        var deadline = DateTime.UtcNow.AddSeconds(60);
+        EnsembleHealth? polled;
+        do
+        {
+            polled = await host.Monitor.PollNowAsync("rc");
+        }
+        while (polled!.Quorum.VotersServing < 3 && DateTime.UtcNow < deadline);
+        Assert.Equal(3, polled.Quorum.VotersServing);
+
+        var before = await ops.GetConfigurationAsync(admin, "rc");
+        Assert.Equal(3, before.Voters);
+        var removed = before.Members[^1];
+        var change = new ReconfigChange(ReconfigAction.Remove, removed.Id);
+
+        var plan = await ops.PlanReconfigAsync(admin, "rc", change);
+        Assert.True(plan.Allowed, plan.Summary);
+        var stale = await Assert.ThrowsAsync<ReconfigRefusedException>(() => ops.ReconfigAsync(admin, "rc", change, "deadbeef"));
+        Assert.Contains("changed meanwhile", stale.Message, StringComparison.Ordinal);
+
+        var result = await ops.ReconfigAsync(admin, "rc", change, before.Version);
+
+        Assert.NotEqual(before.Version, result.NewVersion);
+        var after = await ops.GetConfigurationAsync(admin, "rc");
+        Assert.Equal(result.NewVersion, after.Version);
+        Assert.DoesNotContain(after.Members, m => m.Id == removed.Id);
+        Assert.Equal(2, after.Voters);
+    }
+}
