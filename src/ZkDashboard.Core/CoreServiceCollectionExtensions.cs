@@ -2,6 +2,7 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using ZkDashboard.Core.Ensembles;
 using ZkDashboard.Core.Health;
+using ZkDashboard.Core.Health.Notifications;
 using ZkDashboard.Core.Metrics;
 using ZkDashboard.Core.Sessions;
 using ZkDashboard.Core.Store;
@@ -18,6 +19,7 @@ public static class CoreServiceCollectionExtensions
         services.AddZkDashboardEnsembles(configuration);
         services.AddZkDashboardSessions(configuration);
         services.AddZkDashboardHealth(configuration);
+        services.AddZkDashboardNotifications(configuration);
         services.AddZkDashboardMetrics();
         return services;
     }

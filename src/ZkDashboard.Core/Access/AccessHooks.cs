@@ -23,6 +23,12 @@ public enum ZkOperationKind
     Move,
     /// <summary>Subscribe to watch events.</summary>
     Watch,
+    /// <summary>Send a four-letter word to a server.</summary>
+    FourLetterWord,
+    /// <summary>Change the ensemble's membership (dynamic reconfiguration).</summary>
+    Reconfig,
+    /// <summary>Acknowledge or silence an alert; manage alert notifications (e.g. send a test notification).</summary>
+    AcknowledgeAlert,
 }
 
 /// <summary>One operation as the access policy and the audit log see it.</summary>
