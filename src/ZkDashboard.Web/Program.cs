@@ -16,6 +16,7 @@ app.UseZkDashboardWeb();
 app.MapZkDashboardWeb();
 app.MapZkHub();
 app.MapZkMetrics();
+app.MapZkAlertRules();
 app.MapZkMemoryDiagnostics();
 
 app.Run();

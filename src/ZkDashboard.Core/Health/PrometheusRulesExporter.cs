@@ -20,6 +20,10 @@ public sealed class PrometheusRulesExporter(IEnsembleRegistry registry, IOptions
 
     /// <summary>The rules file for the ensembles <paramref name="user"/> may read (Read on "/", audited like every read); others are left out.</summary>
     public async Task<string> RenderAsync(ActingUser user, CancellationToken ct = default)
+        => Render(await ReadableEnsemblesAsync(user, ct).ConfigureAwait(false));
+
+    /// <summary>The registered ensembles <paramref name="user"/> may read (Read on "/"); each check is audited.</summary>
+    public async Task<IReadOnlyList<string>> ReadableEnsemblesAsync(ActingUser user, CancellationToken ct = default)
     {
         ArgumentNullException.ThrowIfNull(user);
         var allowed = new List<string>();
@@ -41,7 +45,7 @@ public sealed class PrometheusRulesExporter(IEnsembleRegistry registry, IOptions
             }
             await audit.RecordAsync(new AuditRecord((time ?? TimeProvider.System).GetUtcNow(), op, outcome, detail), CancellationToken.None).ConfigureAwait(false);
         }
-        return Render(allowed);
+        return allowed;
     }
 
     /// <summary>The rules file for the named ensembles (no access check: callers check).</summary>
