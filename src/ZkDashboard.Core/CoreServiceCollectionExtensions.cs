@@ -3,6 +3,7 @@ using Microsoft.Extensions.DependencyInjection;
 using ZkDashboard.Core.Ensembles;
 using ZkDashboard.Core.Health;
 using ZkDashboard.Core.Health.Notifications;
+using ZkDashboard.Core.Insights;
 using ZkDashboard.Core.Metrics;
 using ZkDashboard.Core.Sessions;
 using ZkDashboard.Core.Store;
@@ -20,6 +21,7 @@ public static class CoreServiceCollectionExtensions
         services.AddZkDashboardSessions(configuration);
         services.AddZkDashboardHealth(configuration);
         services.AddZkDashboardNotifications(configuration);
+        services.AddZkDashboardInsights();
         services.AddZkDashboardMetrics();
         return services;
     }
