@@ -4,6 +4,8 @@ using ZkDashboard.Core.Access;
 using ZkDashboard.Core.Ensembles;
 using ZkDashboard.Core.Health;
 using ZkDashboard.Core.Jobs;
+using ZkDashboard.Core.Health.Notifications;
+using ZkDashboard.Core.Insights;
 using ZkDashboard.Core.Metrics;
 using ZkDashboard.Core.Sessions;
 using ZkDashboard.Core.Store;
@@ -23,6 +25,8 @@ public static class CoreServiceCollectionExtensions
         services.AddZkDashboardJobs(configuration);
         services.AddZkDashboardHealth(configuration);
         services.AddZkDashboardHealthOperations();
+        services.AddZkDashboardNotifications(configuration);
+        services.AddZkDashboardInsights();
         services.AddZkDashboardMetrics();
         return services;
     }

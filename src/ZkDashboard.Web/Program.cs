@@ -22,6 +22,7 @@ app.UseZkDashboardWeb();
 app.MapZkDashboardWeb();
 app.MapZkHub();
 app.MapZkMetrics().AllowAnonymous(); // open by default for scrapers; ZkDashboard:Security:MetricsToken closes it
+app.MapZkAlertRules();
 app.MapZkMemoryDiagnostics();
 
 await app.RunAsync();

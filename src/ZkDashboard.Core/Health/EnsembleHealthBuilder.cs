@@ -77,9 +77,31 @@ internal static class EnsembleHealthBuilder
             : 0;
     }
 
+    /// <summary>The conditions of <paramref name="rules"/> that hold; <paramref name="elections"/> are the times a new epoch was seen within the window.</summary>
+    public static List<AlertCondition> Conditions(EnsembleHealth health, EffectiveHealthRules rules, IReadOnlyList<DateTimeOffset> elections)
+    {
+        ArgumentNullException.ThrowIfNull(rules);
+        var result = Conditions(health, rules.Thresholds);
+        if (elections.Count > 0 && health.Status != EnsembleStatus.Unknown)
+        {
+            var w = rules.Thresholds.ElectionWindow;
+            var window = w.TotalMinutes >= 1 && w.Seconds == 0 ? $"{w.TotalMinutes:0} min" : $"{w.TotalSeconds:0.#} s";
+            result.Add(new(null, AlertKind.LeaderElection, AlertSeverity.Warning,
+                $"{elections.Count} leader election(s) in the last {window} (last at {elections[^1]:HH:mm:ss} UTC, epoch {health.Epoch}); leader now {health.Leader ?? "none"}."));
+        }
+        return result.Where(c => rules.IsEnabled(c.Kind)).ToList();
+    }
+
     public static List<AlertCondition> Conditions(EnsembleHealth health, HealthThresholds t)
     {
+        ArgumentNullException.ThrowIfNull(health);
+        ArgumentNullException.ThrowIfNull(t);
         var result = new List<AlertCondition>();
+        if (health.ZnodeCountDivergence is { } div && div > t.ZnodeCountDivergence)
+        {
+            result.Add(new(null, AlertKind.ZnodeDivergence, AlertSeverity.Warning,
+                $"Serving servers disagree on the znode count by {div} (threshold {t.ZnodeCountDivergence}): a server may be out of sync."));
+        }
         var anyFollowing = health.Servers.Any(s => s.Status == ServerStatus.Up && s.Mode is "follower" or "observer");
         if (!health.Quorum.HasQuorum && health.Status != EnsembleStatus.Unknown)
         {
@@ -124,6 +146,15 @@ internal static class EnsembleHealthBuilder
             {
                 result.Add(new(s.HostPort, AlertKind.FdUsageHigh, AlertSeverity.Warning,
                     $"{s.HostPort}: {s.OpenFileDescriptors} of {s.MaxFileDescriptors} file descriptors open ({fd:P0}, threshold {t.FdUsageRatio:P0})."));
+            }
+            if (s.WatchCount is { } watches && watches > t.WatchCount)
+            {
+                result.Add(new(s.HostPort, AlertKind.WatchCountHigh, AlertSeverity.Warning, $"{s.HostPort}: {watches} watches (threshold {t.WatchCount})."));
+            }
+            if (s.ApproximateDataSize is { } size && size > t.ApproximateDataSizeBytes)
+            {
+                result.Add(new(s.HostPort, AlertKind.DataSizeHigh, AlertSeverity.Warning,
+                    $"{s.HostPort}: approximate data size {size:N0} bytes is above {t.ApproximateDataSizeBytes:N0} bytes."));
             }
             if (s.ZxidLag is { } lag && lag > t.ZxidLag)
             {

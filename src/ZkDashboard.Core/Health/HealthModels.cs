@@ -134,6 +134,12 @@ public enum AlertKind
     FdUsageHigh,
     ZxidLagHigh,
     FourLetterWordsDisabled,
+    /// <summary>A leader election (new epoch) happened within the election window (default 5 min).</summary>
+    LeaderElection,
+    /// <summary>Serving servers disagree on the znode count by more than the threshold.</summary>
+    ZnodeDivergence,
+    WatchCountHigh,
+    DataSizeHigh,
 }
 
 public enum AlertSeverity

@@ -31,6 +31,10 @@ internal sealed partial class HealthMonitor : BackgroundService, IHealthMonitor,
         public ConcurrentDictionary<string, ServerMetricHistory> History { get; } = new(StringComparer.OrdinalIgnoreCase);
         public EnsembleHealth? Latest { get; set; }
         public SemaphoreSlim PollGate { get; } = new(1, 1);
+        /// <summary>Leader epoch of the previous poll (null before the first one with a leader).</summary>
+        public long? LastEpoch { get; set; }
+        /// <summary>When a new epoch was first seen, oldest first (pruned to the election window).</summary>
+        public List<DateTimeOffset> Elections { get; } = [];
     }
 
     public HealthMonitor(IEnsembleRegistry registry, IOptions<HealthOptions> options, IFourLetterWordTransport transport,
@@ -194,7 +198,9 @@ internal sealed partial class HealthMonitor : BackgroundService, IHealthMonitor,
             {
                 return health; // removed or re-pointed while polling: keep no state, raise no alerts
             }
-            var active = _alerts.Apply(definition.Name, EnsembleHealthBuilder.Conditions(health, _options.Thresholds), _time.GetUtcNow());
+            var rules = _options.RulesFor(definition.Name);
+            var elections = TrackElections(state, health, rules.Thresholds.ElectionWindow);
+            var active = _alerts.Apply(definition.Name, EnsembleHealthBuilder.Conditions(health, rules, elections), _time.GetUtcNow());
             health = health with
             {
                 ActiveAlerts = active,
@@ -213,6 +219,21 @@ internal sealed partial class HealthMonitor : BackgroundService, IHealthMonitor,
         {
             state.PollGate.Release();
         }
+    }
+
+    /// <summary>Records a new leader epoch (an election since the previous poll) and returns the elections within the window.</summary>
+    private static DateTimeOffset[] TrackElections(EnsembleState state, EnsembleHealth health, TimeSpan window)
+    {
+        if (health.Epoch is { } epoch)
+        {
+            if (state.LastEpoch is { } previous && epoch > previous)
+            {
+                state.Elections.Add(health.Timestamp);
+            }
+            state.LastEpoch = epoch;
+        }
+        state.Elections.RemoveAll(t => t < health.Timestamp - window);
+        return [.. state.Elections];
     }
 
     private bool IsCurrent(string name, EnsembleState state)

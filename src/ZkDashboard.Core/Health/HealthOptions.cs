@@ -41,6 +41,39 @@ public sealed class HealthOptions
     /// <summary>Upper bound on stored buckets (rows); the oldest are pruned first when it is exceeded.</summary>
     public int StoredHistoryMaxRows { get; set; } = 2_000_000;
 
+    /// <summary>Rules (alert kinds, e.g. "WatchCountHigh") switched off for every ensemble.</summary>
+    public List<string> DisabledRules { get; set; } = [];
+
+    /// <summary>Per-ensemble overrides ("ZkDashboard:Health:Ensembles:{name}"): thresholds and disabled rules on top of the global ones.</summary>
+    public Dictionary<string, EnsembleHealthRules> Ensembles { get; set; } = new(StringComparer.OrdinalIgnoreCase);
+
+    /// <summary>Thresholds and enabled rules for one ensemble: the global settings with that ensemble's overrides applied.</summary>
+    public EffectiveHealthRules RulesFor(string ensemble)
+    {
+        var disabled = new HashSet<AlertKind>(DisabledRules.Select(r => Enum.TryParse<AlertKind>(r, ignoreCase: true, out var k) ? k : (AlertKind?)null).OfType<AlertKind>());
+        var thresholds = Thresholds;
+        var entry = Ensembles.FirstOrDefault(e => string.Equals(e.Key, ensemble, StringComparison.OrdinalIgnoreCase)).Value;
+        if (entry is not null)
+        {
+            thresholds = entry.Thresholds.ApplyTo(Thresholds);
+            foreach (var r in entry.DisabledRules)
+            {
+                if (Enum.TryParse<AlertKind>(r, ignoreCase: true, out var k))
+                {
+                    disabled.Add(k);
+                }
+            }
+            foreach (var r in entry.EnabledRules)
+            {
+                if (Enum.TryParse<AlertKind>(r, ignoreCase: true, out var k))
+                {
+                    disabled.Remove(k);
+                }
+            }
+        }
+        return new EffectiveHealthRules(thresholds, disabled);
+    }
+
     public int HistoryCapacity
     {
         get
@@ -71,9 +104,18 @@ public sealed class HealthOptions
         {
             errors.Add($"{Section}:AlertHistoryCapacity must be at least 1.");
         }
-        if (Thresholds.FdUsageRatio is <= 0 or > 1)
+        Thresholds.Validate($"{Section}:Thresholds", errors);
+        ValidateRuleNames($"{Section}:DisabledRules", DisabledRules, errors);
+        foreach (var (name, entry) in Ensembles)
         {
-            errors.Add($"{Section}:Thresholds:FdUsageRatio {Thresholds.FdUsageRatio} must be between 0 and 1 (e.g. 0.8).");
+            var prefix = $"{Section}:Ensembles:{name}";
+            if (entry is null)
+            {
+                continue;
+            }
+            entry.Thresholds.ApplyTo(Thresholds).Validate($"{prefix}:Thresholds", errors);
+            ValidateRuleNames($"{prefix}:DisabledRules", entry.DisabledRules, errors);
+            ValidateRuleNames($"{prefix}:EnabledRules", entry.EnabledRules, errors);
         }
         if (StoredHistoryBucket < TimeSpan.FromSeconds(1) || StoredHistoryRetention < StoredHistoryBucket || StoredHistoryMaxRows < 1)
         {
@@ -84,9 +126,71 @@ public sealed class HealthOptions
             throw new InvalidOperationException(string.Join(Environment.NewLine, errors));
         }
     }
+
+    private static void ValidateRuleNames(string key, List<string> names, List<string> errors)
+    {
+        for (var i = 0; i < names.Count; i++)
+        {
+            if (!Enum.TryParse<AlertKind>(names[i], ignoreCase: true, out var kind) || !Enum.IsDefined(kind) || int.TryParse(names[i], out _))
+            {
+                errors.Add($"{key}:{i} '{names[i]}' is not an alert rule; use one of {string.Join(", ", Enum.GetNames<AlertKind>())}.");
+            }
+        }
+    }
 }
 
-/// <summary>Alert thresholds ("ZkDashboard:Health:Thresholds"). An alert fires when a value is above its threshold.</summary>
+/// <summary>One ensemble's alert settings ("ZkDashboard:Health:Ensembles:{name}").</summary>
+public sealed class EnsembleHealthRules
+{
+    /// <summary>Thresholds that differ from the global ones (unset values keep the global value).</summary>
+    public HealthThresholdOverrides Thresholds { get; set; } = new();
+
+    /// <summary>Rules switched off for this ensemble (alert kind names).</summary>
+    public List<string> DisabledRules { get; set; } = [];
+
+    /// <summary>Rules switched back on for this ensemble that the global DisabledRules switch off.</summary>
+    public List<string> EnabledRules { get; set; } = [];
+}
+
+/// <summary>The thresholds and enabled rules in force for one ensemble.</summary>
+public sealed record EffectiveHealthRules(HealthThresholds Thresholds, IReadOnlySet<AlertKind> Disabled)
+{
+    public bool IsEnabled(AlertKind kind) => !Disabled.Contains(kind);
+}
+
+/// <summary>Per-ensemble threshold overrides: each set value replaces the global one.</summary>
+public sealed class HealthThresholdOverrides
+{
+    public double? AvgLatencyMs { get; set; }
+    public long? OutstandingRequests { get; set; }
+    public double? FdUsageRatio { get; set; }
+    public long? ZxidLag { get; set; }
+    public long? ZnodeCountDivergence { get; set; }
+    public long? WatchCount { get; set; }
+    public long? ApproximateDataSizeBytes { get; set; }
+    public TimeSpan? ElectionWindow { get; set; }
+
+    public HealthThresholds ApplyTo(HealthThresholds global)
+    {
+        ArgumentNullException.ThrowIfNull(global);
+        return new HealthThresholds
+        {
+            AvgLatencyMs = AvgLatencyMs ?? global.AvgLatencyMs,
+            OutstandingRequests = OutstandingRequests ?? global.OutstandingRequests,
+            FdUsageRatio = FdUsageRatio ?? global.FdUsageRatio,
+            ZxidLag = ZxidLag ?? global.ZxidLag,
+            ZnodeCountDivergence = ZnodeCountDivergence ?? global.ZnodeCountDivergence,
+            WatchCount = WatchCount ?? global.WatchCount,
+            ApproximateDataSizeBytes = ApproximateDataSizeBytes ?? global.ApproximateDataSizeBytes,
+            ElectionWindow = ElectionWindow ?? global.ElectionWindow,
+        };
+    }
+}
+
+/// <summary>
+/// Alert thresholds ("ZkDashboard:Health:Thresholds"). An alert fires when a value is above its threshold. Defaults follow the
+/// alert examples in the ZooKeeper monitoring docs (avg latency 100 ms, watches 10,000, data size 1 GB, any election in 5 min).
+/// </summary>
 public sealed class HealthThresholds
 {
     /// <summary>Average request latency in ms (mntr zk_avg_latency / srvr Latency avg).</summary>
@@ -99,4 +203,52 @@ public sealed class HealthThresholds
 
     /// <summary>Transactions a server may be behind the leader's last zxid.</summary>
     public long ZxidLag { get; set; } = 1000;
+
+    /// <summary>Largest difference in znode count between serving servers (a few in-flight writes are normal).</summary>
+    public long ZnodeCountDivergence { get; set; } = 100;
+
+    /// <summary>Watches on one server (mntr zk_watch_count).</summary>
+    public long WatchCount { get; set; } = 10_000;
+
+    /// <summary>Approximate data size of one server in bytes (mntr zk_approximate_data_size; 1 GB).</summary>
+    public long ApproximateDataSizeBytes { get; set; } = 1_000_000_000;
+
+    /// <summary>A leader election (a new epoch) within this window raises LeaderElection.</summary>
+    public TimeSpan ElectionWindow { get; set; } = TimeSpan.FromMinutes(5);
+
+    internal void Validate(string key, List<string> errors)
+    {
+        if (AvgLatencyMs <= 0)
+        {
+            errors.Add($"{key}:AvgLatencyMs {AvgLatencyMs} must be positive (default 100).");
+        }
+        if (OutstandingRequests < 0)
+        {
+            errors.Add($"{key}:OutstandingRequests {OutstandingRequests} must not be negative (default 50).");
+        }
+        if (FdUsageRatio is <= 0 or > 1 || double.IsNaN(FdUsageRatio))
+        {
+            errors.Add($"{key}:FdUsageRatio {FdUsageRatio} must be between 0 and 1 (e.g. 0.8).");
+        }
+        if (ZxidLag < 0)
+        {
+            errors.Add($"{key}:ZxidLag {ZxidLag} must not be negative (default 1000).");
+        }
+        if (ZnodeCountDivergence < 0)
+        {
+            errors.Add($"{key}:ZnodeCountDivergence {ZnodeCountDivergence} must not be negative (default 100).");
+        }
+        if (WatchCount < 0)
+        {
+            errors.Add($"{key}:WatchCount {WatchCount} must not be negative (default 10000).");
+        }
+        if (ApproximateDataSizeBytes <= 0)
+        {
+            errors.Add($"{key}:ApproximateDataSizeBytes {ApproximateDataSizeBytes} must be positive (default 1000000000).");
+        }
+        if (ElectionWindow <= TimeSpan.Zero)
+        {
+            errors.Add($"{key}:ElectionWindow {ElectionWindow} must be positive (default 00:05:00).");
+        }
+    }
 }

@@ -96,6 +96,10 @@ public sealed class FourLetterWordClient
     public async Task<IReadOnlyList<ClientConnection>> ConsAsync(string hostPort, CancellationToken ct = default) =>
         FourLetterWordParsers.ParseCons(await SendAsync(hostPort, FourLetterWords.Cons, ct).ConfigureAwait(false), hostPort);
 
+    /// <summary><c>dump</c>: sessions and their ephemeral nodes (complete on the leader or a standalone server).</summary>
+    public async Task<SessionDump> DumpAsync(string hostPort, CancellationToken ct = default) =>
+        FourLetterWordParsers.ParseDump(await SendAsync(hostPort, FourLetterWords.Dump, ct).ConfigureAwait(false), hostPort);
+
     /// <summary><c>envi</c>: the server's environment (Java version, host name, memory...).</summary>
     public async Task<IReadOnlyDictionary<string, string>> EnviAsync(string hostPort, CancellationToken ct = default) =>
         FourLetterWordParsers.ParseEnvi(await SendAsync(hostPort, FourLetterWords.Envi, ct).ConfigureAwait(false), hostPort);

@@ -15,12 +15,13 @@ public static class FourLetterWords
     public const string Wchp = "wchp";
     public const string Dirs = "dirs";
     public const string Isro = "isro";
+    public const string Dump = "dump";
 
     /// <summary>Words the server understands (ZooKeeper 3.5–3.9), including ones without a typed method here.</summary>
     public static IReadOnlySet<string> Known { get; } = new HashSet<string>(StringComparer.Ordinal)
     {
         Ruok, Srvr, Stat, Mntr, Conf, Cons, Envi, Wchs, Wchc, Wchp, Dirs, Isro,
-        "crst", "dump", "srst", "gtmk", "stmk", "hash",
+        "crst", Dump, "srst", "gtmk", "stmk", "hash",
     };
 
     /// <summary>Reply of a server that is running but has no quorum or is still starting.</summary>

@@ -1,0 +1,14 @@
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+
+namespace ZkDashboard.Core.Insights;
+
+public static class InsightsServiceCollectionExtensions
+{
+    /// <summary>Registers <see cref="ISessionInsights"/> (sessions and their ephemerals). Needs AddZkDashboardSessions and AddZkDashboardHealth.</summary>
+    public static IServiceCollection AddZkDashboardInsights(this IServiceCollection services)
+    {
+        services.TryAddSingleton<ISessionInsights, SessionInsights>();
+        return services;
+    }
+}
