@@ -1,5 +1,5 @@
 using ZkDashboard.Core.Health;
-using ZkDashboard.Web.Explorer.Live;
+using ZkDashboard.Web.Auth;
 
 namespace ZkDashboard.Web.Api;
 
@@ -17,7 +17,7 @@ public static class AlertRulesEndpoints
         ArgumentNullException.ThrowIfNull(endpoints);
         return endpoints.MapGet(PrometheusRulesPath, async (HttpContext context, PrometheusRulesExporter exporter, CancellationToken ct) =>
         {
-            var yaml = await exporter.RenderAsync(CurrentUser.Resolve(context), ct).ConfigureAwait(false);
+            var yaml = await exporter.RenderAsync(ZkPrincipals.ToActingUser(context.User, context.Connection.RemoteIpAddress), ct).ConfigureAwait(false);
             context.Response.Headers.ContentDisposition = "inline; filename=\"zkdashboard-rules.yaml\"";
             return Results.Text(yaml, PrometheusRulesExporter.ContentType);
         }).WithName("ZkPrometheusRules").ExcludeFromDescription();

@@ -3,6 +3,7 @@ using ZkDashboard.Core.Access;
 using ZkDashboard.Core.Boundary;
 using ZkDashboard.Core.Sessions;
 using ZkDashboard.Core.Watches;
+using ZkDashboard.Web.Auth;
 using ZkDashboard.Web.Explorer.Live;
 
 namespace ZkDashboard.Web.Hubs;
@@ -96,8 +97,8 @@ public sealed class ZkHub(HubSubscriptions subscriptions, IUserWatches watches, 
         return id;
     }
 
-    /// <summary>The connection's user (until sign-in lands: the same resolution as the circuits' <see cref="ICurrentUser"/>).</summary>
-    private ActingUser User => CurrentUser.Resolve(Context.GetHttpContext());
+    /// <summary>The connection's user (cookie or API token), mapped like the circuits' <see cref="ICurrentUser"/>.</summary>
+    private ActingUser User => ZkPrincipals.ToActingUser(Context.User, Context.GetHttpContext()?.Connection.RemoteIpAddress);
 
     private sealed class CompositeDisposable(IReadOnlyList<IDisposable> parts) : IDisposable
     {
