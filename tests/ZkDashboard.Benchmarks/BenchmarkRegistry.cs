@@ -1,3 +1,4 @@
+using ZkDashboard.Benchmarks.Access;
 using ZkDashboard.Benchmarks.Browser;
 using ZkDashboard.Benchmarks.Client;
 using ZkDashboard.Benchmarks.Fanout;
@@ -13,6 +14,7 @@ public static class BenchmarkRegistry
         new ClientBenchmark(),
         new FanoutBenchmark(),
         new BrowserBenchmark(),
+        new AccessBenchmark(),
     ];
 
     /// <summary>Hidden sub-commands used when a benchmark re-launches this executable as a measured child process.</summary>

@@ -50,13 +50,30 @@ public static class AccessEvaluator
                 return Allow(action, ensemble, path, b.Binding);
             }
         }
-        foreach (var g in user.Groups)
+        if (user.Groups is IReadOnlyList<string> groups)
         {
-            foreach (var b in rules.GroupBindings(g))
+            // Indexed: no enumerator allocation per decision.
+            for (var i = 0; i < groups.Count; i++)
             {
-                if (Grants(b, user, ensemble, path, bit, scope, global, protectedPath, ref blockedByScope, ref blockedByProtection))
+                foreach (var b in rules.GroupBindings(groups[i]))
                 {
-                    return Allow(action, ensemble, path, b.Binding);
+                    if (Grants(b, user, ensemble, path, bit, scope, global, protectedPath, ref blockedByScope, ref blockedByProtection))
+                    {
+                        return Allow(action, ensemble, path, b.Binding);
+                    }
+                }
+            }
+        }
+        else
+        {
+            foreach (var g in user.Groups)
+            {
+                foreach (var b in rules.GroupBindings(g))
+                {
+                    if (Grants(b, user, ensemble, path, bit, scope, global, protectedPath, ref blockedByScope, ref blockedByProtection))
+                    {
+                        return Allow(action, ensemble, path, b.Binding);
+                    }
                 }
             }
         }

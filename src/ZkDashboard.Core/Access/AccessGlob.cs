@@ -210,6 +210,9 @@ public sealed class EnsembleGlob
 {
     private readonly bool _all;
     private readonly bool _literal;
+    private volatile LastMatch? _last;
+
+    private sealed record LastMatch(string Ensemble, bool Result);
 
     private EnsembleGlob(string pattern)
     {
@@ -241,7 +244,25 @@ public sealed class EnsembleGlob
 
     /// <summary>True when the ensemble name matches.</summary>
     public bool IsMatch(string ensemble)
-        => _all || (_literal ? string.Equals(ensemble, Pattern, StringComparison.OrdinalIgnoreCase) : Wildcard.IsMatch(Pattern, ensemble, ignoreCase: true));
+    {
+        if (_all)
+        {
+            return true;
+        }
+        if (_literal)
+        {
+            return string.Equals(ensemble, Pattern, StringComparison.OrdinalIgnoreCase);
+        }
+        // Decisions come in runs for one ensemble: remember the last answer (a miss allocates one small record).
+        var last = _last;
+        if (last is not null && (ReferenceEquals(last.Ensemble, ensemble) || string.Equals(last.Ensemble, ensemble, StringComparison.Ordinal)))
+        {
+            return last.Result;
+        }
+        var result = Wildcard.IsMatch(Pattern, ensemble, ignoreCase: true);
+        _last = new LastMatch(ensemble, result);
+        return result;
+    }
 
     /// <inheritdoc />
     public override string ToString() => Pattern;

@@ -22,6 +22,7 @@ public sealed class AccessPolicy : IAccessPolicy
     private readonly Lock _loadLock = new();
     private volatile AccessRules? _rules;
     private IEnsembleRegistry? _registry;
+    private bool _registryResolved;
     private IReadOnlyList<string> _storedErrors = [];
 
     /// <summary>Creates the policy; throws <see cref="AccessConfigurationException"/> for bad settings.</summary>
@@ -124,7 +125,11 @@ public sealed class AccessPolicy : IAccessPolicy
     private bool IsReadOnly(string ensemble)
     {
         // Resolved lazily: the registry itself asks this policy (manageEnsembles).
-        _registry ??= _services.GetService<IEnsembleRegistry>();
+        if (!_registryResolved)
+        {
+            _registry = _services.GetService<IEnsembleRegistry>();
+            _registryResolved = true;
+        }
         return _registry?.Find(ensemble)?.ReadOnly == true;
     }
 

@@ -136,6 +136,10 @@ public sealed class AccessRules
     /// <summary>True when node writes at <paramref name="path"/> need the admin role.</summary>
     public bool IsProtected(string path)
     {
+        if (_protected.Length == 0)
+        {
+            return false;
+        }
         foreach (var g in _protected)
         {
             if (g.IsMatch(path))

@@ -1,3 +1,6 @@
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
 using ZkDashboard.Core.Access;
 
 namespace ZkDashboard.Core.Tests.Authorization;
@@ -70,6 +73,25 @@ public sealed class AccessIsolationAndConfigTests
         configure(o);
         var ex = Assert.Throws<AccessConfigurationException>(() => AccessRules.Build(o, []));
         Assert.True(ex.Message.Contains(expected, StringComparison.Ordinal), $"{because}: {ex.Message}");
+    }
+
+    [Fact]
+    public async Task StartAsync_BadBindingInSettings_FailsStartUpNamingTheEntry()
+    {
+        var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true });
+        builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
+        {
+            ["ZkDashboard:Access:Bindings:0:Subject"] = "group:admins",
+            ["ZkDashboard:Access:Bindings:0:Role"] = "admin",
+            ["ZkDashboard:Access:Bindings:1:Subject"] = "group:ops",
+            ["ZkDashboard:Access:Bindings:1:Role"] = "operatr",
+        });
+        builder.Services.AddZkDashboardAccess(builder.Configuration);
+        using var host = builder.Build();
+        var ex = await Assert.ThrowsAnyAsync<Exception>(() => host.StartAsync());
+        var access = ex as AccessConfigurationException ?? ex.InnerException as AccessConfigurationException;
+        Assert.NotNull(access);
+        Assert.StartsWith("ZkDashboard:Access:Bindings:1 (group:ops → operatr): unknown role 'operatr'.", access.Message, StringComparison.Ordinal);
     }
 
     [Fact]

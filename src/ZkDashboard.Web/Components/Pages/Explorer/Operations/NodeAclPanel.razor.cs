@@ -1,5 +1,6 @@
 using Microsoft.AspNetCore.Components;
 using Radzen;
+using ZkDashboard.Core.Access;
 using ZkDashboard.Core.Ensembles;
 using ZkDashboard.Core.Operations;
 using ZkDashboard.Web.Explorer.Acl;
@@ -15,6 +16,20 @@ public partial class NodeAclPanel
     [Inject] private ICurrentUser CurrentUser { get; set; } = default!;
     [Inject] private IEnsembleRegistry Registry { get; set; } = default!;
     [Inject] private NotificationService Notifications { get; set; } = default!;
+    [Inject] private IAccessPolicy Policy { get; set; } = default!;
+
+    private NodeAccess? _access;
+    private string? _accessKey;
+
+    protected override async Task OnParametersSetAsync()
+    {
+        var key = Ensemble + "\n" + Path;
+        if (key != _accessKey)
+        {
+            _accessKey = key;
+            _access = await NodeAccess.LoadAsync(Policy, CurrentUser.User, Ensemble, Path, AccessAction.SetAcl);
+        }
+    }
 
     [Parameter] public string Ensemble { get; set; } = string.Empty;
     [Parameter] public string Path { get; set; } = "/";

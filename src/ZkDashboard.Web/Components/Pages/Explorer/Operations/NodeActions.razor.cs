@@ -2,6 +2,7 @@ using System.Text;
 using Microsoft.AspNetCore.Components;
 using Microsoft.JSInterop;
 using Radzen;
+using ZkDashboard.Core.Access;
 using ZkDashboard.Core.Ensembles;
 using ZkDashboard.Core.Jobs;
 using ZkDashboard.Core.Operations;
@@ -25,6 +26,10 @@ public partial class NodeActions : IAsyncDisposable
     [Inject] private IEnsembleRegistry Registry { get; set; } = default!;
     [Inject] private NotificationService Notifications { get; set; } = default!;
     [Inject] private IJSRuntime JS { get; set; } = default!;
+    [Inject] private IAccessPolicy Policy { get; set; } = default!;
+
+    private NodeAccess? _access;
+    private string? _accessKey;
 
     [Parameter] public string Ensemble { get; set; } = string.Empty;
     [Parameter] public string Path { get; set; } = "/";
@@ -112,6 +117,23 @@ public partial class NodeActions : IAsyncDisposable
             // A newer confirmation replaced this one, or the component is gone.
         }
     }
+
+    protected override async Task OnParametersSetAsync()
+    {
+        var key = Ensemble + "\n" + Path;
+        if (key != _accessKey)
+        {
+            _accessKey = key;
+            _access = await NodeAccess.LoadAsync(Policy, CurrentUser.User, Ensemble, Path,
+                AccessAction.Create, AccessAction.Delete, AccessAction.DeleteRecursive, AccessAction.CopyMove);
+        }
+    }
+
+    private bool Can(AccessAction action) => _access?.Can(action) == true;
+
+    /// <summary>The first refused write here, said once next to the toolbar (null when every write is allowed).</summary>
+    private string? AccessNote => _access is null || Disabled ? null
+        : _access.Why(AccessAction.Create) ?? _access.Why(AccessAction.Delete) ?? _access.Why(AccessAction.CopyMove);
 
     protected override void OnParametersSet()
     {

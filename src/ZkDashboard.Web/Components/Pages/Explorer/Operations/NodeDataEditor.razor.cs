@@ -1,6 +1,7 @@
 using System.Text;
 using Microsoft.AspNetCore.Components;
 using Radzen;
+using ZkDashboard.Core.Access;
 using ZkDashboard.Core.Operations;
 using ZkDashboard.Web.Explorer.Formats;
 using ZkDashboard.Web.Explorer.Live;
@@ -18,6 +19,23 @@ public partial class NodeDataEditor
     [Inject] private IZooKeeperOperations Operations { get; set; } = default!;
     [Inject] private ICurrentUser CurrentUser { get; set; } = default!;
     [Inject] private NotificationService Notifications { get; set; } = default!;
+    [Inject] private IAccessPolicy Policy { get; set; } = default!;
+
+    private NodeAccess? _access;
+    private string? _accessKey;
+
+    /// <summary>Why editing is not possible for this person here (access rules, or hidden data); null when it is.</summary>
+    private string? EditRefusal => Node?.DataHiddenReason ?? _access?.Why(AccessAction.SetData);
+
+    protected override async Task OnParametersSetAsync()
+    {
+        var key = Ensemble + "\n" + Path;
+        if (key != _accessKey)
+        {
+            _accessKey = key;
+            _access = await NodeAccess.LoadAsync(Policy, CurrentUser.User, Ensemble, Path, AccessAction.SetData);
+        }
+    }
 
     [Parameter] public string Ensemble { get; set; } = string.Empty;
     [Parameter] public string Path { get; set; } = "/";
