@@ -37,6 +37,7 @@ public sealed class SlapdServer : IAsyncDisposable
     /// <summary>Where groups are.</summary>
     public const string GroupsBase = "ou=groups," + Suffix;
 
+    private const string DirectoryPrefix = "zkd-slapd-";
     private const string RootDn = "cn=admin," + Suffix;
     private const string RootPassword = "root-secret";
 
@@ -64,9 +65,10 @@ public sealed class SlapdServer : IAsyncDisposable
             throw new InvalidOperationException("slapd and ldapadd are missing; install them: sudo apt-get install -y slapd ldap-utils");
         }
 
+        DeleteLeftovers();
         for (var attempt = 1; ; attempt++)
         {
-            var dir = Path.Combine(Path.GetTempPath(), "zkd-slapd-" + Guid.NewGuid().ToString("N")[..12]);
+            var dir = Path.Combine(Path.GetTempPath(), DirectoryPrefix + Guid.NewGuid().ToString("N")[..12]);
             Directory.CreateDirectory(Path.Combine(dir, "db"));
             var port = FreePort();
             var conf = Path.Combine(dir, "slapd.conf");
@@ -112,6 +114,36 @@ public sealed class SlapdServer : IAsyncDisposable
         catch (IOException)
         {
             // A file still open for a moment; the temp folder is cleaned eventually.
+        }
+    }
+
+    // A test process that was killed leaves its folder behind (the watchdog killed its slapd): delete folders whose
+    // slapd no longer runs.
+    private static void DeleteLeftovers()
+    {
+        foreach (var dir in Directory.EnumerateDirectories(Path.GetTempPath(), DirectoryPrefix + "*"))
+        {
+            try
+            {
+                var pidFile = Path.Combine(dir, "slapd.pid");
+                var running = File.Exists(pidFile)
+                    && int.TryParse(File.ReadAllText(pidFile).Trim(), NumberStyles.Integer, CultureInfo.InvariantCulture, out var pid)
+                    && File.Exists($"/proc/{pid}/cmdline")
+                    && File.ReadAllText($"/proc/{pid}/cmdline").Contains(dir, StringComparison.Ordinal);
+                var young = Directory.GetCreationTimeUtc(dir) > DateTime.UtcNow.AddMinutes(-2);
+                if (!running && !young)
+                {
+                    Directory.Delete(dir, recursive: true);
+                }
+            }
+            catch (IOException)
+            {
+                // Another test process is using or deleting it.
+            }
+            catch (UnauthorizedAccessException)
+            {
+                // Someone else's folder.
+            }
         }
     }
 

@@ -59,7 +59,7 @@ public sealed class LdapOptions
     /// <summary>The group entry's attribute that holds its name (for a search), or the RDN attribute expected in memberOf DNs.</summary>
     public string GroupNameAttribute { get; set; } = "cn";
 
-    /// <summary>Time limit of the connection and of each request, in seconds.</summary>
+    /// <summary>Time limit of one sign-in check (connection, searches and binds together), in seconds.</summary>
     public int TimeoutSeconds { get; set; } = 10;
 
     /// <summary>True when <see cref="Url"/> is set.</summary>

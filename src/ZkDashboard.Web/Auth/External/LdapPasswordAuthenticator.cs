@@ -20,23 +20,58 @@ public sealed partial class LdapPasswordAuthenticator(IOptions<LdapOptions> opti
     private const int Timeout = 85;
     private const int ConnectError = 91;
 
+    /// <summary>How many sign-in checks may wait on the directory at once.</summary>
+    public const int MaxInFlight = 8;
+
     private readonly LdapOptions settings = options.Value;
+    private readonly SemaphoreSlim inFlight = new(MaxInFlight, MaxInFlight);
 
     /// <inheritdoc />
     public string Provider => "ldap";
 
     /// <inheritdoc />
-    public Task<ExternalIdentity?> AuthenticateAsync(string userName, string password, CancellationToken ct)
+    public async Task<ExternalIdentity?> AuthenticateAsync(string userName, string password, CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(userName);
         ArgumentNullException.ThrowIfNull(password);
         if (userName.Trim().Length == 0 || password.Length == 0)
         {
-            return Task.FromResult<ExternalIdentity?>(null);
+            return null;
         }
 
-        // The protocol library is synchronous; keep the blocking calls off the caller's thread.
-        return Task.Run(() => Authenticate(userName.Trim(), password), ct);
+        // The protocol library is synchronous, and on Linux its bind does not honour the connection's timeout: a
+        // directory that accepts the connection and never answers would hold the caller for good. So each check runs on
+        // its own worker, the caller waits at most TimeoutSeconds, and at most MaxInFlight workers may be stuck at once.
+        var url = settings.Url ?? "";
+        var deadline = TimeSpan.FromSeconds(settings.TimeoutSeconds);
+        if (!await inFlight.WaitAsync(deadline, ct).ConfigureAwait(false))
+        {
+            throw new LdapUnavailableException(url,
+                $"The directory at {url} is not answering (earlier sign-in checks are still waiting for it); try again or sign in with a local account.", null);
+        }
+
+        var name = userName.Trim();
+        var work = Task.Run(() =>
+        {
+            try
+            {
+                return Authenticate(name, password);
+            }
+            finally
+            {
+                inFlight.Release();
+            }
+        }, CancellationToken.None);
+        try
+        {
+            return await work.WaitAsync(deadline, ct).ConfigureAwait(false);
+        }
+        catch (TimeoutException e)
+        {
+            LogUnreachable(logger, e, url, Timeout);
+            throw new LdapUnavailableException(url,
+                $"The directory at {url} did not answer within {settings.TimeoutSeconds} s; try again or sign in with a local account.", e);
+        }
     }
 
     private ExternalIdentity? Authenticate(string userName, string password)

@@ -123,6 +123,23 @@ public sealed class LdapPasswordAuthenticatorTests(SlapdFixture slapd) : IClassF
     }
 
     [Fact]
+    public async Task AuthenticateAsync_ThrowsClearError_WhenDirectoryNeverAnswers()
+    {
+        // Accepts the connection and never answers: a hung directory must not look like a wrong password.
+        using var silent = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
+        silent.Start();
+        var settings = SearchSettings();
+        settings.Url = $"ldap://127.0.0.1:{((System.Net.IPEndPoint)silent.LocalEndpoint).Port}";
+        settings.TimeoutSeconds = 1;
+
+        var error = await Assert.ThrowsAsync<LdapUnavailableException>(
+            () => Authenticator(settings).AuthenticateAsync("alice", "alice-pw", CancellationToken.None));
+
+        Assert.StartsWith($"The directory at {settings.Url} ", error.Message, StringComparison.Ordinal);
+        Assert.EndsWith("try again or sign in with a local account.", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task AuthenticateAsync_ThrowsClearError_WhenServiceAccountIsRefused()
     {
         var settings = SearchSettings();
