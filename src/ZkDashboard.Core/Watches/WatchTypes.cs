@@ -123,6 +123,8 @@ public interface IWatchSubscription : IDisposable
 /// loop or any other subscriber, and memory stays bounded whatever the event rate.</para>
 /// <para><b>One-shot mode limits.</b> Without persistent watches, a subtree subscription watches only its
 /// root's data and children (it is told when direct children come and go, not about deeper changes).</para>
+/// <para><b>Ensemble names</b> compare case-insensitively; subscriptions and notifications carry the registry's
+/// spelling, and subscribers of "MAIN" and "main" share one server watch.</para>
 /// <para><b>Reconnects.</b> After a reconnect every watched path is re-read and changed ones are notified;
 /// after a session expiry every server watch is registered again on the new session and every subscriber
 /// gets a <see cref="WatchChange.Resync"/>.</para>
