@@ -91,21 +91,21 @@ public sealed record NodeCacheChangedEventArgs(string Ensemble, string Path, boo
 /// shared session, once the list's watch is in place) and a page that needs them (sort by mtime, size, child
 /// count) waits for them.</para>
 /// <para><b>Live child stats.</b> Every row follows the server, not the time it was listed: child count (so
-/// expandability), size, mtime, ephemeral owner. A cached list holds one <see cref="Watches.WatchKind.Subtree"/>
+/// expandability), size, mtime, ephemeral owner. A cached list holds one <see cref="Watches.WatchKind.ChildStats"/>
 /// subscription on its node, i.e. one PERSISTENT_RECURSIVE server watch per open parent. A child's own event
-/// carries its new stat (no extra read); a grandchild created or deleted re-reads that child's stat (one exists per
-/// changed child, merged while a read is in flight); deeper events are ignored; a resync re-reads the list and every
-/// child's stat. Changes reach <see cref="Changed"/> with the latency of any watch event.</para>
+/// carries its new stat (the hub's one exists read after the event); a grandchild created or deleted re-reads that
+/// child's stat (one exists per changed child, merged while a read is in flight); a resync re-reads the list and
+/// every child's stat. Changes reach <see cref="Changed"/> with the latency of any watch event.</para>
 /// <para><b>Cost, bounded and measured</b> (<c>NodeCacheLiveStatsTests</c>): server watches = the number of distinct
-/// open parents (per ensemble), whatever the number of viewers (100 viewers of two nested parents: 2 watches).
-/// The server sends one event per change and session however many of the session's recursive watches cover it
-/// (100 creates under two nested open parents: 100 events). Each event costs the watch hub one exists read
-/// (coalesced per path, at most <see cref="Sessions.SessionOptions.WatchReadConcurrency"/> in flight, at most
-/// <see cref="Sessions.SessionOptions.MaxDirtyPaths"/> paths pending before subscribers get one resync instead).
-/// The price of the recursive watch: changes anywhere below an open parent are delivered, also at depths nobody
-/// shows; with the tree's root open that is every change of the ensemble. On servers without persistent watches
-/// (before 3.6, or <see cref="Sessions.SessionOptions.ForceOneShotWatches"/>) only the list itself is live and child
-/// stats are as of the last reload.</para>
+/// open parents per ensemble, whatever the number of viewers (100 viewers of two nested parents: 2 watches). The
+/// server sends one event per change and session however many of the session's recursive watches cover it (100
+/// creates under two nested open parents: 100 events). Reads: one exists per changed child and per child whose
+/// children changed; events deeper than grandchildren of every open list (say a bulk job far below the open root)
+/// are dropped on arrival without a read (2,000 creates three levels below an open list: 0 reads, 0 deliveries;
+/// 100 creates of grandchildren: 0 hub reads, the list re-reads the one child). The price of the recursive
+/// watch is only that the server still sends those deep events to the session. On servers without persistent
+/// watches (before 3.6, or <see cref="Sessions.SessionOptions.ForceOneShotWatches"/>) only the list itself is live
+/// and child stats are as of the last reload.</para>
 /// <para><b>Ensemble names</b> compare case-insensitively (as in the registry); entries and events carry the
 /// registry's spelling.</para>
 /// </remarks>

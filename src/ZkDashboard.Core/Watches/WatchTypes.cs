@@ -11,6 +11,14 @@ public enum WatchKind
     Children,
     /// <summary>The node and every descendant (created, deleted, data changed anywhere below).</summary>
     Subtree,
+    /// <summary>
+    /// The node's children with their stats, for a list that shows each child's size, mtime and child count:
+    /// a child created, deleted or changed (with its stat), and a grandchild created or deleted (with a null
+    /// <see cref="WatchNotification.Stat"/>: that child's child count changed; re-read it). Deeper changes are not
+    /// delivered, and cost no read. One PERSISTENT_RECURSIVE server watch on the node (one-shot mode: the node's
+    /// children only, as <see cref="Children"/>).
+    /// </summary>
+    ChildStats,
 }
 
 /// <summary>What happened to <see cref="WatchNotification.Path"/>.</summary>
