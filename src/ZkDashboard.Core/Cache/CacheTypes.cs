@@ -90,9 +90,28 @@ public sealed record NodeCacheChangedEventArgs(string Ensemble, string Path, boo
 /// kept live by watches (through <see cref="Watches.IWatchHub"/>) and pages are served from memory.
 /// </summary>
 /// <remarks>
-/// Loading a children list reads the names first (one getChildren2), so a page sorted by name is served
+/// <para>Loading a children list reads the names first (one getChildren2), so a page sorted by name is served
 /// at once; child stats are then fetched concurrently (several hundred exists calls pipelined on the
-/// shared session) and a page that needs them (sort by mtime, size, child count) waits for them.
+/// shared session, once the list's watch is in place) and a page that needs them (sort by mtime, size, child
+/// count) waits for them.</para>
+/// <para><b>Live child stats.</b> Every row follows the server, not the time it was listed: child count (so
+/// expandability), size, mtime, ephemeral owner. A cached list holds one <see cref="Watches.WatchKind.ChildStats"/>
+/// subscription on its node, i.e. one PERSISTENT_RECURSIVE server watch per open parent. A child's own event
+/// carries its new stat (the hub's one exists read after the event); a grandchild created or deleted re-reads that
+/// child's stat (one exists per changed child, merged while a read is in flight); a resync re-reads the list and
+/// every child's stat. Changes reach <see cref="Changed"/> with the latency of any watch event.</para>
+/// <para><b>Cost, bounded and measured</b> (<c>NodeCacheLiveStatsTests</c>): server watches = the number of distinct
+/// open parents per ensemble, whatever the number of viewers (100 viewers of two nested parents: 2 watches). The
+/// server sends one event per change and session however many of the session's recursive watches cover it (100
+/// creates under two nested open parents: 100 events). Reads: one exists per changed child and per child whose
+/// children changed; events deeper than grandchildren of every open list (say a bulk job far below the open root)
+/// are dropped on arrival without a read (2,000 creates three levels below an open list: 0 reads, 0 deliveries;
+/// 100 creates of grandchildren: 0 hub reads, the list re-reads the one child). The price of the recursive
+/// watch is only that the server still sends those deep events to the session. On servers without persistent
+/// watches (before 3.6, or <see cref="Sessions.SessionOptions.ForceOneShotWatches"/>) only the list itself is live
+/// and child stats are as of the last reload.</para>
+/// <para><b>Ensemble names</b> compare case-insensitively (as in the registry); entries and events carry the
+/// registry's spelling.</para>
 /// </remarks>
 public interface INodeCache
 {

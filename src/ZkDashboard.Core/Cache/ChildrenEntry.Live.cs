@@ -7,14 +7,14 @@ using ZkDashboard.ZooKeeper;
 namespace ZkDashboard.Core.Cache;
 
 /// <summary>
-/// How a cached children list follows the server. The entry holds one <see cref="WatchKind.Subtree"/>
+/// How a cached children list follows the server. The entry holds one <see cref="WatchKind.ChildStats"/>
 /// subscription on its node (one PERSISTENT_RECURSIVE server watch per open parent, shared by every viewer):
 /// <list type="bullet">
 /// <item>a child created, deleted or changed arrives with its stat read after the change: the list and the
 /// child's stat are updated in place;</item>
 /// <item>a grandchild created or deleted means that child's child count changed: the child's stat is re-read
 /// (merged per child, bounded concurrency, the read issued after the event so the final count is read);</item>
-/// <item>deeper events are ignored; a resync (reconnect, expiry, queue overflow) reloads the list and re-reads
+/// <item>deeper events never reach the entry (the hub drops them without a read); a resync (reconnect, expiry, queue overflow) reloads the list and re-reads
 /// every child's stat.</item>
 /// </list>
 /// </summary>

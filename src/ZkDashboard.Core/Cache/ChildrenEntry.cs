@@ -8,7 +8,7 @@ namespace ZkDashboard.Core.Cache;
 
 /// <summary>
 /// One node's children list with each child's stat, shared by every viewer of the node. Kept live by one
-/// subtree (PERSISTENT_RECURSIVE) subscription on the node: a child's own events keep its stat current, and a
+/// child-stats (PERSISTENT_RECURSIVE) subscription on the node: a child's own events keep its stat current, and a
 /// grandchild created or deleted re-reads the child's stat (its child count changed). Child stats of a new list
 /// are fetched with bounded concurrency in the background (see ChildrenEntry.Live.cs for the live part).
 /// </summary>
@@ -65,7 +65,7 @@ internal sealed partial class ChildrenEntry : CacheEntry, IWatchSubscriber
         IWatchSubscription? sub = null;
         if (_subscription is null)
         {
-            sub = _owner.Hub.Subscribe(Ensemble, Path, WatchKind.Subtree, this);
+            sub = _owner.Hub.Subscribe(Ensemble, Path, WatchKind.ChildStats, this);
             lock (_gate)
             {
                 _subscription = sub;

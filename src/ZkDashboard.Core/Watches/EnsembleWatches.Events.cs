@@ -20,6 +20,10 @@ internal sealed partial class EnsembleWatches
     private readonly Dictionary<string, Dirty> _dirty = new(StringComparer.Ordinal);
     private readonly Queue<string> _readyToRead = new();
     private int _readsRunning;
+    private long _resolveReads;
+
+    /// <summary>Stat reads issued to resolve events so far (for the cost measurements in tests).</summary>
+    internal long ResolveReads => Interlocked.Read(ref _resolveReads);
 
     /// <summary>Called by the session for every watch event, off the client's I/O loop. Never blocks.</summary>
     public void OnEvent(WatchedEvent e)
@@ -29,7 +33,61 @@ internal sealed partial class EnsembleWatches
             return;
         }
         _metrics.EventReceived();
+        if (!_oneShot && e.Type is EventType.NodeCreated or EventType.NodeDeleted or EventType.NodeDataChanged && !NeedsRead(e.Path, e.Type))
+        {
+            return; // only a recursive watch above it brought it, and nobody there wants it resolved (posted directly if at all)
+        }
         MarkDirty(e.Path, e.Type, e.Type == EventType.NodeChildrenChanged || (_oneShot && e.Type == EventType.NodeDeleted), DateTimeOffset.UtcNow);
+    }
+
+    /// <summary>
+    /// Whether an event of a recursive watch must be resolved into a stat: someone watches the path itself, its parent
+    /// lists it (children or child stats), or a subtree above it wants everything. A grandchild of a
+    /// <see cref="WatchKind.ChildStats"/> node that nobody else wants is posted at once without a read (created or
+    /// deleted), and deeper events are dropped: a bulk job far below an open list costs no reads.
+    /// </summary>
+    private bool NeedsRead(string path, EventType type)
+    {
+        List<WatchSubscription>? grand = null;
+        var at = DateTimeOffset.UtcNow;
+        lock (_gate)
+        {
+            if (_paths.ContainsKey(path))
+            {
+                return true;
+            }
+            if (path == "/")
+            {
+                return false;
+            }
+            var parent = Parent(path);
+            if (_paths.TryGetValue(parent, out var p) && (p.Children.Count > 0 || p.ChildStats.Count > 0 || p.Subtree.Count > 0))
+            {
+                return true;
+            }
+            var up = parent;
+            while (up != "/")
+            {
+                up = Parent(up);
+                if (_paths.TryGetValue(up, out var anc) && anc.Subtree.Count > 0)
+                {
+                    return true;
+                }
+            }
+            if (parent != "/" && type != EventType.NodeDataChanged && _paths.TryGetValue(Parent(parent), out var g) && g.ChildStats.Count > 0)
+            {
+                grand = [.. g.ChildStats];
+            }
+        }
+        if (grand is not null)
+        {
+            var change = type == EventType.NodeCreated ? WatchChange.Created : WatchChange.Deleted;
+            foreach (var s in grand)
+            {
+                s.Post(new WatchNotification(_ensemble, s.Path, WatchKind.ChildStats, path, change, null, 1, at));
+            }
+        }
+        return false;
     }
 
     private void MarkDirty(string path, EventType type, bool children, DateTimeOffset at)
@@ -41,7 +99,7 @@ internal sealed partial class EnsembleWatches
             {
                 if (_dirty.Count >= _options.MaxDirtyPaths)
                 {
-                    overflow = [.. SelfAndAncestors(path).SelectMany(p => _paths.TryGetValue(p, out var pw) ? pw.Subtree : [])];
+                    overflow = [.. SelfAndAncestors(path).SelectMany(p => _paths.TryGetValue(p, out var pw) ? pw.Deep : [])];
                 }
                 else
                 {
@@ -125,6 +183,7 @@ internal sealed partial class EnsembleWatches
                 var client = _sessions.Get(_ensemble).CurrentClient;
                 if (client is not null)
                 {
+                    Interlocked.Increment(ref _resolveReads);
                     (stat, _) = await ReadAndArmAsync(client, path, oneShot).ConfigureAwait(false);
                     readOk = true;
                 }
@@ -189,7 +248,7 @@ internal sealed partial class EnsembleWatches
         bool wantChildren;
         lock (_gate)
         {
-            wantChildren = _paths.TryGetValue(path, out var pw) && (pw.Children.Count > 0 || pw.Subtree.Count > 0);
+            wantChildren = _paths.TryGetValue(path, out var pw) && (pw.Children.Count > 0 || pw.Subtree.Count > 0 || pw.ChildStats.Count > 0);
         }
         var stat = await client.ExistsAsync(path, watch: true, ct).ConfigureAwait(false);
         if (stat is null || !wantChildren)
@@ -245,6 +304,23 @@ internal sealed partial class EnsembleWatches
                         posts.Add((s, n));
                     }
                 }
+                if (path != "/" && _paths.TryGetValue(Parent(path), out var lister) && lister.ChildStats.Count > 0)
+                {
+                    var n = new WatchNotification(_ensemble, lister.Path, WatchKind.ChildStats, path, change, stat, count, at);
+                    foreach (var s in lister.ChildStats)
+                    {
+                        posts.Add((s, n));
+                    }
+                }
+                if (path != "/" && Parent(path) != "/" && change is WatchChange.Created or WatchChange.Deleted
+                    && _paths.TryGetValue(Parent(Parent(path)), out var grand) && grand.ChildStats.Count > 0)
+                {
+                    var n = new WatchNotification(_ensemble, grand.Path, WatchKind.ChildStats, path, change, null, count, at);
+                    foreach (var s in grand.ChildStats)
+                    {
+                        posts.Add((s, n));
+                    }
+                }
                 foreach (var p in SelfAndAncestors(path))
                 {
                     if (_paths.TryGetValue(p, out var anc) && anc.Subtree.Count > 0)
@@ -266,9 +342,9 @@ internal sealed partial class EnsembleWatches
                 }
                 if (self.Registered == ServerWatchMode.OneShot)
                 {
-                    foreach (var s in self.Subtree)
+                    foreach (var s in self.Deep)
                     {
-                        posts.Add((s, new WatchNotification(_ensemble, path, WatchKind.Subtree, path, WatchChange.ChildrenChanged, stat, count, at)));
+                        posts.Add((s, new WatchNotification(_ensemble, path, s.Kind, path, WatchChange.ChildrenChanged, stat, count, at)));
                     }
                 }
             }
@@ -313,7 +389,7 @@ internal sealed partial class EnsembleWatches
                     var changed = newSession || !pw.LastStatKnown || !SameState(pw.LastStat, stat);
                     pw.LastStat = stat;
                     pw.LastStatKnown = true;
-                    targets.AddRange(changed ? pw.All : pw.Subtree);
+                    targets.AddRange(changed ? pw.All : pw.Deep);
                 }
                 foreach (var s in targets)
                 {

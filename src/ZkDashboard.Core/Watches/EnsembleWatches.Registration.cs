@@ -25,7 +25,7 @@ internal sealed partial class EnsembleWatches
             }
             _reconciling = true;
         }
-        _ = Task.Run(ReconcileLoopGuardedAsync);
+        _ = Task.Run(ReconcileLoopGuardedAsync); // never faults: the guard logs and schedules a retry
     }
 
     /// <summary>The reconcile loop; an unexpected failure is logged and the next change starts a new runner.</summary>

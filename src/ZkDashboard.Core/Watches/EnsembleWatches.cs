@@ -38,29 +38,34 @@ internal sealed partial class EnsembleWatches : IDisposable
         public List<WatchSubscription> Data { get; } = [];
         public List<WatchSubscription> Children { get; } = [];
         public List<WatchSubscription> Subtree { get; } = [];
+        public List<WatchSubscription> ChildStats { get; } = [];
         public List<WatchSubscription> Waiting { get; } = [];
         public ServerWatchMode Registered { get; set; }
         public bool Failed { get; set; }
         public Stat? LastStat { get; set; }
         public bool LastStatKnown { get; set; }
 
-        public bool IsEmpty => Data.Count == 0 && Children.Count == 0 && Subtree.Count == 0;
-        public int Count => Data.Count + Children.Count + Subtree.Count;
+        public bool IsEmpty => Data.Count == 0 && Children.Count == 0 && Subtree.Count == 0 && ChildStats.Count == 0;
+        public int Count => Data.Count + Children.Count + Subtree.Count + ChildStats.Count;
 
         public List<WatchSubscription> For(WatchKind kind) => kind switch
         {
             WatchKind.Data => Data,
             WatchKind.Children => Children,
+            WatchKind.ChildStats => ChildStats,
             _ => Subtree,
         };
 
-        public IEnumerable<WatchSubscription> All => Data.Concat(Children).Concat(Subtree);
+        public IEnumerable<WatchSubscription> All => Data.Concat(Children).Concat(Subtree).Concat(ChildStats);
+
+        /// <summary>Subscribers that hear about changes below the node they did not subscribe to directly.</summary>
+        public IEnumerable<WatchSubscription> Deep => Subtree.Concat(ChildStats);
     }
 
     private ServerWatchMode Desired(PathWatch pw)
         => pw.IsEmpty ? ServerWatchMode.None
             : _oneShot ? ServerWatchMode.OneShot
-            : pw.Subtree.Count > 0 ? ServerWatchMode.PersistentRecursive
+            : pw.Subtree.Count > 0 || pw.ChildStats.Count > 0 ? ServerWatchMode.PersistentRecursive
             : ServerWatchMode.Persistent;
 
     public IWatchSubscription Add(string path, WatchKind kind, IWatchSubscriber subscriber)

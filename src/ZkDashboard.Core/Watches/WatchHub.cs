@@ -35,7 +35,7 @@ public sealed class WatchHub : IWatchHub, IDisposable
         PathUtils.Validate(path);
         if (!Enum.IsDefined(kind))
         {
-            throw new ArgumentOutOfRangeException(nameof(kind), kind, "Watch kind must be Data, Children or Subtree.");
+            throw new ArgumentOutOfRangeException(nameof(kind), kind, "Watch kind must be Data, Children, Subtree or ChildStats.");
         }
         var canonical = _sessions.Get(ensemble).Name; // throws UnknownEnsembleException for a name nobody configured
         var watches = _ensembles.GetOrAdd(canonical, name => new EnsembleWatches(name, _sessions, _options, _metrics, _loggerFactory.CreateLogger<EnsembleWatches>()));
@@ -45,6 +45,9 @@ public sealed class WatchHub : IWatchHub, IDisposable
     /// <inheritdoc />
     public IReadOnlyList<ServerWatchInfo> GetServerWatches(string ensemble)
         => _ensembles.TryGetValue(ensemble, out var w) ? w.GetServerWatches() : [];
+
+    /// <summary>Stat reads the hub issued to resolve events of an ensemble (cost measurements in tests).</summary>
+    internal long ResolveReads(string ensemble) => _ensembles.TryGetValue(ensemble, out var w) ? w.ResolveReads : 0;
 
     private void OnWatchEvent(object? sender, EnsembleWatchEventArgs e)
     {

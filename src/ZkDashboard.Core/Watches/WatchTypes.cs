@@ -11,6 +11,14 @@ public enum WatchKind
     Children,
     /// <summary>The node and every descendant (created, deleted, data changed anywhere below).</summary>
     Subtree,
+    /// <summary>
+    /// The node's children with their stats, for a list that shows each child's size, mtime and child count:
+    /// a child created, deleted or changed (with its stat), and a grandchild created or deleted (with a null
+    /// <see cref="WatchNotification.Stat"/>: that child's child count changed; re-read it). Deeper changes are not
+    /// delivered, and cost no read. One PERSISTENT_RECURSIVE server watch on the node (one-shot mode: the node's
+    /// children only, as <see cref="Children"/>).
+    /// </summary>
+    ChildStats,
 }
 
 /// <summary>What happened to <see cref="WatchNotification.Path"/>.</summary>
@@ -123,6 +131,8 @@ public interface IWatchSubscription : IDisposable
 /// loop or any other subscriber, and memory stays bounded whatever the event rate.</para>
 /// <para><b>One-shot mode limits.</b> Without persistent watches, a subtree subscription watches only its
 /// root's data and children (it is told when direct children come and go, not about deeper changes).</para>
+/// <para><b>Ensemble names</b> compare case-insensitively; subscriptions and notifications carry the registry's
+/// spelling, and subscribers of "MAIN" and "main" share one server watch.</para>
 /// <para><b>Reconnects.</b> After a reconnect every watched path is re-read and changed ones are notified;
 /// after a session expiry every server watch is registered again on the new session and every subscriber
 /// gets a <see cref="WatchChange.Resync"/>.</para>

@@ -8,7 +8,7 @@ namespace ZkDashboard.Core.Tests.Cache;
 
 /// <summary>A cached children page follows the server: each child's stat, including its child count.</summary>
 [Collection(SessionsEnsembleCollection.Name)]
-public sealed class NodeCacheLiveStatsTests(EnsembleFixture fx)
+public sealed class NodeCacheLiveStatsTests(EnsembleFixture fx, Xunit.Abstractions.ITestOutputHelper output)
 {
     private static async Task<ChildEntry?> ChildAsync(SessionsHarness h, string parent, string name)
     {
@@ -58,6 +58,54 @@ public sealed class NodeCacheLiveStatsTests(EnsembleFixture fx)
         var watches = h.Hub.GetServerWatches(SessionsHarness.Main).Where(w => w.Path == "/p").ToList();
         Assert.Equal(ServerWatchMode.PersistentRecursive, Assert.Single(watches).Mode);
         Assert.Equal(1, (await h.ServerWatchPathsAsync()).Count(p => p == "/p"));
+        leases.ForEach(l => l.Dispose());
+    }
+
+    [Fact]
+    public async Task Open_NestedParentsWithHundredViewersEach_OneServerWatchPerParentAndOneEventPerChange()
+    {
+        await using var h = await SessionsHarness.StartAsync(fx);
+        await using var ext = await h.ExternalClientAsync();
+        foreach (var path in new[] { "/m", "/m/a", "/m/a/b" })
+        {
+            await ext.CreateAsync(path, ReadOnlyMemory<byte>.Empty, Acls.OpenUnsafe);
+        }
+        var leases = Enumerable.Range(0, 100).SelectMany(_ => new[] { h.Cache.Open(SessionsHarness.Main, "/m"), h.Cache.Open(SessionsHarness.Main, "/m/a") }).ToList();
+        await Eventually.TrueAsync(async () => (await ChildAsync(h, "/m/a", "b"))?.Stat?.NumChildren == 0, "b listed with its stat");
+        await Eventually.TrueAsync(async () => (await ChildAsync(h, "/m", "a"))?.Stat?.NumChildren == 1, "a listed with its stat");
+        await Eventually.TrueAsync(() => h.Hub.GetServerWatches(SessionsHarness.Main).Count(w => w.Path is "/m" or "/m/a" && w.Mode == ServerWatchMode.PersistentRecursive) == 2, "both recursive watches in place");
+        var onServer = await h.ServerWatchPathsAsync();
+        Assert.Equal(1, onServer.Count(p => p == "/m"));
+        Assert.Equal(1, onServer.Count(p => p == "/m/a"));
+
+        // 100 grandchildren of /m/a (great-grandchildren of /m), both parents watching recursively.
+        var hub = (WatchHub)h.Services.GetService(typeof(WatchHub))!;
+        var before = h.Metrics.EventsReceived;
+        var readsBefore = hub.ResolveReads(SessionsHarness.Main);
+        await ext.MultiAsync(Enumerable.Range(0, 100).Select(i => (Op)Op.Create($"/m/a/b/n-{i}", ReadOnlyMemory<byte>.Empty, Acls.OpenUnsafe)));
+        await Eventually.TrueAsync(async () => (await ChildAsync(h, "/m/a", "b"))?.Stat?.NumChildren == 100, "b counts its 100 children");
+        await Eventually.TrueAsync(() => h.Metrics.EventsReceived - before >= 100, "the events arrived");
+        var events = h.Metrics.EventsReceived - before;
+        var reads = hub.ResolveReads(SessionsHarness.Main) - readsBefore;
+        output.WriteLine($"open parents: 2 x 100 viewers; server watches on them: {onServer.Count(p => p is "/m" or "/m/a")}; " +
+            $"100 creates below both -> {events} events received by the session, {reads} hub reads");
+        Assert.Equal(100, events); // the server sends one event per change and session, however many of its watches cover it
+        Assert.Equal(0, reads); // grandchildren of /m/a are posted without a read (b's stat is re-read by the list), deeper ones dropped
+        Assert.Equal(1, (await ChildAsync(h, "/m", "a"))!.Stat!.NumChildren); // deeper levels leave /m's page alone
+
+        // A bulk job deeper than every open list's grandchildren: events arrive, nothing is read or delivered.
+        before = h.Metrics.EventsReceived;
+        readsBefore = hub.ResolveReads(SessionsHarness.Main);
+        var delivered = h.Metrics.NotificationsDelivered;
+        foreach (var chunk in Enumerable.Range(0, 2000).Chunk(500))
+        {
+            await ext.MultiAsync(chunk.Select(i => (Op)Op.Create($"/m/a/b/n-0/x-{i}", ReadOnlyMemory<byte>.Empty, Acls.OpenUnsafe)));
+        }
+        await Eventually.TrueAsync(() => h.Metrics.EventsReceived - before >= 2000, "the deep events arrived");
+        reads = hub.ResolveReads(SessionsHarness.Main) - readsBefore;
+        output.WriteLine($"2000 creates three levels below /m/a -> {h.Metrics.EventsReceived - before} events, {reads} hub reads, " +
+            $"{h.Metrics.NotificationsDelivered - delivered} notifications delivered");
+        Assert.Equal(0, reads);
         leases.ForEach(l => l.Dispose());
     }
 
