@@ -1,6 +1,7 @@
 using Microsoft.AspNetCore.Components;
 using ZkDashboard.Core.Sessions;
 using ZkDashboard.Core.Ensembles;
+using ZkDashboard.Core.Access;
 using ZkDashboard.Core.Health;
 using ZkDashboard.Web.Explorer.Live;
 
@@ -127,7 +128,6 @@ public sealed partial class Home : IDisposable
             // Sessions open lazily and stay as they are: the health shown comes from the monitor's polls, so a visit
             // opens no session (a card shows "not connected" until someone opens the explorer).
             Sessions.StatusChanged += OnStatusChanged;
-            pollInterval = HealthOps.PollInterval;
             try
             {
                 await SubscribeAsync();
@@ -145,6 +145,32 @@ public sealed partial class Home : IDisposable
     {
         Load();
         Registry.Changed += OnRegistryChanged;
+        pollInterval = HealthOps.PollInterval;
+    }
+
+    /// <summary>The latest snapshots, so the first (prerendered) paint already shows each ensemble's health.</summary>
+    protected override async Task OnInitializedAsync()
+    {
+        var refused = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
+        foreach (var ensemble in ensembles)
+        {
+            try
+            {
+                if (await HealthOps.GetHealthAsync(CurrentUser.User, ensemble.Name) is { } h)
+                {
+                    health[h.Ensemble] = h;
+                }
+            }
+            catch (AccessDeniedException)
+            {
+                refused.Add(ensemble.Name);
+            }
+            catch (UnknownEnsembleException)
+            {
+                // removed meanwhile; the registry change reloads the list
+            }
+        }
+        denied = refused;
     }
 
     public void Dispose()
