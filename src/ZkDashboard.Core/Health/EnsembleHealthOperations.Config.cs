@@ -123,6 +123,11 @@ internal sealed partial class EnsembleHealthOperations
             }
             var newRaw = Utf8(result.Data);
             var (_, newVersion) = ReconfigPlanner.ParseConfig(newRaw);
+            if (newVersion.Length == 0)
+            {
+                // The reply's data may omit "version="; the config version is the zxid of the reconfig (the node's mzxid).
+                newVersion = result.Stat.Mzxid.ToString("x", System.Globalization.CultureInfo.InvariantCulture);
+            }
             return new ReconfigResult(plan, newVersion, newRaw);
         }, ct, r => (AuditOutcome.Succeeded, $"{r.Plan.Change.Action} server {r.Plan.Change.ServerId}: version {expectedVersion} -> {r.NewVersion}"));
     }

@@ -36,6 +36,11 @@ public sealed class HealthPageTests(SandboxAppFixture app)
             await Expect(page.Locator(".zk-hq-tolerance")).ToContainTextAsync("0 more failures tolerated now (by design 1 of 3)", SlowText);
             await page.SaveScreenshotAsync("health-follower-down");
 
+            var down = alert.Filter(new() { HasText = "ServerUnreachable" });
+            await down.GetByRole(AriaRole.Button, new() { Name = "Acknowledge alert", Exact = false }).ClickAsync();
+            await Expect(down).ToContainTextAsync(new Regex(@"acknowledged by \S+"), SlowText);
+            await Expect(down.GetByRole(AriaRole.Button, new() { Name = "Acknowledge alert", Exact = false })).ToBeDisabledAsync();
+
             await follower.StartAsync();
 
             await Expect(Row(page, follower.HostPort).Locator("td[data-col=status]")).ToHaveTextAsync("serving", new() { Timeout = 90_000 });

@@ -2,6 +2,7 @@ using Microsoft.AspNetCore.Components;
 using ZkDashboard.Core.Boundary;
 using ZkDashboard.Core.Ensembles;
 using ZkDashboard.Core.Sessions;
+using ZkDashboard.Core.Access;
 using ZkDashboard.Core.Health;
 using ZkDashboard.Web.Explorer.Live;
 
@@ -120,7 +121,6 @@ public sealed partial class Home : IDisposable
             // Sessions open lazily and stay as they are: the health shown comes from the monitor's polls, so a visit
             // opens no session (a card shows "not connected" until someone opens the explorer).
             statusSubscription = Ensembles.SubscribeStatus(CurrentUser.User, OnStatusChanged);
-            pollInterval = HealthOps.PollInterval;
             try
             {
                 await SubscribeAsync();
@@ -142,6 +142,29 @@ public sealed partial class Home : IDisposable
     {
         await LoadAsync();
         Registry.Changed += OnRegistryChanged;
+        pollInterval = HealthOps.PollInterval;
+
+        // The latest snapshots, so the first (prerendered) paint already shows each ensemble's health.
+        var refused = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
+        foreach (var ensemble in ensembles)
+        {
+            try
+            {
+                if (await HealthOps.GetHealthAsync(CurrentUser.User, ensemble.Name) is { } h)
+                {
+                    health[h.Ensemble] = h;
+                }
+            }
+            catch (AccessDeniedException)
+            {
+                refused.Add(ensemble.Name);
+            }
+            catch (UnknownEnsembleException)
+            {
+                // removed meanwhile; the registry change reloads the list
+            }
+        }
+        denied = refused;
     }
 
     public void Dispose()
