@@ -1,6 +1,7 @@
 using ZkDashboard.Benchmarks.Browser;
 using ZkDashboard.Benchmarks.Client;
 using ZkDashboard.Benchmarks.Fanout;
+using ZkDashboard.Benchmarks.Health;
 
 namespace ZkDashboard.Benchmarks;
 
@@ -13,6 +14,7 @@ public static class BenchmarkRegistry
         new ClientBenchmark(),
         new FanoutBenchmark(),
         new BrowserBenchmark(),
+        new HealthBenchmark(),
     ];
 
     /// <summary>Hidden sub-commands used when a benchmark re-launches this executable as a measured child process.</summary>
