@@ -1,5 +1,6 @@
 using System.Buffers;
 using System.Buffers.Binary;
+using System.Diagnostics;
 using ZkDashboard.ZooKeeper.Internal;
 using ZkDashboard.ZooKeeper.Protocol;
 using ZkDashboard.ZooKeeper.Protocol.Records;
@@ -10,6 +11,8 @@ public sealed partial class ZooKeeperClient
 {
     private const int MaxBatchBytes = 256 * 1024;
     private const int ReadBufferSize = 64 * 1024;
+    /// <summary>A continuation that keeps the reader this long is logged (once per connection).</summary>
+    private const double SlowContinuationMs = 100;
 
     /// <summary>The connection whose reader is completing a batch of replies on this thread (its flush is deferred to the batch's end).</summary>
     [ThreadStatic]
@@ -371,7 +374,18 @@ public sealed partial class ZooKeeperClient
             throw;
         }
         if (call.Watch != WatchKind.None && call.ClientPath is { } watchPath) _watches.OnReply(call.Watch, watchPath, header.Err);
-        if (_dispatcher.HasBacklog) _dispatcher.EnqueueCompletion(call);
-        else call.Deliver();
+        if (_dispatcher.HasBacklog)
+        {
+            _dispatcher.EnqueueCompletion(call);
+            return;
+        }
+        var started = Stopwatch.GetTimestamp();
+        call.Deliver();
+        var ms = Stopwatch.GetElapsedTime(started).TotalMilliseconds;
+        if (ms >= SlowContinuationMs && !conn.SlowContinuationLogged)
+        {
+            conn.SlowContinuationLogged = true;
+            Log.SlowContinuation(_logger, ms, ErrorMapper.ActionOf(call.OpCode), call.ClientPath);
+        }
     }
 }

@@ -239,7 +239,7 @@ public sealed partial class ZooKeeperClient
         {
             // The aborted socket ends a read at once; a reader still busy is running a continuation that blocks
             // (see README: continuations run on the reader). The calls in flight are failed anyway, so it cannot hang.
-            await reader.WaitAsync(TimeSpan.FromSeconds(2)).ConfigureAwait(false);
+            await reader.WaitAsync(TimeSpan.FromMilliseconds(500)).ConfigureAwait(false);
         }
         catch (TimeoutException)
         {

@@ -24,7 +24,7 @@ public sealed partial class ZooKeeperClient
         where TReq : IRequest<TRes>
     {
         ct.ThrowIfCancellationRequested();
-        var call = new Call<TReq, TRes>(request, clientPath, watch, isWrite);
+        var call = new Call<TReq, TRes>(request, clientPath, watch, isWrite, _options.ContinuationsOnReader);
         var timeout = _options.OperationTimeout;
         if (timeout is null)
         {

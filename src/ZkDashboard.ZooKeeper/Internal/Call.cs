@@ -43,8 +43,8 @@ internal sealed class Call<TReq, TRes> : TaskCompletionSource<TRes>, IPendingCal
     private Exception? _error;
     private CancellationTokenRegistration _cancellation;
 
-    public Call(TReq request, string? clientPath, WatchKind watch, bool isWrite)
-        : base(TaskCreationOptions.None)
+    public Call(TReq request, string? clientPath, WatchKind watch, bool isWrite, bool continueOnReader = true)
+        : base(continueOnReader ? TaskCreationOptions.None : TaskCreationOptions.RunContinuationsAsynchronously)
     {
         _request = request;
         ClientPath = clientPath;

@@ -50,6 +50,8 @@ internal sealed class Connection(HostEndpoint host, Socket socket, Stream stream
     public Protocol.FrameBuffer WriteBuffer { get; } = new();
     /// <summary>Set when a request was queued while the reader was completing a batch of replies; the reader flushes once after the batch.</summary>
     public bool FlushDeferred;
+    /// <summary>A slow continuation on the reader was logged for this connection (once is enough).</summary>
+    public bool SlowContinuationLogged;
 
     public long LastSend
     {

@@ -37,4 +37,7 @@ internal static partial class Log
 
     [LoggerMessage(11, LogLevel.Warning, "The reader of the dropped connection to {Server} is still running a continuation of one of this client's tasks (it blocks synchronously, which it must not: await instead); the calls in flight are failed without waiting for it")]
     public static partial void ReaderBlocked(ILogger logger, string server);
+
+    [LoggerMessage(12, LogLevel.Warning, "A continuation of the call to {Action} {Path} ran {Ms:0} ms on the reader; replies waited meanwhile. Move heavy or blocking work after an await off the reader (Task.Run), or set ZooKeeperClientOptions.ContinuationsOnReader = false")]
+    public static partial void SlowContinuation(ILogger logger, double ms, string action, string? path);
 }

@@ -35,8 +35,45 @@ public sealed partial class BrowserBenchmark
             report.FirstRows.Add(ms);
             report.MaxTreeRows = Math.Max(report.MaxTreeRows, rows);
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"first rows run {run + 1}/{settings.FirstRowsRuns}: {ms,7:0.0} ms ({rows} treeitems in the DOM)"));
+            if (run == settings.FirstRowsRuns - 1)
+            {
+                await ScrollAsync(page, settings, report, ct).ConfigureAwait(false);
+            }
             await session.CloseAsync(page).ConfigureAwait(false);
         }
+    }
+
+    /// <summary>
+    /// Scrolling the expanded big node: jumps to 10%, 20% … 90% of the tree's height, then to the end; each timed until the
+    /// rows in view are painted. The end must show the last child.
+    /// </summary>
+    private static async Task ScrollAsync(IPage page, BrowserBenchSettings settings, BrowserReport report, CancellationToken ct)
+    {
+        var expected = $"n-{settings.Children - 1:D6}";
+        for (var step = 1; step <= 10; step++)
+        {
+            ct.ThrowIfCancellationRequested();
+            var (ms, rows) = await PageProbe.ScrollAsync(page, step / 10.0).ConfigureAwait(false);
+            if (ms < 0)
+            {
+                throw new TimeoutException($"scrolling to {step * 10}% of the tree: the rows in view were not painted within 30 s.");
+            }
+
+            if (step < 10)
+            {
+                report.ScrollJumps.Add(ms);
+            }
+            else
+            {
+                report.ScrollEndMs = ms;
+                // The tree goes on below the big node (its later siblings): the end shows its last child among the rows in view.
+                report.ScrollEndRow = rows.Contains(expected, StringComparer.Ordinal) ? expected : $"not {expected} (in view: {string.Join(", ", rows)})";
+            }
+        }
+
+        report.ScrollJumps.Sort();
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"scroll: jumps to 10%…90% p50 {LatencySamples.Percentile(report.ScrollJumps, 0.5):0} ms, max {report.ScrollJumps[^1]:0} ms; to the end {report.ScrollEndMs:0} ms (last child in view: {report.ScrollEndRow})"));
     }
 
     /// <summary>

@@ -57,7 +57,12 @@ public sealed partial class BrowserBenchmark : IBenchmark
         try
         {
             Console.WriteLine($"starting a {settings.Servers}-server sandbox…");
-            await using var sandbox = await SandboxEnsemble.StartAsync(new SandboxOptions { Servers = settings.Servers }, ct).ConfigureAwait(false);
+            await using var sandbox = await SandboxEnsemble.StartAsync(new SandboxOptions
+            {
+                Servers = settings.Servers,
+                // A znode costs the server a few hundred bytes of heap: 1M children do not fit the sandbox's default 256 MB.
+                MaxHeap = settings.Children > 200_000 ? "1536m" : new SandboxOptions().MaxHeap,
+            }, ct).ConfigureAwait(false);
             await using var ext = await ZooKeeperClient.ConnectAsync(
                 new ZooKeeperClientOptions { ConnectString = sandbox.ConnectString, SessionTimeout = TimeSpan.FromSeconds(30) }, ct).ConfigureAwait(false);
             await SeedAsync(ext, settings.Children, report, ct).ConfigureAwait(false);
@@ -73,6 +78,8 @@ public sealed partial class BrowserBenchmark : IBenchmark
             var adminPassword = await WebAppProcess.SeedAdminAsync(appSettings, ct).ConfigureAwait(false);
             await using var app = await WebAppProcess.StartAsync(appSettings, ct).ConfigureAwait(false);
             Console.WriteLine($"web app pid {app.AppPid} at {app.BaseUri}");
+            await WaitForQuietAppAsync(app, ct).ConfigureAwait(false);
+            report.MemoryAtStart = await app.ReadMemoryAsync(ct).ConfigureAwait(false);
 
             using var playwright = await Playwright.CreateAsync().ConfigureAwait(false);
             await using var browser = await playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions
@@ -86,6 +93,12 @@ public sealed partial class BrowserBenchmark : IBenchmark
             try
             {
                 await FirstRowsAsync(session, settings, report, ct).ConfigureAwait(false);
+                // Every page is closed; the shared cache still holds the big node (kept for SessionOptions.CacheIdleTimeout).
+                await WaitForCircuitsAsync(app, 0, ct).ConfigureAwait(false);
+                report.QuietMsCache = await WaitForQuietAppAsync(app, ct).ConfigureAwait(false);
+                report.MemoryCached = await app.ReadMemoryAsync(ct).ConfigureAwait(false);
+                Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                    $"shared cache: managed heap {report.MemoryAtStart.ManagedBytes / 1048576.0:0.0} MB at start → {report.MemoryCached.ManagedBytes / 1048576.0:0.0} MB with {Big} cached and no page open"));
                 await UpdatesAndMemoryAsync(session, app, ext, sandbox.ConnectString, settings, report, ct).ConfigureAwait(false);
             }
             finally

@@ -60,6 +60,31 @@ public static class PageProbe
               return [...zkb.values.entries()].map(([n, [seen, msg]]) => [n, seen, msg]);
             },
             now() { return performance.timeOrigin + performance.now(); },
+            // Scrolls the tree to `fraction` of its height (1: the end) and resolves with [ms until the rows in view are
+            // painted (no placeholder in view, one requestAnimationFrame more), the labels of the rows in view, one a line]; [-1, null]
+            // after 30 s.
+            scrollProbe(fraction) {
+              return new Promise(resolve => {
+                const sc = document.querySelector('.zk-tree-scroll');
+                if (sc === null) { resolve([-1, null]); return; }
+                const inView = (e, r) => { const b = e.getBoundingClientRect(); return b.bottom > r.top && b.top < r.bottom; };
+                const t0 = performance.now();
+                sc.scrollTop = fraction >= 1 ? sc.scrollHeight : Math.floor((sc.scrollHeight - sc.clientHeight) * fraction);
+                const check = () => {
+                  const r = sc.getBoundingClientRect();
+                  const items = [...sc.querySelectorAll('[role="treeitem"]')].filter(e => inView(e, r));
+                  const holes = [...sc.querySelectorAll('.zk-tree-ph')].filter(e => inView(e, r));
+                  if (items.length > 1 && holes.length === 0) {
+                    requestAnimationFrame(() => resolve([performance.now() - t0, items.map(e => e.getAttribute('aria-label')).join('\n')]));
+                  } else if (performance.now() - t0 > 30000) {
+                    resolve([-1, null]);
+                  } else {
+                    requestAnimationFrame(check);
+                  }
+                };
+                requestAnimationFrame(check);
+              });
+            },
             // Records where the DOM changes for `ms` ms: "type element.class" → count (the --trace-mutations option).
             traceMutations(ms) {
               return new Promise(resolve => {
@@ -105,6 +130,13 @@ public static class PageProbe
 
     /// <summary>Waits for the armed first-rows probe: ms from the click to the painted row, or -1 on timeout.</summary>
     public static Task<double> FirstRowsAsync(IPage page) => page.EvaluateAsync<double>("() => window.__zkb.firstRows");
+
+    /// <summary>Scrolls the page's tree to <paramref name="fraction"/> of its height: ms until the rows in view are painted (-1: not within 30 s) and the names of the rows in view.</summary>
+    public static async Task<(double Ms, string[] Rows)> ScrollAsync(IPage page, double fraction)
+    {
+        var r = await page.EvaluateAsync<System.Text.Json.JsonElement>("f => window.__zkb.scrollProbe(f)", fraction).ConfigureAwait(false);
+        return (r[0].GetDouble(), r[1].ValueKind == System.Text.Json.JsonValueKind.String ? r[1].GetString()!.Split('\n') : []);
+    }
 
     /// <summary>WebSocket bytes the page has received so far.</summary>
     public static Task<double> MessageBytesAsync(IPage page) => page.EvaluateAsync<double>("() => window.__zkb.messageBytes");

@@ -177,4 +177,37 @@ public sealed class FaultTests(EnsembleFixture fx) : IAsyncLifetime
         await Assert.ThrowsAsync<SessionExpiredException>(() => zk.ExistsAsync("/"));
         Assert.Null(await _scope.Root.ExistsAsync(_scope.Chroot + "/mine"));
     }
+
+    /// <summary>
+    /// Replies complete on the reader, so a continuation that blocks synchronously on another call of the same client
+    /// stops the reader. It must not hang: the read timeout drops the connection, the blocked call fails with a
+    /// connection loss without waiting for the reader, and the client reconnects and serves calls again.
+    /// </summary>
+    [Fact]
+    public async Task GetDataAsync_ContinuationBlocksOnAnotherCall_FailsWithConnectionLossInsteadOfHanging()
+    {
+        // Read timeout 4 s (2/3): the drop and the reconnect fit in the session timeout, so the session survives.
+        var zk = await _scope.ConnectAsync(o => o with { SessionTimeout = TimeSpan.FromSeconds(6) });
+        await zk.CreateAsync("/blocker", "x"u8.ToArray(), Acls.OpenUnsafe);
+        var inner = new TaskCompletionSource<Exception?>(TaskCreationOptions.RunContinuationsAsynchronously);
+        _ = zk.GetDataAsync("/blocker").ContinueWith(_ =>
+        {
+            try
+            {
+                // Blocking here is what the README forbids; it runs on the reader (ExecuteSynchronously).
+                var done = zk.GetDataAsync("/blocker").Wait(Deadline);
+                inner.TrySetResult(done ? null : new TimeoutException("the blocked call neither completed nor failed"));
+            }
+            catch (AggregateException ex)
+            {
+                inner.TrySetResult(ex.InnerException);
+            }
+        }, CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
+
+        var error = await inner.Task.WaitAsync(Deadline);
+        Assert.IsType<ConnectionLossException>(error);
+        var (data, _) = await zk.GetDataAsync("/blocker").WaitAsync(Deadline);
+        Assert.Equal("x"u8.ToArray(), data);
+        Assert.Equal(ConnectionState.Connected, zk.State);
+    }
 }
