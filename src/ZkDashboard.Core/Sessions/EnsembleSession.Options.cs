@@ -22,6 +22,10 @@ public sealed partial class EnsembleSession
             Tls = BuildTls(d.Tls),
             LoggerFactory = _loggerFactory,
             EventQueueCapacity = 100_000,
+            // The shared session serves every viewer: Core code that runs after awaiting a call (sorting a 1M-children
+            // list under the entry's lock, filtering pages, fan-out) must never hold up the reader and with it every
+            // other viewer's replies. One thread-pool hand-off per call is the price (see the client README).
+            ContinuationsOnReader = false,
         };
     }
 
