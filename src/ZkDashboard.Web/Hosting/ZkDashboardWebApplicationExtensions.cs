@@ -30,7 +30,8 @@ public static class ZkDashboardWebApplicationExtensions
         app.MapHealthChecks(HealthPath).AllowAnonymous();
         app.MapStaticAssets().AllowAnonymous();
         app.MapRazorComponents<App>()
-            .AddInteractiveServerRenderMode();
+            // Auth/SecurityMiddleware.cs sends the whole CSP, with frame-ancestors 'none' (stricter than Blazor's 'self').
+            .AddInteractiveServerRenderMode(o => o.ContentSecurityFrameAncestorsPolicy = null);
         return app;
     }
 }
