@@ -56,7 +56,7 @@ internal sealed class ApiTokenService(IDashboardStore store, IOptions<AuthOption
         var life = lifetime ?? options.Value.Tokens.DefaultLifetime;
         if (life <= TimeSpan.Zero || life > max)
         {
-            throw new AccountException($"A token lives from 1 day to {max.TotalDays:0} days: choose a lifetime in that range.");
+            throw new AccountException($"A token lives at most {max.TotalDays:0} days: choose a lifetime from 1 to {max.TotalDays:0} days.");
         }
         var secret = Prefix + Convert.ToBase64String(RandomNumberGenerator.GetBytes(32)).TrimEnd('=').Replace('+', '-').Replace('/', '_');
         var now = clock.GetUtcNow().ToUnixTimeMilliseconds();

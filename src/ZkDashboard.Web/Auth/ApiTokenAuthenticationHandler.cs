@@ -59,6 +59,7 @@ public sealed class ApiTokenAuthenticationHandler(IOptionsMonitor<Authentication
     /// <inheritdoc />
     protected override Task HandleChallengeAsync(AuthenticationProperties properties)
     {
+        AuthPaths.KeepStatusCode(Context);
         Response.StatusCode = StatusCodes.Status401Unauthorized;
         Response.Headers.WWWAuthenticate = "Bearer";
         return Task.CompletedTask;

@@ -19,6 +19,16 @@ public static class AuthPaths
             || path.StartsWithSegments("/_blazor", StringComparison.OrdinalIgnoreCase);
     }
 
+    /// <summary>An API's 401/403 stays as it is (the status-code page re-execution would turn it into a login redirect).</summary>
+    public static void KeepStatusCode(HttpContext context)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        if (context.Features.Get<Microsoft.AspNetCore.Diagnostics.IStatusCodePagesFeature>() is { } pages)
+        {
+            pages.Enabled = false;
+        }
+    }
+
     /// <summary>A local return URL ("/e/x/"), or "/" for anything that could leave the site.</summary>
     public static string SafeReturnUrl(string? returnUrl)
     {

@@ -40,7 +40,7 @@ public static class SecurityMiddleware
         {
             if (options.SecurityHeaders)
             {
-                var nonce = Convert.ToBase64String(RandomNumberGenerator.GetBytes(16));
+                var nonce = Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(16)); // hex: nothing for HTML encoding to change
                 context.Items[NonceItem] = nonce;
                 var headers = context.Response.Headers;
                 headers.ContentSecurityPolicy = ContentSecurityPolicy(nonce);

@@ -75,6 +75,7 @@ public sealed class SessionCookieEvents(IAuthSessionStore sessions, IOptions<Aut
         ArgumentNullException.ThrowIfNull(context);
         if (AuthPaths.IsApiRequest(context.Request))
         {
+            AuthPaths.KeepStatusCode(context.HttpContext);
             context.Response.StatusCode = StatusCodes.Status401Unauthorized;
             context.Response.Headers.WWWAuthenticate = "Bearer";
             return Task.CompletedTask;
@@ -88,6 +89,7 @@ public sealed class SessionCookieEvents(IAuthSessionStore sessions, IOptions<Aut
         ArgumentNullException.ThrowIfNull(context);
         if (AuthPaths.IsApiRequest(context.Request))
         {
+            AuthPaths.KeepStatusCode(context.HttpContext);
             context.Response.StatusCode = StatusCodes.Status403Forbidden;
             return Task.CompletedTask;
         }

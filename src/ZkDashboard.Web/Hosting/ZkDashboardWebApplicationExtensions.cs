@@ -32,7 +32,8 @@ public static class ZkDashboardWebApplicationExtensions
         app.MapStaticAssets().AllowAnonymous();
         app.MapZkExternalSignIn();
         app.MapRazorComponents<App>()
-            .AddInteractiveServerRenderMode();
+            // Auth/SecurityMiddleware.cs sends the whole CSP, with frame-ancestors 'none' (stricter than Blazor's 'self').
+            .AddInteractiveServerRenderMode(o => o.ContentSecurityFrameAncestorsPolicy = null);
         return app;
     }
 }

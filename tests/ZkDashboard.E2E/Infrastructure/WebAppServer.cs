@@ -111,6 +111,12 @@ public sealed class WebAppServer : IAsyncDisposable
         protected override void ConfigureWebHost(IWebHostBuilder builder)
         {
             builder.UseEnvironment("Development");
+            // The store's settings are read while Program registers services, before ConfigureAppConfiguration applies:
+            // they go in as host settings, which the builder sees from the start.
+            foreach (var (key, value) in settings.Where(s => s.Key.StartsWith("ZkDashboard:Store:", StringComparison.OrdinalIgnoreCase)))
+            {
+                builder.UseSetting(key, value);
+            }
             builder.ConfigureAppConfiguration((_, config) => config.AddInMemoryCollection(settings));
             builder.ConfigureServices(services =>
                 services.Configure<HostOptions>(o => o.ShutdownTimeout = TimeSpan.FromSeconds(3)));
