@@ -4,6 +4,7 @@ using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Components.Authorization;
 using Microsoft.AspNetCore.Components.Server.Circuits;
 using Microsoft.Extensions.Options;
+using ZkDashboard.Core.Access;
 using ZkDashboard.Core.Accounts;
 using ZkDashboard.Web.Explorer.Live;
 
@@ -23,7 +24,7 @@ public static class AuthServiceCollectionExtensions
     /// <summary>The default (policy) scheme: forwards to the cookie, the API token or another registered scheme.</summary>
     public const string DefaultScheme = "ZkDashboard";
 
-    /// <summary>Authorization policy for managing local accounts (members of the local group "admins").</summary>
+    /// <summary>Authorization policy for managing local accounts: the access policy's manageAccess on every ensemble (no API token).</summary>
     public const string ManageAccountsPolicy = "zkd:manage-accounts";
 
     /// <summary>Adds authentication, authorization and the circuit's identity (needs AddZkDashboardCore).</summary>
@@ -67,9 +68,8 @@ public static class AuthServiceCollectionExtensions
         services.AddAuthorizationBuilder()
             .SetFallbackPolicy(new AuthorizationPolicyBuilder().RequireAuthenticatedUser().Build())
             .AddPolicy(ManageAccountsPolicy, p => p.RequireAuthenticatedUser()
-                .RequireAssertion(c => c.User.FindAll(ZkClaimTypes.Group).Any(g => string.Equals(g.Value, AccountNames.AdminsGroup, StringComparison.OrdinalIgnoreCase))
-                    && c.User.FindFirst(ZkClaimTypes.Provider)?.Value == AccountNames.LocalProvider
-                    && !c.User.HasClaim(x => x.Type == ZkClaimTypes.RoleScope)));
+                .AddRequirements(new AccessActionRequirement(AccessAction.ManageAccess)));
+        services.AddScoped<IAuthorizationHandler, AccessActionRequirementHandler>();
         services.AddCascadingAuthenticationState();
         services.AddScoped<AuthenticationStateProvider, SessionRevalidatingAuthenticationStateProvider>();
         services.AddScoped<CircuitRemoteAddress>();

@@ -2,6 +2,7 @@ using System.Security.Claims;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authentication.Cookies;
 using ZkDashboard.Core.Accounts;
+using ZkDashboard.Web.Auth.External;
 
 namespace ZkDashboard.Web.Auth;
 
@@ -56,7 +57,9 @@ public sealed class LoginService(IAccountService accounts, IEnumerable<IExternal
                 catch (Exception ex) when (ex is not OperationCanceledException)
                 {
                     logger.LogWarning(ex, "Sign-in through {Provider} failed: the directory could not be asked", authenticator.Provider);
-                    return new LoginResult(false, $"The {authenticator.Provider.ToUpperInvariant()} directory cannot be reached right now. Try again in a minute, or ask an admin.");
+                    return new LoginResult(false, ex is LdapUnavailableException unavailable
+                        ? unavailable.Message
+                        : $"The {authenticator.Provider.ToUpperInvariant()} directory cannot be reached right now. Try again in a minute, or ask an admin.");
                 }
                 if (identity is not null)
                 {

@@ -167,7 +167,7 @@ public sealed class HealthPageTests(SandboxAppFixture app)
 
     private async Task WithPageAsync(WebAppServer server, Func<IPage, Task> body)
     {
-        var context = await app.Browser.NewContextAsync(server.BaseUrl);
+        var context = await app.NewContextAsync(server.BaseUrl);
         try
         {
             var page = await context.NewPageAsync();

@@ -37,7 +37,7 @@ public sealed partial class BulkJobsTests(SandboxAppFixture app)
         var tree = scope.Chroot + "/big";
         await SeedAsync(scope.Root, tree);
         await using var server = await StartSlowAppAsync();
-        var context = await app.Browser.NewContextAsync(server.BaseUrl);
+        var context = await app.NewContextAsync(server.BaseUrl);
         try
         {
             var page = await context.NewPageAsync();
@@ -78,7 +78,7 @@ public sealed partial class BulkJobsTests(SandboxAppFixture app)
         await SeedAsync(scope.Root, tree);
         await using var observer = await OpsPage.ObserverAsync(app.Ensemble.ConnectString);
         await using var server = await StartSlowAppAsync();
-        var context = await app.Browser.NewContextAsync(server.BaseUrl);
+        var context = await app.NewContextAsync(server.BaseUrl);
         try
         {
             var explorer = await context.NewPageAsync();

@@ -45,6 +45,9 @@ public static class ProxyHeadersServiceCollectionExtensions
         services.AddSingleton<IStartupFilter, PeerFirstStartupFilter>();
         services.AddAuthentication().AddScheme<Microsoft.AspNetCore.Authentication.AuthenticationSchemeOptions, ProxyHeadersHandler>(
             ProxyHeadersDefaults.Scheme, "Trusted proxy", null);
+        // The default policy scheme forwards a request from a trusted proxy to this scheme (its headers are the identity).
+        services.Configure<ZkAuthSchemeOptions>(o => o.Selectors.Add(context =>
+            context.RequestServices.GetRequiredService<ProxyHeadersTrust>().IsFromTrustedProxy(context) ? ProxyHeadersDefaults.Scheme : null));
         return services;
     }
 
