@@ -1,6 +1,6 @@
 using System.Globalization;
-using System.Security.Cryptography;
 using System.Text;
+using ZkDashboard.ZooKeeper;
 
 namespace ZkDashboard.Sandbox;
 
@@ -257,11 +257,7 @@ public sealed class SandboxEnsemble : IAsyncDisposable
         return args;
     }
 
-    private static string SuperDigest(string password)
-    {
-        var hash = SHA1.HashData(Encoding.UTF8.GetBytes(SuperUser + ":" + password));
-        return SuperUser + ":" + Convert.ToBase64String(hash);
-    }
+    private static string SuperDigest(string password) => DigestAuth.MakeDigestId(SuperUser, password);
 
     private async Task StartOnFreshPortsAsync(CancellationToken ct)
     {
