@@ -5,13 +5,19 @@ using ZkDashboard.ZooKeeper;
 namespace ZkDashboard.Sandbox.Tests;
 
 /// <summary>Our client against a real secure client port (Netty, PKCS12 key store) of a TLS sandbox.</summary>
-public sealed class TlsTests : IAsyncLifetime
+public sealed class TlsTests(TlsTests.TlsSandbox fixture) : IClassFixture<TlsTests.TlsSandbox>
 {
-    private SandboxEnsemble _sandbox = null!;
+    private readonly SandboxEnsemble _sandbox = fixture.Sandbox;
 
-    public async Task InitializeAsync() => _sandbox = await SandboxEnsemble.StartAsync(new SandboxOptions { Servers = 1, Tls = new SandboxTlsOptions() });
+    /// <summary>One 1-server TLS sandbox for the class.</summary>
+    public sealed class TlsSandbox : IAsyncLifetime
+    {
+        public SandboxEnsemble Sandbox { get; private set; } = null!;
 
-    public async Task DisposeAsync() => await _sandbox.DisposeAsync();
+        public async Task InitializeAsync() => Sandbox = await SandboxEnsemble.StartAsync(new SandboxOptions { Servers = 1, Tls = new SandboxTlsOptions() });
+
+        public async Task DisposeAsync() => await Sandbox.DisposeAsync();
+    }
 
     [Fact]
     public async Task Connect_ValidationAgainstTheSandboxCa_Succeeds()
