@@ -1,6 +1,6 @@
 using System.Globalization;
-using System.Security.Cryptography;
 using System.Text;
+using ZkDashboard.ZooKeeper;
 
 namespace ZkDashboard.Sandbox;
 
@@ -39,6 +39,12 @@ public sealed class SandboxEnsemble : IAsyncDisposable
     public string ConnectString => string.Join(',', _servers.Select(s => s.HostPort));
 
     public IReadOnlyList<SandboxServer> Servers => _servers;
+
+    /// <summary>The connect string of the TLS client ports (null when <see cref="SandboxOptions.Tls"/> is off).</summary>
+    public string? SecureConnectString => Tls is null ? null : string.Join(',', _servers.Select(s => s.SecureHostPort));
+
+    /// <summary>The CA and server certificate of the TLS client ports (null when <see cref="SandboxOptions.Tls"/> is off).</summary>
+    public SandboxTlsMaterial? Tls { get; private set; }
 
     /// <summary>Directory holding one sub-directory per server.</summary>
     public string DataRoot { get; }
@@ -174,6 +180,7 @@ public sealed class SandboxEnsemble : IAsyncDisposable
         }
 
         await KillAllAsync().ConfigureAwait(false);
+        Tls?.Dispose();
         if (_ownsDataRoot)
         {
             for (var i = 0; i < 5; i++)
@@ -249,24 +256,30 @@ public sealed class SandboxEnsemble : IAsyncDisposable
             args.Add("-Dzookeeper.extendedTypesEnabled=true");
         }
 
+        if (Options.Tls is { } tls && Tls is { } material)
+        {
+            args.AddRange(material.JvmArgs(tls));
+        }
+
         args.AddRange(Options.ExtraJvmArgs);
         args.Add("-cp");
-        args.Add(_installation.ClassPath);
+        args.Add(Options.Tls is null ? _installation.ClassPath : SandboxTlsMaterial.NettyClassPath(_installation.ClassPath));
         args.Add(ZooKeeperInstallation.MainClass);
         args.Add(server.ConfigPath);
         return args;
     }
 
-    private static string SuperDigest(string password)
-    {
-        var hash = SHA1.HashData(Encoding.UTF8.GetBytes(SuperUser + ":" + password));
-        return SuperUser + ":" + Convert.ToBase64String(hash);
-    }
+    private static string SuperDigest(string password) => DigestAuth.MakeDigestId(SuperUser, password);
 
     private async Task StartOnFreshPortsAsync(CancellationToken ct)
     {
         var n = Options.Servers;
-        var ports = PortAllocator.Allocate(3 * n);
+        var stride = Options.Tls is null ? 3 : 4;
+        var ports = PortAllocator.Allocate(stride * n);
+        if (Options.Tls is not null && Tls is null)
+        {
+            Tls = SandboxTlsMaterial.Create(Path.Combine(DataRoot, "tls"));
+        }
         var servers = new List<SandboxServer>(n);
         for (var i = 0; i < n; i++)
         {
@@ -276,7 +289,10 @@ public sealed class SandboxEnsemble : IAsyncDisposable
                 Directory.Delete(dir, recursive: true);
             }
 
-            servers.Add(new SandboxServer(this, i + 1, ports[3 * i], ports[(3 * i) + 1], ports[(3 * i) + 2], dir));
+            servers.Add(new SandboxServer(this, i + 1, ports[stride * i], ports[(stride * i) + 1], ports[(stride * i) + 2], dir)
+            {
+                SecureClientPort = stride == 4 ? ports[(stride * i) + 3] : 0,
+            });
         }
 
         _servers = servers;
@@ -323,6 +339,12 @@ public sealed class SandboxEnsemble : IAsyncDisposable
         else
         {
             cfg["clientPort"] = server.ClientPort.ToString(CultureInfo.InvariantCulture);
+        }
+
+        if (server.SecureClientPort != 0)
+        {
+            cfg["secureClientPort"] = server.SecureClientPort.ToString(CultureInfo.InvariantCulture);
+            cfg["secureClientPortAddress"] = "127.0.0.1";
         }
 
         foreach (var (key, value) in Options.ExtraConfig)

@@ -40,6 +40,9 @@ public sealed record SandboxOptions
     /// <summary>Extra zoo.cfg lines (key=value); they override generated keys with the same name.</summary>
     public IReadOnlyDictionary<string, string> ExtraConfig { get; init; } = new Dictionary<string, string>();
 
+    /// <summary>Also serve a TLS client port on each server (<see cref="SandboxServer.SecureClientPort"/>); null: plain only.</summary>
+    public SandboxTlsOptions? Tls { get; init; }
+
     /// <summary>Extra JVM arguments, placed before the main class.</summary>
     public IReadOnlyList<string> ExtraJvmArgs { get; init; } = [];
 

@@ -33,6 +33,12 @@ public sealed class SandboxServer
 
     public int ElectionPort { get; }
 
+    /// <summary>The TLS client port (<c>secureClientPort</c>), 0 when the sandbox has no TLS.</summary>
+    public int SecureClientPort { get; internal init; }
+
+    /// <summary>"127.0.0.1:port" of the TLS client port (null without TLS).</summary>
+    public string? SecureHostPort => SecureClientPort == 0 ? null : "127.0.0.1:" + SecureClientPort.ToString(CultureInfo.InvariantCulture);
+
     /// <summary>"127.0.0.1:port" of the client port.</summary>
     public string HostPort => "127.0.0.1:" + ClientPort.ToString(CultureInfo.InvariantCulture);
 

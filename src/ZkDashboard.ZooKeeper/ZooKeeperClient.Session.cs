@@ -143,18 +143,9 @@ public sealed partial class ZooKeeperClient
             stream = new NetworkStream(socket, ownsSocket: true);
             if (_options.Tls is { } tls)
             {
-                var ssl = new SslStream(stream, leaveInnerStreamOpen: false);
-                stream = ssl;
-                var sslOptions = new SslClientAuthenticationOptions
-                {
-                    TargetHost = tls.TargetHost ?? host.Host,
-                    ClientCertificates = tls.ClientCertificates,
-                    EnabledSslProtocols = tls.EnabledProtocols,
-                    RemoteCertificateValidationCallback = tls.AllowUntrustedServerCertificate
-                        ? static (_, _, _, _) => true
-                        : tls.ServerCertificateValidation,
-                };
-                await ssl.AuthenticateAsClientAsync(sslOptions, cts.Token).ConfigureAwait(false);
+                var plain = stream;
+                stream = null; // the handshake disposes it when it fails
+                stream = await TlsHandshake.AuthenticateAsync(plain, tls, host, cts.Token).ConfigureAwait(false);
             }
 
             using (var frame = new FrameBuffer(256))

@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Logging.Abstractions;
 using ZkDashboard.Core.Diagnostics;
+using ZkDashboard.Core.Tests.Sessions;
 using ZkDashboard.Core.Watches;
 using ZkDashboard.ZooKeeper;
 
@@ -31,7 +32,7 @@ public sealed class WatchSubscriptionQueueTests
         var metrics = new DashboardMetrics();
         using var sub = new WatchSubscription("e", "/", WatchKind.Subtree, subscriber, 16, metrics, NullLogger.Instance, _ => { });
         sub.Post(N("/a", 0));
-        await first.Task; // the handler is busy with /a v0
+        await first.Task.WaitAsync(TimeSpan.FromSeconds(30)); // the handler is busy with /a v0
         for (var v = 1; v <= 1000; v++)
         {
             sub.Post(N("/a", v));
@@ -39,17 +40,14 @@ public sealed class WatchSubscriptionQueueTests
         }
         Assert.Equal(2, sub.PendingCount);
         release.Release(100);
-        while (true)
+        await Eventually.TrueAsync(() =>
         {
             lock (received)
             {
-                if (received.Count == 3)
-                {
-                    break;
-                }
+                return received.Count >= 3;
             }
-            await Task.Delay(10);
-        }
+        }, "the first notification and the two coalesced ones arrive");
+        Assert.Equal(3, received.Count);
         Assert.Equal(1000, received[1].Stat!.Version);
         Assert.Equal(1000, received[1].CoalescedCount);
         Assert.Equal(1000, received[2].Stat!.Version);
@@ -75,7 +73,7 @@ public sealed class WatchSubscriptionQueueTests
         var metrics = new DashboardMetrics();
         using var sub = new WatchSubscription("e", "/", WatchKind.Subtree, subscriber, 4, metrics, NullLogger.Instance, _ => { });
         sub.Post(N("/first", 1));
-        await first.Task;
+        await first.Task.WaitAsync(TimeSpan.FromSeconds(30));
         for (var i = 0; i < 10_000; i++)
         {
             sub.Post(N($"/p{i}", 1));
@@ -83,17 +81,14 @@ public sealed class WatchSubscriptionQueueTests
         }
         Assert.Equal(1, sub.PendingCount);
         release.Release(10);
-        while (true)
+        await Eventually.TrueAsync(() =>
         {
             lock (received)
             {
-                if (received.Count == 2)
-                {
-                    break;
-                }
+                return received.Count >= 2;
             }
-            await Task.Delay(10);
-        }
+        }, "the first notification and the resync arrive");
+        Assert.Equal(2, received.Count);
         var resync = received[1];
         Assert.Equal(WatchChange.Resync, resync.Change);
         Assert.Equal(10_000, resync.CoalescedCount);

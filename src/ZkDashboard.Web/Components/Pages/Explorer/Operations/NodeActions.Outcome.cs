@@ -1,7 +1,6 @@
 using Radzen;
 using ZkDashboard.Core.Operations;
 using ZkDashboard.Web.Explorer.Live;
-using ZkDashboard.ZooKeeper;
 
 namespace ZkDashboard.Web.Components.Pages.Explorer.Operations;
 
@@ -77,71 +76,53 @@ public partial class NodeActions
 
     private async Task ResolveCreateAsync(CreateNodeRequest request)
     {
-        NodeDetails? node;
-        try
+        var settled = await Operations.SettleUnknownWriteAsync(CurrentUser.User, Ensemble, PendingWrite.Create(request.Path, request.Data));
+        switch (settled.Verdict)
         {
-            node = await Operations.GetNodeAsync(CurrentUser.User, Ensemble, request.Path);
-        }
-        catch (NoNodeException)
-        {
-            node = null;
-        }
-        catch (Exception e) when (OpsErrors.IsExpected(e))
-        {
-            _createUnknown = request; // still unreachable: the next reconnect tries again
-            return;
-        }
-
-        if (node is null)
-        {
-            _createError = $"{request.Path} was NOT created: the connection is back and there is no node at that path. Nothing changed; press Create to try again.";
-            NotifyIfClosed(_createOpen, "Node not created", _createError);
-        }
-        else if (node.Data.AsSpan().SequenceEqual(request.Data.Span))
-        {
-            _createOpen = false;
-            var text = $"Created {request.Path}: the connection is back and a re-read shows the node with your data.";
-            Notifications.Notify(new NotificationMessage { Severity = NotificationSeverity.Success, Summary = "Node created", Detail = text, Duration = 6000 });
-            await OnChanged.InvokeAsync();
-            await OnNavigate.InvokeAsync(request.Path);
-        }
-        else
-        {
-            _createError = $"A node {request.Path} exists now, but with other data than yours: someone else may have created it. Cancel and open it to check before trying again.";
-            NotifyIfClosed(_createOpen, "Create: outcome settled", _createError);
+            case WriteVerdict.StillUnknown:
+                _createUnknown = request; // still unreachable: the next reconnect tries again
+                break;
+            case WriteVerdict.NotApplied:
+                _createError = $"{request.Path} was NOT created: the connection is back and there is no node at that path. Nothing changed; press Create to try again.";
+                NotifyIfClosed(_createOpen, "Node not created", _createError);
+                break;
+            case WriteVerdict.Applied:
+                _createOpen = false;
+                var text = $"Created {request.Path}: the connection is back and a re-read shows the node with your data.";
+                Notifications.Notify(new NotificationMessage { Severity = NotificationSeverity.Success, Summary = "Node created", Detail = text, Duration = 6000 });
+                await OnChanged.InvokeAsync();
+                await OnNavigate.InvokeAsync(request.Path);
+                break;
+            default:
+                _createError = $"A node {request.Path} exists now, but with other data than yours: someone else may have created it. Cancel and open it to check before trying again.";
+                NotifyIfClosed(_createOpen, "Create: outcome settled", _createError);
+                break;
         }
     }
 
     private async Task ResolveDeleteAsync(string path, int version)
     {
-        Stat? stat;
-        try
+        var settled = await Operations.SettleUnknownWriteAsync(CurrentUser.User, Ensemble, PendingWrite.Delete(path, version));
+        switch (settled.Verdict)
         {
-            stat = await Operations.ExistsAsync(CurrentUser.User, Ensemble, path);
-        }
-        catch (Exception e) when (OpsErrors.IsExpected(e))
-        {
-            _deleteUnknown = (path, version); // still unreachable: the next reconnect tries again
-            return;
-        }
-
-        if (stat is null)
-        {
-            _deleteOpen = false;
-            var text = $"Deleted {path}: the connection is back and a re-read shows the node is gone.";
-            Notifications.Notify(new NotificationMessage { Severity = NotificationSeverity.Success, Summary = "Node deleted", Detail = text, Duration = 6000 });
-            await OnChanged.InvokeAsync();
-            await OnNavigate.InvokeAsync(ExplorerLinks.Parent(path));
-        }
-        else if (stat.Version == version)
-        {
-            _deleteError = $"{path} was NOT deleted: the connection is back and the node is still there at version {version}. Delete again, or cancel.";
-            NotifyIfClosed(_deleteOpen, "Node not deleted", _deleteError);
-        }
-        else
-        {
-            _deleteError = $"{path} was NOT deleted as confirmed: it still exists and changed meanwhile (now version {stat.Version}, you confirmed version {version}). Cancel and review it before deleting.";
-            NotifyIfClosed(_deleteOpen, "Node not deleted", _deleteError);
+            case WriteVerdict.StillUnknown:
+                _deleteUnknown = (path, version); // still unreachable: the next reconnect tries again
+                break;
+            case WriteVerdict.Applied:
+                _deleteOpen = false;
+                var text = $"Deleted {path}: the connection is back and a re-read shows the node is gone.";
+                Notifications.Notify(new NotificationMessage { Severity = NotificationSeverity.Success, Summary = "Node deleted", Detail = text, Duration = 6000 });
+                await OnChanged.InvokeAsync();
+                await OnNavigate.InvokeAsync(ExplorerLinks.Parent(path));
+                break;
+            case WriteVerdict.NotApplied:
+                _deleteError = $"{path} was NOT deleted: the connection is back and the node is still there at version {version}. Delete again, or cancel.";
+                NotifyIfClosed(_deleteOpen, "Node not deleted", _deleteError);
+                break;
+            default:
+                _deleteError = $"{path} was NOT deleted as confirmed: it still exists and changed meanwhile (now version {settled.Stat?.Version}, you confirmed version {version}). Cancel and review it before deleting.";
+                NotifyIfClosed(_deleteOpen, "Node not deleted", _deleteError);
+                break;
         }
     }
 

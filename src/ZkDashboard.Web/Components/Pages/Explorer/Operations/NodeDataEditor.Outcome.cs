@@ -1,7 +1,6 @@
 using Radzen;
 using ZkDashboard.Core.Operations;
 using ZkDashboard.Web.Explorer.Formats;
-using ZkDashboard.ZooKeeper;
 
 namespace ZkDashboard.Web.Components.Pages.Explorer.Operations;
 
@@ -58,44 +57,37 @@ public partial class NodeDataEditor
                 return;
             }
 
-            NodeDetails now;
-            try
+            var settled = await Operations.SettleUnknownWriteAsync(CurrentUser.User, Ensemble, PendingWrite.SetData(pending.Path, pending.Data, pending.ExpectedVersion));
+            switch (settled.Verdict)
             {
-                now = await Operations.GetNodeAsync(CurrentUser.User, Ensemble, pending.Path);
-            }
-            catch (NoNodeException)
-            {
-                _unknown = null;
-                _message = new Message("bad", $"Your save of {pending.Path} did not survive: the node no longer exists (someone deleted it). Your edits are kept; copy them before leaving.");
-                return;
-            }
-            catch (Exception e) when (OpsErrors.IsExpected(e))
-            {
-                // Still unreachable: stay unknown; the next reconnect (or node reload) tries again.
-                return;
-            }
-
-            _unknown = null;
-            var mine = now.Data.AsSpan().SequenceEqual(pending.Data);
-            if (mine && (pending.ExpectedVersion < 0 || now.Stat.Version == pending.ExpectedVersion + 1))
-            {
-                _editing = false;
-                var text = $"Your save of {pending.Path} was applied after all: the connection is back and a re-read shows your data at version {now.Stat.Version}.";
-                _message = new Message("good", text);
-                Notifications.Notify(new NotificationMessage { Severity = NotificationSeverity.Success, Summary = "Data saved", Detail = text, Duration = 6000 });
-                await OnSaved.InvokeAsync();
-            }
-            else if (now.Stat.Version == pending.ExpectedVersion)
-            {
-                _message = new Message("bad", $"Your save of {pending.Path} was NOT applied: the connection is back and the node is still at version {now.Stat.Version}. Your edits are kept; save again.");
-            }
-            else
-            {
-                var text = FormatDetector.Detect(now.Data).Text ?? $"(binary data, {now.Data.Length} bytes)";
-                _message = new Message("warn", $"Your save of {pending.Path} was not applied as sent: the node is now at version {now.Stat.Version} with {(mine ? "your data, after other changes" : "other data")}. Compare before deciding.");
-                _conflict = new Conflict("The node changed while the outcome was unknown",
-                    $"{pending.Path} is at version {now.Stat.Version} on the server; your edits started from version {pending.ExpectedVersion}. Overwrite it with your text, reload theirs, or keep editing.",
-                    text, now.Stat.Version);
+                case WriteVerdict.StillUnknown:
+                    // Still unreachable: stay unknown; the next reconnect (or node reload) tries again.
+                    return;
+                case WriteVerdict.NodeGone:
+                    _unknown = null;
+                    _message = new Message("bad", $"Your save of {pending.Path} did not survive: the node no longer exists (someone deleted it). Your edits are kept; copy them before leaving.");
+                    return;
+                case WriteVerdict.Applied:
+                    _unknown = null;
+                    _editing = false;
+                    var text = $"Your save of {pending.Path} was applied after all: the connection is back and a re-read shows your data at version {settled.Stat!.Version}.";
+                    _message = new Message("good", text);
+                    Notifications.Notify(new NotificationMessage { Severity = NotificationSeverity.Success, Summary = "Data saved", Detail = text, Duration = 6000 });
+                    await OnSaved.InvokeAsync();
+                    return;
+                case WriteVerdict.NotApplied:
+                    _unknown = null;
+                    _message = new Message("bad", $"Your save of {pending.Path} was NOT applied: the connection is back and the node is still at version {settled.Stat!.Version}. Your edits are kept; save again.");
+                    return;
+                default:
+                    _unknown = null;
+                    var now = settled.Node!;
+                    var theirs = FormatDetector.Detect(now.Data).Text ?? $"(binary data, {now.Data.Length} bytes)";
+                    _message = new Message("warn", $"Your save of {pending.Path} was not applied as sent: the node is now at version {now.Stat.Version} with {(settled.DataMatches ? "your data, after other changes" : "other data")}. Compare before deciding.");
+                    _conflict = new Conflict("The node changed while the outcome was unknown",
+                        $"{pending.Path} is at version {now.Stat.Version} on the server; your edits started from version {pending.ExpectedVersion}. Overwrite it with your text, reload theirs, or keep editing.",
+                        theirs, now.Stat.Version);
+                    return;
             }
         }
         finally
