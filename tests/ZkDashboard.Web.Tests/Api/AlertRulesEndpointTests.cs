@@ -1,17 +1,16 @@
 using System.Net;
 using System.Text.Json;
-using Microsoft.AspNetCore.Mvc.Testing;
 using YamlDotNet.RepresentationModel;
 
 namespace ZkDashboard.Web.Tests.Api;
 
 /// <summary>GET /api/v1/alerts/prometheus-rules.yaml on the real host.</summary>
-public sealed class AlertRulesEndpointTests(WebApplicationFactory<Program> factory) : IClassFixture<WebApplicationFactory<Program>>
+public sealed class AlertRulesEndpointTests(AppFactory factory) : IClassFixture<AppFactory>
 {
     [Fact]
     public async Task Get_PrometheusRules_ServesYamlWithAGroupPerConfiguredEnsemble()
     {
-        using var client = factory.CreateClient();
+        using var client = await factory.CreateAdminClientAsync();
 
         using var response = await client.GetAsync("/api/v1/alerts/prometheus-rules.yaml");
         var text = await response.Content.ReadAsStringAsync();
@@ -25,5 +24,16 @@ public sealed class AlertRulesEndpointTests(WebApplicationFactory<Program> facto
         var first = root.RootElement.GetProperty("ZkDashboard").GetProperty("Ensembles")[0].GetProperty("Name").GetString();
         var group = Assert.Single(groups.Cast<YamlMappingNode>(), g => ((YamlScalarNode)g["name"]).Value == "zkdashboard-" + first);
         Assert.Contains(((YamlSequenceNode)group["rules"]).Cast<YamlMappingNode>(), r => ((YamlScalarNode)r["alert"]).Value == "ZooKeeperServerDown");
+    }
+
+    [Fact]
+    public async Task Get_PrometheusRules_RefusesAnonymous()
+    {
+        using var client = factory.CreateAnonymousClient();
+
+        using var response = await client.GetAsync("/api/v1/alerts/prometheus-rules.yaml");
+
+        Assert.NotEqual(HttpStatusCode.OK, response.StatusCode);
+        Assert.DoesNotContain("ZooKeeperServerDown", await response.Content.ReadAsStringAsync(), StringComparison.Ordinal);
     }
 }

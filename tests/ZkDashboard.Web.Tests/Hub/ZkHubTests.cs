@@ -15,6 +15,7 @@ using ZkDashboard.Core.Ensembles;
 using ZkDashboard.Core.Health;
 using ZkDashboard.Core.Sessions;
 using ZkDashboard.Testing;
+using ZkDashboard.Web.Auth;
 using ZkDashboard.Web.Hubs;
 using ZkDashboard.ZooKeeper;
 
@@ -58,8 +59,13 @@ public sealed class ZkHubTests(EnsembleFixture fx) : IAsyncLifetime
         {
             if (ctx.Request.Headers.TryGetValue("X-Test-Remote-Ip", out var ip))
             {
+                // A stranger on another machine: remote and not signed in.
                 ctx.Connection.RemoteIpAddress = IPAddress.Parse(ip.ToString());
+                return next(ctx);
             }
+            // This slim host has no sign-in: other requests are a signed-in local admin, as the cookie scheme would make them
+            // (an anonymous connection has no rights; the real host's tests check that).
+            ctx.User = ZkPrincipals.ForSignIn("hub-tester", "local", ["admins"]);
             return next(ctx);
         });
         _app.MapZkHub();
@@ -172,7 +178,7 @@ public sealed class ZkHubTests(EnsembleFixture fx) : IAsyncLifetime
     }
 
     [Fact]
-    public async Task Negotiate_NonLocalRequest_Gets403WithReason()
+    public async Task Negotiate_NonLocalAnonymousRequest_Gets403WithReason()
     {
         using var http = new HttpClient { BaseAddress = _base };
         using var local = await http.PostAsync("/hubs/zk/negotiate?negotiateVersion=1", null);
