@@ -92,7 +92,8 @@ public sealed class EnsembleSessionTests(EnsembleFixture fx)
                 "the session reconnected to another server", TimeSpan.FromSeconds(60));
             Assert.Equal(sessionId, session.Status.SessionId);
             Assert.Same(client, session.CurrentClient);
-            var stat = await ext.SetDataAsync("/k", "after"u8.ToArray());
+            // The external writer may have been on the killed server too: it retries until it has reconnected.
+            var stat = await SetDataOnceReconnectedAsync(ext, "/k", "after"u8.ToArray(), TimeSpan.FromSeconds(60));
             await Eventually.TrueAsync(() => data.VersionOf("/k") == stat.Version, "events still arrive after the failover", TimeSpan.FromSeconds(60));
         }
         finally
@@ -178,5 +179,22 @@ public sealed class EnsembleSessionTests(EnsembleFixture fx)
         Assert.Equal(2, h.Metrics.SessionsOpen);
         var node = await h.Ops.GetNodeAsync(Tester, "second", "/both");
         Assert.Equal("two again", Encoding.UTF8.GetString(node.Data));
+    }
+
+    private static async Task<Stat> SetDataOnceReconnectedAsync(ZooKeeperClient client, string path, byte[] data, TimeSpan within)
+    {
+        var deadline = DateTime.UtcNow + within;
+        while (true)
+        {
+            try
+            {
+                return await client.SetDataAsync(path, data);
+            }
+            catch (Exception ex) when (ex is ConnectionLossException or OperationOutcomeUnknownException && DateTime.UtcNow < deadline)
+            {
+                // Not sent (or lost before the reply): setData to the same bytes is safe to repeat.
+                await Task.Delay(200);
+            }
+        }
     }
 }
