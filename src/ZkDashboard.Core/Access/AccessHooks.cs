@@ -47,6 +47,9 @@ public sealed record OperationContext(ActingUser User, string Ensemble, ZkOperat
 {
     /// <summary>True for operations that change nothing.</summary>
     public bool IsRead => Kind is ZkOperationKind.Read or ZkOperationKind.Watch;
+
+    /// <summary>The person's reason for a change (optional text; required on configured path globs), for the audit log.</summary>
+    public string? Reason { get; init; }
 }
 
 /// <summary>
@@ -157,7 +160,15 @@ public enum AuditOutcome
 }
 
 /// <summary>One audit record.</summary>
-public sealed record AuditRecord(DateTimeOffset At, OperationContext Operation, AuditOutcome Outcome, string? Detail);
+public sealed record AuditRecord(DateTimeOffset At, OperationContext Operation, AuditOutcome Outcome, string? Detail)
+{
+    /// <summary>What a write changed (before/after content, versions, ACLs), when the operation knows it.</summary>
+    public Audit.AuditChange? Change { get; init; }
+
+    /// <summary>For records that are not node operations (Login, Logout, LoginFailed, TokenUsed, Account, Export, Import,
+    /// Approval, Purge…): the operation name to store instead of <see cref="OperationContext.Kind"/>.</summary>
+    public string? OperationName { get; init; }
+}
 
 /// <summary>
 /// Where the operations layer reports what users did. The default writes to the log; the audit issue
