@@ -33,6 +33,8 @@ public enum AccessAction
     AcknowledgeAlerts,
     /// <summary>Change the ensemble's membership (reconfig).</summary>
     Reconfig,
+    /// <summary>See and cancel other people's bulk jobs on an ensemble (everyone sees and cancels their own).</summary>
+    ManageJobs,
 }
 
 /// <summary>Names, groups and mappings of <see cref="AccessAction"/>.</summary>
@@ -70,7 +72,7 @@ public static class AccessActions
     /// <summary>True for actions about a whole ensemble or the dashboard, not a path (checked on path <c>/</c>).</summary>
     public static bool IsGlobal(AccessAction action)
         => action is AccessAction.FourLetterWords or AccessAction.ManageEnsembles or AccessAction.ManageAccess
-            or AccessAction.ReadAudit or AccessAction.AcknowledgeAlerts or AccessAction.Reconfig;
+            or AccessAction.ReadAudit or AccessAction.AcknowledgeAlerts or AccessAction.Reconfig or AccessAction.ManageJobs;
 
     /// <summary>The action an operation kind needs.</summary>
     public static AccessAction For(ZkOperationKind kind) => kind switch

@@ -10,6 +10,8 @@ namespace ZkDashboard.Core.Jobs;
 public sealed partial class BulkJobs : IBulkJobs, IAsyncDisposable
 {
     private readonly IZooKeeperOperations _operations;
+    private readonly IAccessPolicy _policy;
+    private readonly IAuditSink _audit;
     private readonly BulkJobOptions _options;
     private readonly TimeProvider _time;
     private readonly ILogger _logger;
@@ -18,10 +20,14 @@ public sealed partial class BulkJobs : IBulkJobs, IAsyncDisposable
     private readonly List<Subscription> _subscribers = [];
     private bool _disposed;
 
-    /// <summary>Creates the service.</summary>
-    public BulkJobs(IZooKeeperOperations operations, IOptions<BulkJobOptions> options, ILogger<BulkJobs> logger, TimeProvider? time = null)
+    /// <summary>Creates the service; <paramref name="policy"/> decides who besides a job's owner may see and cancel it
+    /// (<see cref="AccessAction.ManageJobs"/>), and refusals go to <paramref name="audit"/>.</summary>
+    public BulkJobs(IZooKeeperOperations operations, IAccessPolicy policy, IAuditSink audit, IOptions<BulkJobOptions> options, ILogger<BulkJobs> logger, TimeProvider? time = null)
     {
+        ArgumentNullException.ThrowIfNull(options);
         _operations = operations;
+        _policy = policy;
+        _audit = audit;
         _options = options.Value;
         _logger = logger;
         _time = time ?? TimeProvider.System;
@@ -56,7 +62,7 @@ public sealed partial class BulkJobs : IBulkJobs, IAsyncDisposable
         {
             PruneLocked();
             return _jobs.Values.Select(j => j.Snapshot)
-                .Where(s => BulkJobAccess.MayManage(viewer, s))
+                .Where(s => BulkJobAccess.MayManage(_policy, viewer, s))
                 .OrderByDescending(s => s.IsRunning)
                 .ThenByDescending(s => s.StartedAt)
                 .ToList();
@@ -64,12 +70,12 @@ public sealed partial class BulkJobs : IBulkJobs, IAsyncDisposable
     }
 
     /// <inheritdoc />
-    public BulkJobSnapshot Get(ActingUser viewer, string id) => Find(viewer, id).Snapshot;
+    public BulkJobSnapshot Get(ActingUser viewer, string id) => Find(viewer, id, "see").Snapshot;
 
     /// <inheritdoc />
     public BulkJobSnapshot Cancel(ActingUser viewer, string id)
     {
-        var job = Find(viewer, id);
+        var job = Find(viewer, id, "cancel");
         var snapshot = job.RequestCancel();
         if (snapshot is not null)
         {
@@ -82,7 +88,7 @@ public sealed partial class BulkJobs : IBulkJobs, IAsyncDisposable
     /// <inheritdoc />
     public async Task<BulkJobSnapshot> WaitAsync(ActingUser viewer, string id, CancellationToken ct = default)
     {
-        var job = Find(viewer, id);
+        var job = Find(viewer, id, "wait for");
         await job.Finished.WaitAsync(ct).ConfigureAwait(false);
         return job.Snapshot;
     }
@@ -209,7 +215,7 @@ public sealed partial class BulkJobs : IBulkJobs, IAsyncDisposable
         }
         foreach (var s in subscribers)
         {
-            if (!BulkJobAccess.MayManage(s.Viewer, snapshot))
+            if (!BulkJobAccess.MayManage(_policy, s.Viewer, snapshot))
             {
                 continue;
             }
@@ -224,7 +230,7 @@ public sealed partial class BulkJobs : IBulkJobs, IAsyncDisposable
         }
     }
 
-    private Job Find(ActingUser viewer, string id)
+    private Job Find(ActingUser viewer, string id, string verb)
     {
         ArgumentNullException.ThrowIfNull(viewer);
         Job? job;
@@ -237,11 +243,39 @@ public sealed partial class BulkJobs : IBulkJobs, IAsyncDisposable
         {
             throw new BulkJobNotFoundException(id ?? string.Empty);
         }
-        if (!BulkJobAccess.MayManage(viewer, job.Snapshot))
+        if (!BulkJobAccess.MayManage(_policy, viewer, job.Snapshot))
         {
-            throw new BulkJobAccessDeniedException(viewer, id!);
+            var denied = new BulkJobAccessDeniedException(viewer, id!);
+            RecordDenied(viewer, job.Snapshot, verb, denied.Message);
+            throw denied;
         }
         return job;
+    }
+
+    /// <summary>Audits a refused look at (or cancel of) someone else's job, as the job's operation on its root.</summary>
+    private void RecordDenied(ActingUser viewer, BulkJobSnapshot job, string verb, string reason)
+    {
+        var kind = job.Kind switch
+        {
+            BulkJobKind.Copy => ZkOperationKind.Copy,
+            BulkJobKind.Move => ZkOperationKind.Move,
+            _ => ZkOperationKind.DeleteRecursive,
+        };
+        var op = new OperationContext(viewer, job.Ensemble, kind, job.Path, job.TargetEnsemble, job.TargetPath);
+        var record = new AuditRecord(_time.GetUtcNow(), op, AuditOutcome.Denied, $"{verb} job {job.Id}: {reason}") { OperationName = "Job" };
+        try
+        {
+            var pending = _audit.RecordAsync(record, CancellationToken.None);
+            if (!pending.IsCompleted)
+            {
+                // Get and Cancel are synchronous; the refusal must be on record before the caller hears of it.
+                pending.AsTask().GetAwaiter().GetResult();
+            }
+        }
+        catch (Exception ex)
+        {
+            _logger.LogError(ex, "Could not audit the refused {Verb} of job {Id} by {User}", verb, job.Id, viewer.ToString());
+        }
     }
 
     /// <summary>Forgets finished jobs older than the retention time, and the oldest beyond the count bound.</summary>

@@ -7,7 +7,8 @@ namespace ZkDashboard.Core.Jobs;
 /// Recursive deletes, copies and moves as server-side jobs: they run through <see cref="IZooKeeperOperations"/>
 /// (so the access policy and the audit log see them as before) on the server's own time. Closing the page,
 /// reloading it or losing the circuit does not stop a job; only <see cref="Cancel"/> (or the app stopping) does.
-/// Only a job's owner and admins see and cancel it (<see cref="BulkJobAccess"/>). Finished jobs are kept for a
+/// Only a job's owner and those the access policy allows <see cref="AccessAction.ManageJobs"/> on its ensemble (admins)
+/// see and cancel it (<see cref="BulkJobAccess"/>); other attempts are refused and audited. Finished jobs are kept for a
 /// while (<see cref="BulkJobOptions"/>). Shaped for <c>GET /api/v1/jobs</c>, <c>GET /api/v1/jobs/{id}</c> and
 /// <c>DELETE /api/v1/jobs/{id}</c> (cancel).
 /// </summary>

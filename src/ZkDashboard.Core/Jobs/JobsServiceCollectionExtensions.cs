@@ -15,6 +15,8 @@ public static class JobsServiceCollectionExtensions
         services.AddLogging();
         services.TryAddSingleton<BulkJobs>(sp => new BulkJobs(
             sp.GetRequiredService<Operations.IZooKeeperOperations>(),
+            sp.GetRequiredService<Access.IAccessPolicy>(),
+            sp.GetRequiredService<Access.IAuditSink>(),
             sp.GetRequiredService<Microsoft.Extensions.Options.IOptions<BulkJobOptions>>(),
             sp.GetRequiredService<Microsoft.Extensions.Logging.ILogger<BulkJobs>>()));
         services.TryAddSingleton<IBulkJobs>(sp => sp.GetRequiredService<BulkJobs>());

@@ -1,8 +1,10 @@
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
 using ZkDashboard.Core.Access;
 using ZkDashboard.Core.Jobs;
 using ZkDashboard.Core.Operations;
+using ZkDashboard.Core.Tests.Authorization;
 using ZkDashboard.Core.Tests.Sessions;
 using ZkDashboard.Testing;
 using ZkDashboard.ZooKeeper;
@@ -14,7 +16,7 @@ public sealed class BulkJobsTests(EnsembleFixture fx)
 {
     private static readonly ActingUser Alice = new("alice", ["operators"], "127.0.0.1");
     private static readonly ActingUser Bob = new("bob", ["operators"], "127.0.0.2");
-    private static readonly ActingUser Carol = new("carol", [BulkJobAccess.AdminGroup], null);
+    private static readonly ActingUser Carol = new("carol", ["admins"], null);
     private static readonly TimeSpan Deadline = TimeSpan.FromSeconds(60);
     private const string Main = SessionsHarness.Main;
 
@@ -69,7 +71,7 @@ public sealed class BulkJobsTests(EnsembleFixture fx)
 
         var job = jobs.StartDeleteRecursive(Alice, Main, "/cut");
         await Eventually.TrueAsync(() => jobs.Get(Alice, job.Id).Progress is { Phase: "deleting", Done: >= 10 }, "deleting has started", Deadline);
-        var asked = jobs.Cancel(Bob with { Groups = [BulkJobAccess.AdminGroup] }, job.Id);
+        var asked = jobs.Cancel(Bob with { Groups = ["admins"] }, job.Id);
         Assert.True(asked.CancelRequested || !asked.IsRunning);
 
         var final = await jobs.WaitAsync(Alice, job.Id).WaitAsync(Deadline);
@@ -163,11 +165,64 @@ public sealed class BulkJobsTests(EnsembleFixture fx)
         Assert.Equal(total - 1, await ext.GetAllChildrenNumberAsync("/dst"));
     }
 
-    private static BulkJobs NewJobs(SessionsHarness h, Action<BulkJobOptions>? configure = null)
+    [Fact]
+    public async Task GetAndCancel_ManageJobsOnTheJobsEnsembleOnly_DecidesForOthersAndRefusalsAreAudited()
+    {
+        await using var h = await SessionsHarness.StartAsync(fx);
+        var audit = new RecordingAuditSink();
+        // A custom role with nothing but manageJobs on "main"; an admin bound only on another ensemble.
+        var access = new AccessOptions
+        {
+            Roles = [new AccessOptions.RoleEntry { Name = "jobkeeper", Actions = ["manageJobs"] }],
+            Bindings =
+            [
+                new AccessOptions.BindingEntry { Subject = "group:operators", Role = "operator" },
+                new AccessOptions.BindingEntry { Subject = "user:dave", Role = "jobkeeper", Ensembles = Main },
+                new AccessOptions.BindingEntry { Subject = "user:erin", Role = "admin", Ensembles = "elsewhere" },
+            ],
+        };
+        await using var jobs = NewJobs(h, policy: Policy(access), audit: audit);
+        var dave = new ActingUser("dave", [], null);
+        var erin = new ActingUser("erin", [], null);
+
+        var job = jobs.StartDeleteRecursive(Alice, Main, "/nothing-at-all");
+        await jobs.WaitAsync(Alice, job.Id).WaitAsync(Deadline);
+
+        Assert.Equal(job.Id, jobs.Get(dave, job.Id).Id);
+        Assert.Equal(job.Id, Assert.Single(jobs.List(dave)).Id);
+        Assert.Equal(job.Id, jobs.Cancel(dave, job.Id).Id);
+        var refused = Assert.Throws<BulkJobAccessDeniedException>(() => jobs.Cancel(erin, job.Id));
+        Assert.Contains("manageJobs", refused.Message);
+        Assert.Empty(jobs.List(erin));
+        Assert.Throws<BulkJobAccessDeniedException>(() => jobs.Get(Bob, job.Id));
+
+        var denied = audit.Records.Where(r => r.Outcome == AuditOutcome.Denied).ToList();
+        Assert.Equal(2, denied.Count);
+        Assert.All(denied, r => Assert.Equal("Job", r.OperationName));
+        Assert.Contains(denied, r => r.Operation.User.Name == "erin" && r.Detail!.StartsWith("cancel job " + job.Id, StringComparison.Ordinal)
+            && r.Operation.Kind == ZkOperationKind.DeleteRecursive && r.Operation.Path == "/nothing-at-all" && r.Operation.Ensemble == Main);
+        Assert.Contains(denied, r => r.Operation.User.Name == "bob" && r.Detail!.StartsWith("see job " + job.Id, StringComparison.Ordinal));
+    }
+
+    /// <summary>The real policy over settings alone (no store): admins are admin, operators operator, everywhere.</summary>
+    private static AccessPolicy Policy(AccessOptions? options = null)
+    {
+        options ??= new AccessOptions
+        {
+            Bindings =
+            [
+                new AccessOptions.BindingEntry { Subject = "group:admins", Role = "admin" },
+                new AccessOptions.BindingEntry { Subject = "group:operators", Role = "operator" },
+            ],
+        };
+        return new AccessPolicy(Options.Create(options), new ServiceCollection().BuildServiceProvider(), NullLogger<AccessPolicy>.Instance);
+    }
+
+    private static BulkJobs NewJobs(SessionsHarness h, Action<BulkJobOptions>? configure = null, IAccessPolicy? policy = null, IAuditSink? audit = null)
     {
         var options = new BulkJobOptions();
         configure?.Invoke(options);
-        return new BulkJobs(h.Ops, Options.Create(options), NullLogger<BulkJobs>.Instance);
+        return new BulkJobs(h.Ops, policy ?? Policy(), audit ?? new RecordingAuditSink(), Options.Create(options), NullLogger<BulkJobs>.Instance);
     }
 
     private static async Task<long> BuildTreeAsync(ZooKeeperClient client, string root, int branches, int leaves)
