@@ -2,12 +2,17 @@ using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using ZkDashboard.Core.Accounts;
 using ZkDashboard.Core.Store;
+using ZkDashboard.Core.Tests.Authorization;
 using ZkDashboard.Core.Tests.Support;
+using ZkDashboard.Testing.Postgres;
 
 namespace ZkDashboard.Core.Tests.Accounts;
 
-/// <summary>Local accounts, server-side sessions and API tokens on a real SQLite store, with a clock the test moves.</summary>
-public sealed class AccountsTests : IAsyncLifetime
+/// <summary>
+/// Local accounts, lockout, server-side sessions and API tokens with a clock the test moves, on a real SQLite store
+/// (<see cref="AccountsSqliteTests"/>) and on a real PostgreSQL server (<see cref="AccountsPostgresTests"/>).
+/// </summary>
+public abstract class AccountsTests : IAsyncLifetime
 {
     private const string Password = "correct horse battery";
     private readonly StoreTestHost _host = new();
@@ -20,15 +25,23 @@ public sealed class AccountsTests : IAsyncLifetime
 
     private IApiTokenService Tokens => _sp.GetRequiredService<IApiTokenService>();
 
+    /// <summary>The store settings (merged over the temp SQLite file of the host).</summary>
+    protected virtual Dictionary<string, string?> StoreSettings() => [];
+
     public Task InitializeAsync()
     {
-        _sp = _host.Build(new Dictionary<string, string?>
+        var settings = new Dictionary<string, string?>
         {
             ["ZkDashboard:Auth:Local:MaxFailedAttempts"] = "3",
             ["ZkDashboard:Auth:Local:LockoutDuration"] = "00:10:00",
             ["ZkDashboard:Auth:Cookie:IdleTimeout"] = "00:30:00",
             ["ZkDashboard:Auth:Cookie:AbsoluteLifetime"] = "08:00:00",
-        }, (s, c) =>
+        };
+        foreach (var (key, value) in StoreSettings())
+        {
+            settings[key] = value;
+        }
+        _sp = _host.Build(settings, (s, c) =>
         {
             s.AddSingleton<TimeProvider>(_clock);
             s.AddZkDashboardStore(c);
@@ -201,4 +214,20 @@ public sealed class AccountsTests : IAsyncLifetime
 
         public override DateTimeOffset GetUtcNow() => _now;
     }
+}
+
+/// <summary><see cref="AccountsTests"/> on SQLite (the default store).</summary>
+public sealed class AccountsSqliteTests : AccountsTests;
+
+/// <summary><see cref="AccountsTests"/> on a real PostgreSQL server started by the tests (a fresh database per test).</summary>
+[Collection(PostgresCollection.Name)]
+public sealed class AccountsPostgresTests(PostgresServer server) : AccountsTests
+{
+    private readonly string _database = "zkd_" + Guid.NewGuid().ToString("N")[..12];
+
+    protected override Dictionary<string, string?> StoreSettings() => new()
+    {
+        ["ZkDashboard:Store:Provider"] = "Postgres",
+        ["ZkDashboard:Store:ConnectionString"] = server.ConnectionString(_database),
+    };
 }
