@@ -78,6 +78,9 @@ public sealed class AccessOptions
     /// <summary>Path globs whose data only roles with <c>readData</c> see (existence and stat stay visible).</summary>
     public List<string> SensitiveData { get; set; } = [];
 
+    /// <summary>How often stored bindings are checked for changes made by another instance on the same store (0: never).</summary>
+    public TimeSpan ReloadInterval { get; set; } = TimeSpan.FromSeconds(5);
+
     /// <summary>One custom role.</summary>
     public sealed class RoleEntry
     {

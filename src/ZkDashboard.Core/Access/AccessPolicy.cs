@@ -13,7 +13,7 @@ namespace ZkDashboard.Core.Access;
 /// <see cref="IAccessAdministration"/>). Decisions run on an immutable compiled snapshot (<see cref="AccessRules"/>),
 /// replaced whole when stored bindings change.
 /// </summary>
-public sealed class AccessPolicy : IAccessPolicy
+public sealed partial class AccessPolicy : IAccessPolicy
 {
     private readonly AccessOptions _options;
     private readonly IDashboardStore? _store;
@@ -39,6 +39,9 @@ public sealed class AccessPolicy : IAccessPolicy
             _rules = ConfigurationRules;
         }
     }
+
+    /// <summary>True when bindings are also stored (a dashboard store is registered).</summary>
+    public bool HasStore => _store is not null;
 
     /// <summary>The rules from settings alone (validated in the constructor).</summary>
     internal AccessRules ConfigurationRules { get; }
@@ -139,11 +142,19 @@ public sealed class AccessPolicy : IAccessPolicy
         {
             return ConfigurationRules;
         }
-        List<AccessBindingRecord> rows;
-        await using (var db = await _store.CreateContextAsync(ct).ConfigureAwait(false))
-        {
-            rows = await db.AccessBindings.AsNoTracking().OrderBy(b => b.Id).ToListAsync(ct).ConfigureAwait(false);
-        }
+        var rows = await ReadStoredAsync(_store, ct).ConfigureAwait(false);
+        return Compile(rows);
+    }
+
+    private static async Task<List<AccessBindingRecord>> ReadStoredAsync(IDashboardStore store, CancellationToken ct)
+    {
+        await using var db = await store.CreateContextAsync(ct).ConfigureAwait(false);
+        return await db.AccessBindings.AsNoTracking().OrderBy(b => b.Id).ToListAsync(ct).ConfigureAwait(false);
+    }
+
+    private AccessRules Compile(List<AccessBindingRecord> rows)
+    {
+        _storedFingerprint = Fingerprint(rows);
         var errors = new List<string>();
         var rules = AccessRules.Build(_options, rows.Select(ToBinding), errors);
         foreach (var e in errors)

@@ -11,7 +11,8 @@ public static class AccessServiceCollectionExtensions
     /// <summary>
     /// Registers <see cref="AccessPolicy"/> as <see cref="IAccessPolicy"/> (replacing any earlier registration),
     /// <see cref="IAccessAdministration"/>, and a start-up check that fails the host with the bad entry's name when
-    /// <c>ZkDashboard:Access</c> has an unknown role, a bad glob or a bad subject.
+    /// <c>ZkDashboard:Access</c> has an unknown role, a bad glob or a bad subject, and the poll that picks up stored
+    /// bindings changed by another instance on the same store (<see cref="AccessOptions.ReloadInterval"/>).
     /// </summary>
     public static IServiceCollection AddZkDashboardAccess(this IServiceCollection services, IConfiguration configuration)
     {
@@ -22,6 +23,7 @@ public static class AccessServiceCollectionExtensions
         services.AddSingleton<IAccessPolicy>(sp => sp.GetRequiredService<AccessPolicy>());
         services.TryAddSingleton<IAccessAdministration, AccessAdministration>();
         services.AddHostedService<AccessStartupCheck>();
+        services.AddHostedService<AccessReloadService>();
         return services;
     }
 

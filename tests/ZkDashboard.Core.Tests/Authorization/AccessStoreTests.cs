@@ -1,8 +1,10 @@
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using ZkDashboard.Core.Access;
 using ZkDashboard.Core.Store;
+using ZkDashboard.Core.Tests.Sessions;
 using ZkDashboard.Core.Tests.Support;
 using ZkDashboard.Testing.Postgres;
 
@@ -42,9 +44,13 @@ public abstract class AccessStoreTestsBase
 
     protected abstract Dictionary<string, string?> StoreSettings();
 
-    protected ServiceProvider Build(RecordingAuditSink audit)
+    protected ServiceProvider Build(RecordingAuditSink audit, string? reloadInterval = null)
     {
         var values = StoreSettings();
+        if (reloadInterval is not null)
+        {
+            values["ZkDashboard:Access:ReloadInterval"] = reloadInterval;
+        }
         values["ZkDashboard:Access:Bindings:0:Subject"] = "group:admins";
         values["ZkDashboard:Access:Bindings:0:Role"] = "admin";
         values["ZkDashboard:Access:Bindings:1:Subject"] = "group:viewers";
@@ -93,6 +99,45 @@ public abstract class AccessStoreTestsBase
 
             await sp.GetRequiredService<IAccessAdministration>().RemoveBindingAsync(Admin, id);
             Assert.False((await policy.CanAsync(Viewer, "e1", AccessAction.Read, "/teams/a/x")).Allowed);
+        }
+    }
+
+    [Fact]
+    public async Task StoredBindings_ChangedInOneInstance_ReloadInTheOtherOnTheSameStore()
+    {
+        // Two dashboard instances on one store; the second learns of the first's edits by its poll alone.
+        await using var first = Build(new RecordingAuditSink(), reloadInterval: "00:00:00.200");
+        await using var second = Build(new RecordingAuditSink(), reloadInterval: "00:00:00.200");
+        var hosted = second.GetServices<IHostedService>().ToList();
+        foreach (var service in hosted)
+        {
+            await service.StartAsync(CancellationToken.None);
+        }
+        try
+        {
+            var policy = second.GetRequiredService<IAccessPolicy>();
+            Assert.False((await policy.CanAsync(Viewer, "e", AccessAction.SetData, "/teams/b/x")).Allowed); // loaded before the edit
+
+            var added = await first.GetRequiredService<IAccessAdministration>().AddBindingAsync(Admin, new AccessBindingInput("group:viewers", null, "operator", "*", "/teams/b/**"));
+            await Eventually.TrueAsync(async () => (await policy.CanAsync(Viewer, "e", AccessAction.SetData, "/teams/b/x")).Allowed,
+                "the second instance allows what the first instance's new binding grants");
+
+            await first.GetRequiredService<IAccessAdministration>().UpdateBindingAsync(Admin, added.Id, new AccessBindingInput("group:viewers", null, "viewer", "*", "/teams/b/**"));
+            await Eventually.TrueAsync(async () => !(await policy.CanAsync(Viewer, "e", AccessAction.SetData, "/teams/b/x")).Allowed,
+                "the second instance follows the first instance's change of role");
+            Assert.True((await policy.CanAsync(Viewer, "e", AccessAction.Read, "/teams/b/x")).Allowed);
+
+            await first.GetRequiredService<IAccessAdministration>().RemoveBindingAsync(Admin, added.Id);
+            await Eventually.TrueAsync(async () => !(await policy.CanAsync(Viewer, "e", AccessAction.Read, "/teams/b/x")).Allowed,
+                "the second instance drops the binding the first instance removed");
+            Assert.False(await second.GetRequiredService<AccessPolicy>().RefreshIfChangedAsync()); // nothing new: no recompile
+        }
+        finally
+        {
+            foreach (var service in hosted)
+            {
+                await service.StopAsync(CancellationToken.None);
+            }
         }
     }
 
