@@ -1,4 +1,5 @@
 using Radzen;
+using ZkDashboard.Core.Access;
 using ZkDashboard.Core.Jobs;
 using ZkDashboard.Core.Operations;
 using ZkDashboard.Web.Explorer.Live;
@@ -55,6 +56,13 @@ public partial class NodeActions
     {
         if (Node is null || Path == "/" || Disabled || _deleteOpen)
         {
+            return;
+        }
+        if (!(Can(AccessAction.Delete) || Can(AccessAction.DeleteRecursive)))
+        {
+            // Del is a control too: say why instead of opening a dialog whose delete the service would refuse.
+            ShowStatus(_access?.Why(AccessAction.Delete) ?? "Not allowed to delete here.", ok: false);
+            StateHasChanged();
             return;
         }
 
