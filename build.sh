@@ -201,9 +201,15 @@ cmd_demo() {
   trap 'exit 130' INT TERM
 
   log "starting a $servers-server ZooKeeper sandbox with demo data"
+  # Reconfig for the admin: the sandbox runs with reconfigEnabled=true; it grants a digest user of this run write on
+  # /zookeeper/config (as the ZooKeeper super user), and the dashboard's session authenticates as that user. The password
+  # is fresh per run and only travels in the environment of those two processes (never on a command line or the screen).
+  local reconfig_user=dashboard reconfig_password
+  reconfig_password=$(head -c 24 /dev/urandom | base64 | tr -d '/+=\n')
   # The sandbox reads its stdin until EOF: this shell holds the only writer (fd 4), so if this script dies
   # for any reason the sandbox stops and takes its java servers with it.
-  dotnet "src/ZkDashboard.Sandbox/bin/$CONFIG/$TFM/ZkDashboard.Sandbox.dll" run --demo --servers "$servers" \
+  ZKDASHBOARD_DEMO_RECONFIG_DIGEST="$reconfig_user:$reconfig_password" \
+    dotnet "src/ZkDashboard.Sandbox/bin/$CONFIG/$TFM/ZkDashboard.Sandbox.dll" run --demo --servers "$servers" \
     --connect-file "$connect_file" <"$fifo" &
   SANDBOX_PID=$!
   exec 4>"$fifo"
@@ -219,6 +225,7 @@ cmd_demo() {
   # Demo accounts with fresh random passwords (and one admin API token) in the dashboard's own store, and the two
   # bindings of the access contract on top of appsettings.json's local group admins -> admin.
   export ZkDashboard__Ensembles__0__Name=sandbox ZkDashboard__Ensembles__0__ConnectString="$cs"
+  export ZkDashboard__Ensembles__0__Digest__User="$reconfig_user" ZkDashboard__Ensembles__0__Digest__Password="$reconfig_password"
   export ZkDashboard__Access__Bindings__1__Subject=group:operators ZkDashboard__Access__Bindings__1__Provider=local \
     ZkDashboard__Access__Bindings__1__Role=operator ZkDashboard__Access__Bindings__1__Ensembles=sandbox \
     ZkDashboard__Access__Bindings__1__Paths='/**'
@@ -247,6 +254,7 @@ $logins
   Ensemble:     sandbox = $cs
   Try zkCli:    /usr/share/zookeeper/bin/zkCli.sh -server $cs
   Demo ACLs:    digest admin:admin-secret (/secure/digest-protected)
+  Reconfig:     admin, on /e/sandbox/health (the dashboard's session is digest user '$reconfig_user' with write on /zookeeper/config)
   Ctrl+C stops the dashboard and the ZooKeeper servers.
 
 EOF

@@ -109,6 +109,11 @@ internal static class SandboxCli
                     var seeding = Stopwatch.StartNew();
                     demoData = await DemoData.SeedAsync(ensemble.ConnectString, line => Console.Error.WriteLine("sandbox: " + line), stop.Token).ConfigureAwait(false);
                     Console.Error.WriteLine($"sandbox: demo data seeded in {seeding.Elapsed.TotalSeconds:0.0} s; status writer running ({DemoPaths.Status} changes every second)");
+                    if (Environment.GetEnvironmentVariable(DemoReconfigGrant.EnvironmentVariable) is { Length: > 0 } grant)
+                    {
+                        await DemoReconfigGrant.GrantAsync(ensemble.ConnectString, ensemble.Options.SuperPassword, grant, stop.Token).ConfigureAwait(false);
+                        Console.Error.WriteLine($"sandbox: /zookeeper/config grants reconfig to digest user '{grant[..grant.IndexOf(':', StringComparison.Ordinal)]}' (from {DemoReconfigGrant.EnvironmentVariable})");
+                    }
                 }
 
                 if (connectFile is not null)

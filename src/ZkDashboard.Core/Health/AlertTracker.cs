@@ -11,14 +11,22 @@ internal sealed class AlertTracker(int historyCapacity)
     private readonly RingBuffer<HealthAlert> _resolved = new(historyCapacity);
     private long _nextId;
 
-    /// <summary>Seeds the history with alerts from an earlier run (oldest first); new ids continue after <paramref name="lastId"/>.</summary>
-    public void Restore(IEnumerable<HealthAlert> resolvedOldestFirst, long lastId)
+    /// <summary>
+    /// Seeds the history with alerts from an earlier run (oldest first) and the alerts it left active (the next poll of their
+    /// ensemble continues or resolves them); new ids continue after <paramref name="lastId"/>.
+    /// </summary>
+    public void Restore(IEnumerable<HealthAlert> resolvedOldestFirst, IEnumerable<HealthAlert> active, long lastId)
     {
         lock (_lock)
         {
             foreach (var alert in resolvedOldestFirst)
             {
                 _resolved.Add(alert);
+            }
+            foreach (var alert in active)
+            {
+                _active.TryAdd((alert.Ensemble, alert.Server, alert.Kind), alert with { ResolvedAt = null });
+                _nextId = Math.Max(_nextId, alert.Id);
             }
             _nextId = Math.Max(_nextId, lastId);
         }

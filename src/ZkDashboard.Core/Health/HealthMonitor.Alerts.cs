@@ -13,6 +13,7 @@ internal sealed partial class HealthMonitor
         {
             return null;
         }
+        _alertStore?.Enqueue(updated);
         if (_ensembles.TryGetValue(ensemble, out var state) && state.Latest is { } latest)
         {
             var republished = latest with { ActiveAlerts = latest.ActiveAlerts.Select(a => a.Id == alertId ? updated : a).ToArray() };

@@ -73,8 +73,29 @@ internal sealed partial class HealthMonitor : BackgroundService, IHealthMonitor,
             {
                 try
                 {
-                    var (history, lastId) = await _alertStore.LoadAsync(_time.GetUtcNow(), _options.AlertHistoryCapacity, ct).ConfigureAwait(false);
-                    _alerts.Restore(history, lastId);
+                    var (history, active, lastId) = await _alertStore.LoadAsync(_options.AlertHistoryCapacity, ct).ConfigureAwait(false);
+                    // Alerts left active continue (same id, acknowledgement and silence) if the first poll still sees their
+                    // condition, else that poll resolves them. Those of ensembles no longer configured, and duplicates, close now.
+                    var now = _time.GetUtcNow();
+                    var closed = new List<HealthAlert>();
+                    var keep = new List<HealthAlert>();
+                    foreach (var alert in active.OrderByDescending(a => a.Id))
+                    {
+                        var known = _registry.Find(alert.Ensemble) is { } d && string.Equals(d.Name, alert.Ensemble, StringComparison.Ordinal);
+                        if (known && !keep.Any(k => k.Ensemble == alert.Ensemble && k.Server == alert.Server && k.Kind == alert.Kind))
+                        {
+                            keep.Add(alert);
+                        }
+                        else
+                        {
+                            closed.Add(alert with { ResolvedAt = now });
+                        }
+                    }
+                    foreach (var c in closed)
+                    {
+                        _alertStore.Enqueue(c);
+                    }
+                    _alerts.Restore(history.Concat(closed.OrderBy(c => c.Id)), keep, lastId);
                 }
 #pragma warning disable CA1031 // without its history the monitor still works; the failure is logged
                 catch (Exception ex) when (ex is not OperationCanceledException)

@@ -22,7 +22,11 @@ public sealed class HealthPageTests(SandboxAppFixture app)
         await using var ensemble = await SandboxEnsemble.StartAsync(new SandboxOptions { Servers = 3 });
         var leader = await ensemble.WaitForLeaderAsync();
         var follower = ensemble.Servers.First(s => s.Id != leader.Id);
-        await using var server = await StartQuickPollingAppAsync(ensemble.ConnectString);
+        await using var receiver = new WebhookReceiver();
+        var channel = "hook-" + Guid.NewGuid().ToString("N")[..8];
+        await using var server = await StartQuickPollingAppAsync(ensemble.ConnectString, (channel, receiver.Url));
+        var dedupKey = $"zkdashboard/{SandboxAppFixture.EnsembleName}/{follower.HostPort}/ServerUnreachable";
+        bool About(WebhookReceiver.Received r, string status) => r.Json.GetProperty("dedupKey").GetString() == dedupKey && r.Json.GetProperty("status").GetString() == status;
         await WithPageAsync(server, async page =>
         {
             await Expect(Row(page, follower.HostPort).Locator("td[data-col=status]")).ToHaveTextAsync("serving", new() { Timeout = 60_000 });
@@ -47,6 +51,10 @@ public sealed class HealthPageTests(SandboxAppFixture app)
             await Expect(page.Labelled("No active alerts")).ToBeVisibleAsync(Slow);
             await Expect(page.Labelled("Alert history")).ToContainTextAsync(follower.HostPort, SlowText);
         });
+        // The webhook got exactly one "raised" for the dead follower, then exactly one "resolved" after its restart.
+        var all = await receiver.WaitForAsync(r => r.Any(m => About(m, "resolved")), "the resolved message of " + dedupKey, TimeSpan.FromSeconds(60));
+        var mine = all.Where(m => About(m, "raised") || About(m, "resolved")).Select(m => m.Json.GetProperty("status").GetString() ?? "").ToArray();
+        Assert.Equal(["raised", "resolved"], mine);
     }
 
     [Fact]
@@ -165,9 +173,16 @@ public sealed class HealthPageTests(SandboxAppFixture app)
     private static ILocator Row(IPage page, string hostPort) => page.Labelled("Servers").Locator($"tr[aria-label='{hostPort}']");
 
     /// <summary>An app of its own on <paramref name="connectString"/> polling every second.</summary>
-    private static async Task<WebAppServer> StartQuickPollingAppAsync(string connectString)
+    private static async Task<WebAppServer> StartQuickPollingAppAsync(string connectString, (string Name, Uri Url)? webhook = null)
     {
         var settings = AppSettings.Ensembles((SandboxAppFixture.EnsembleName, connectString));
+        if (webhook is { } hook)
+        {
+            settings["ZkDashboard:Health:Notifications:Channels:0:Name"] = hook.Name;
+            settings["ZkDashboard:Health:Notifications:Channels:0:Type"] = "Webhook";
+            settings["ZkDashboard:Health:Notifications:Channels:0:Url"] = hook.Url.ToString();
+            settings["ZkDashboard:Health:Notifications:Channels:0:InitialBackoff"] = "00:00:00.05";
+        }
         settings["ZkDashboard:Health:PollInterval"] = "00:00:01";
         settings["ZkDashboard:Health:CommandTimeout"] = "00:00:01";
         settings["ZkDashboard:Ensembles:0:SessionTimeoutSeconds"] = "4";

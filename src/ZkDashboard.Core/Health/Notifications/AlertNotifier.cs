@@ -26,7 +26,9 @@ public interface IAlertNotifications
 /// <summary>
 /// Watches the health monitor's snapshots and sends, per channel: one "raised" message when an alert appears (however many polls
 /// it stays active: messages are keyed by alert and phase), a reminder every <see cref="NotificationChannelOptions.RepeatInterval"/>
-/// while it stays active, and one "resolved" message when it goes away.
+/// while it stays active and is not silenced, and one "resolved" message when it goes away. With the dashboard store, what each
+/// channel was told and its delivery counters survive a restart (<see cref="NotificationStateStore"/>): a delivered "raised" is not
+/// sent again, one that was not delivered is, and an owed "resolved" still goes out.
 /// </summary>
 internal sealed partial class AlertNotifier : IAlertNotifications, IHostedService, IAsyncDisposable
 {
@@ -42,10 +44,11 @@ internal sealed partial class AlertNotifier : IAlertNotifications, IHostedServic
     private readonly Lock _lock = new();
     /// <summary>Per channel: alerts told as raised and when they were last told (raised or repeat).</summary>
     private readonly Dictionary<(string Channel, long AlertId), (HealthAlert Alert, DateTimeOffset LastSentAt)> _told = [];
+    private readonly NotificationStateStore? _state;
     private IDisposable? _subscription;
 
     public AlertNotifier(IHealthMonitor monitor, IEnsembleRegistry registry, IAccessPolicy policy, IAuditSink audit,
-        IOptions<NotificationOptions> options, ILogger<AlertNotifier> logger, TimeProvider? time = null)
+        IOptions<NotificationOptions> options, ILogger<AlertNotifier> logger, TimeProvider? time = null, Store.IDashboardStore? store = null)
     {
         ArgumentNullException.ThrowIfNull(options);
         _options = options.Value;
@@ -60,9 +63,18 @@ internal sealed partial class AlertNotifier : IAlertNotifications, IHostedServic
         _http.DefaultRequestHeaders.UserAgent.ParseAdd("ZkDashboard-Notifications/1");
         _channels = _options.Channels.Select(c => new NotificationChannel(c,
             c.Type == NotificationChannelType.Email ? new SmtpNotificationSender(c) : new HttpNotificationSender(_http, c), _time, logger)).ToArray();
+        if (store is not null && _channels.Length > 0)
+        {
+            _state = new NotificationStateStore(store, logger);
+        }
         foreach (var c in _channels)
         {
-            c.Changed += () => Changed?.Invoke();
+            c.Changed += () =>
+            {
+                _state?.SaveChannel(c.Status);
+                Changed?.Invoke();
+            };
+            c.Delivered += (n, result) => OnDelivered(c, n, result);
         }
     }
 
@@ -70,8 +82,9 @@ internal sealed partial class AlertNotifier : IAlertNotifications, IHostedServic
 
     public IReadOnlyList<NotificationChannelStatus> Channels => _channels.Select(c => c.Status).ToArray();
 
-    public Task StartAsync(CancellationToken cancellationToken)
+    public async Task StartAsync(CancellationToken cancellationToken)
     {
+        await RestoreAsync(cancellationToken).ConfigureAwait(false);
         foreach (var c in _channels)
         {
             c.Start();
@@ -81,7 +94,87 @@ internal sealed partial class AlertNotifier : IAlertNotifications, IHostedServic
             _subscription = _monitor.Subscribe(OnSnapshot);
             _registry.Changed += OnRegistryChanged;
         }
-        return Task.CompletedTask;
+    }
+
+    /// <summary>Takes over the state of the previous run: channel counters, what each channel was told, resolved messages owed.</summary>
+    private async Task RestoreAsync(CancellationToken ct)
+    {
+        if (_state is null)
+        {
+            return;
+        }
+        IReadOnlyList<Store.NotificationToldRecord> told;
+        IReadOnlyList<Store.NotificationChannelStateRecord> states;
+        try
+        {
+            (told, states) = await _state.LoadAsync(ct).ConfigureAwait(false);
+        }
+#pragma warning disable CA1031 // without the stored state the notifier still works (it may repeat a raised); the failure is logged
+        catch (Exception ex) when (ex is not OperationCanceledException)
+#pragma warning restore CA1031
+        {
+            LogStateLoadFailed(ex);
+            return;
+        }
+        foreach (var st in states)
+        {
+            _channels.FirstOrDefault(c => c.Options.Name == st.Channel)?.Restore(st);
+        }
+        var now = _time.GetUtcNow();
+        var outgoing = new List<(NotificationChannel, AlertNotification)>();
+        lock (_lock)
+        {
+            foreach (var row in told)
+            {
+                var channel = _channels.FirstOrDefault(c => c.Options.Name == row.Channel);
+                if (channel is null || !Enum.TryParse<AlertKind>(row.Kind, out var kind) || !row.RaisedDelivered)
+                {
+                    // A channel no longer configured, or a raised that never arrived: nothing owed (a still active alert is
+                    // raised again by the first poll).
+                    _state.Forget(row.Channel, row.AlertId);
+                    continue;
+                }
+                var alert = new HealthAlert(row.AlertId, row.Ensemble, row.Server, kind,
+                    Enum.TryParse<AlertSeverity>(row.Severity, out var sev) ? sev : AlertSeverity.Warning, row.Message, row.RaisedAt, row.ResolvedAt, row.LastSeenAt);
+                if (row.ResolvedAt is not null || _registry.Find(row.Ensemble) is null)
+                {
+                    if (!channel.Options.SendResolved)
+                    {
+                        _state.Forget(row.Channel, row.AlertId);
+                        continue;
+                    }
+                    var resolved = row.ResolvedAt is null
+                        ? alert with { ResolvedAt = now, Message = alert.Message + " (ensemble removed from the dashboard)" }
+                        : alert;
+                    _state.Resolving(row.Channel, row.AlertId, resolved.ResolvedAt!.Value);
+                    outgoing.Add((channel, new AlertNotification(NotificationPhase.Resolved, resolved, now, _options.DashboardUrl)));
+                    continue;
+                }
+                _told[(row.Channel, row.AlertId)] = (alert, row.LastSentAt);
+            }
+        }
+        foreach (var (channel, n) in outgoing)
+        {
+            channel.Enqueue(n);
+        }
+    }
+
+    /// <summary>Records what reached the receiver: a delivered raised is not sent again after a restart; a resolved is done either way.</summary>
+    private void OnDelivered(NotificationChannel channel, AlertNotification n, NotificationDeliveryResult result)
+    {
+        if (_state is null)
+        {
+            return;
+        }
+        switch (n.Phase)
+        {
+            case NotificationPhase.Raised when result.Delivered:
+                _state.RaisedDelivered(channel.Options.Name, n.Alert.Id);
+                break;
+            case NotificationPhase.Resolved:
+                _state.Forget(channel.Options.Name, n.Alert.Id);
+                break;
+        }
     }
 
     public async Task StopAsync(CancellationToken cancellationToken)
@@ -92,6 +185,10 @@ internal sealed partial class AlertNotifier : IAlertNotifications, IHostedServic
         foreach (var c in _channels)
         {
             await c.DisposeAsync().ConfigureAwait(false);
+        }
+        if (_state is not null)
+        {
+            await _state.DisposeAsync().ConfigureAwait(false);
         }
     }
 
@@ -118,11 +215,13 @@ internal sealed partial class AlertNotifier : IAlertNotifications, IHostedServic
                     if (!_told.TryGetValue(key, out var told))
                     {
                         _told[key] = (alert, now);
+                        _state?.Told(o.Name, alert, now);
                         outgoing.Add((channel, new AlertNotification(NotificationPhase.Raised, alert, now, _options.DashboardUrl)));
                     }
-                    else if (o.RepeatInterval > TimeSpan.Zero && now - told.LastSentAt >= o.RepeatInterval)
+                    else if (o.RepeatInterval > TimeSpan.Zero && now - told.LastSentAt >= o.RepeatInterval && !alert.IsSilenced(now))
                     {
                         _told[key] = (alert, now);
+                        _state?.Told(o.Name, alert, now);
                         outgoing.Add((channel, new AlertNotification(NotificationPhase.Repeat, alert, now, _options.DashboardUrl)));
                     }
                     else
@@ -140,7 +239,12 @@ internal sealed partial class AlertNotifier : IAlertNotifications, IHostedServic
                 {
                     var resolved = _monitor.GetAlertHistory(health.Ensemble).FirstOrDefault(a => a.Id == key.AlertId && !a.IsActive)
                                    ?? told.Alert with { ResolvedAt = health.Timestamp };
+                    _state?.Resolving(key.Channel, key.AlertId, resolved.ResolvedAt ?? health.Timestamp);
                     outgoing.Add((channel, new AlertNotification(NotificationPhase.Resolved, resolved, now, _options.DashboardUrl)));
+                }
+                else
+                {
+                    _state?.Forget(key.Channel, key.AlertId);
                 }
             }
         }
@@ -167,7 +271,12 @@ internal sealed partial class AlertNotifier : IAlertNotifications, IHostedServic
                 if (channel.Options.SendResolved)
                 {
                     var alert = told.Alert with { ResolvedAt = now, Message = told.Alert.Message + " (ensemble removed from the dashboard)" };
+                    _state?.Resolving(key.Channel, key.AlertId, now);
                     outgoing.Add((channel, new AlertNotification(NotificationPhase.Resolved, alert, now, _options.DashboardUrl)));
+                }
+                else
+                {
+                    _state?.Forget(key.Channel, key.AlertId);
                 }
             }
         }
@@ -224,6 +333,9 @@ internal sealed partial class AlertNotifier : IAlertNotifications, IHostedServic
             LogAuditFailed(op.Ensemble, ex);
         }
     }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Could not load the stored notification state; alerts still active may be notified again")]
+    private partial void LogStateLoadFailed(Exception ex);
 
     [LoggerMessage(Level = LogLevel.Error, Message = "Audit sink failed for a notification test on {Ensemble}")]
     private partial void LogAuditFailed(string ensemble, Exception ex);

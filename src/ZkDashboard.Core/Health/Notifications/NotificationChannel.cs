@@ -47,6 +47,27 @@ internal sealed partial class NotificationChannel : IAsyncDisposable
 
     public event Action? Changed;
 
+    /// <summary>The outcome of a queued message after its retries (on the channel's worker).</summary>
+    public event Action<AlertNotification, NotificationDeliveryResult>? Delivered;
+
+    /// <summary>Takes over the counters and last outcome of an earlier run (before <see cref="Start"/>).</summary>
+    public void Restore(Store.NotificationChannelStateRecord state)
+    {
+        ArgumentNullException.ThrowIfNull(state);
+        lock (_lock)
+        {
+            _sent = state.Sent;
+            _failed = state.Failed;
+            _retries = state.Retries;
+            _dropped = state.Dropped;
+            _lastAttemptAt = state.LastAttemptAt;
+            _lastSuccessAt = state.LastSuccessAt;
+            _lastSuccessSummary = state.LastSuccessSummary;
+            _lastErrorAt = state.LastErrorAt;
+            _lastError = state.LastError;
+        }
+    }
+
     public void Start() => _worker ??= Task.Run(WorkAsync);
 
     public void Enqueue(AlertNotification notification) => _queue.Writer.TryWrite(notification);
@@ -70,7 +91,8 @@ internal sealed partial class NotificationChannel : IAsyncDisposable
         {
             await foreach (var n in _queue.Reader.ReadAllAsync(_stop.Token).ConfigureAwait(false))
             {
-                await DeliverAsync(n, _stop.Token).ConfigureAwait(false);
+                var result = await DeliverAsync(n, _stop.Token).ConfigureAwait(false);
+                Delivered?.Invoke(n, result);
             }
         }
         catch (OperationCanceledException) when (_stop.IsCancellationRequested)

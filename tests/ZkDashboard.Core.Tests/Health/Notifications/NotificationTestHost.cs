@@ -55,10 +55,13 @@ public sealed class DenyKindPolicy(ZkOperationKind kind) : IAccessPolicy
 /// <summary>Health monitor + notifier (+ metrics) over a temp store; hosted services started; the monitor polls only when ensembles are configured.</summary>
 public sealed class NotificationTestHost : IAsyncDisposable
 {
-    private readonly StoreTestHost _store = new();
+    private readonly StoreTestHost _store;
+    private readonly bool _ownsStore;
 
-    private NotificationTestHost()
+    private NotificationTestHost(StoreTestHost? store)
     {
+        _ownsStore = store is null;
+        _store = store ?? new StoreTestHost();
         Services = null!;
     }
 
@@ -74,9 +77,11 @@ public sealed class NotificationTestHost : IAsyncDisposable
 
     public string Metrics => Services.GetRequiredService<ZkMetricsExporter>().Render();
 
-    public static async Task<NotificationTestHost> StartAsync(Dictionary<string, string?> config, IAccessPolicy? policy = null, TimeProvider? clock = null)
+    /// <param name="store">A store shared with an earlier host (a restart); the caller disposes it. Null: a store of its own.</param>
+    public static async Task<NotificationTestHost> StartAsync(Dictionary<string, string?> config, IAccessPolicy? policy = null, TimeProvider? clock = null,
+        StoreTestHost? store = null)
     {
-        var host = new NotificationTestHost();
+        var host = new NotificationTestHost(store);
         host.Services = host._store.Build(config, (s, c) =>
         {
             s.AddSingleton<IAuditSink>(host.Audit);
@@ -105,6 +110,9 @@ public sealed class NotificationTestHost : IAsyncDisposable
             await hosted.StopAsync(CancellationToken.None);
         }
         await Services.DisposeAsync();
-        _store.Dispose();
+        if (_ownsStore)
+        {
+            _store.Dispose();
+        }
     }
 }
