@@ -1,6 +1,7 @@
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using ZkDashboard.Core.Access;
+using ZkDashboard.Core.Audit;
 using ZkDashboard.Core.Ensembles;
 using ZkDashboard.Core.Health;
 using ZkDashboard.Core.Jobs;
@@ -28,6 +29,7 @@ public static class CoreServiceCollectionExtensions
         services.AddZkDashboardNotifications(configuration);
         services.AddZkDashboardInsights();
         services.AddZkDashboardMetrics();
+        services.AddZkDashboardAudit(configuration);
         return services;
     }
 }

@@ -1,5 +1,6 @@
 using ZkDashboard.Core;
 using ZkDashboard.Web.Api;
+using ZkDashboard.Web.Api.V1;
 using ZkDashboard.Web.Auth;
 using ZkDashboard.Web.Hosting;
 using ZkDashboard.Web.Hubs;
@@ -24,6 +25,7 @@ app.MapZkHub();
 app.MapZkMetrics().AllowAnonymous(); // open by default for scrapers; ZkDashboard:Security:MetricsToken closes it
 app.MapZkAlertRules();
 app.MapZkMemoryDiagnostics();
+app.MapGroup("/api/v1").MapAudit(); // minimal /api/v1 group until the api work's MapZkDashboardApiV1 lands
 
 await app.RunAsync();
 return 0;

@@ -157,6 +157,9 @@ public enum AuditOutcome
     Partial,
     /// <summary>The connection was lost and the outcome could not be determined.</summary>
     Unknown,
+    /// <summary>An intent: stored before a write is sent; the outcome record links to it (<see cref="Audit.AuditChange.LinkedId"/>).
+    /// An intent with no outcome means the dashboard stopped meanwhile: re-read the node to know.</summary>
+    Pending,
 }
 
 /// <summary>One audit record.</summary>
@@ -178,6 +181,18 @@ public interface IAuditSink
 {
     /// <summary>Records one operation. Must not throw for ordinary failures of its own storage.</summary>
     ValueTask RecordAsync(AuditRecord record, CancellationToken ct);
+
+    /// <summary>
+    /// Records one operation and returns the stored record's id (null: this sink keeps no durable records, or it was not stored).
+    /// With <paramref name="required"/> (the intent of a write, before it is sent) a record that cannot be stored throws
+    /// <see cref="Audit.AuditUnavailableException"/> unless the sink is configured fail-open; otherwise it never throws for
+    /// failures of its own storage.
+    /// </summary>
+    async ValueTask<long?> AppendAsync(AuditRecord record, bool required, CancellationToken ct)
+    {
+        await RecordAsync(record, ct).ConfigureAwait(false);
+        return null;
+    }
 }
 
 /// <summary>The default audit sink: structured log lines (reads at Debug, writes at Information).</summary>

@@ -21,6 +21,12 @@ public sealed record ActingUser(string Name, IReadOnlyCollection<string> Groups,
     /// <summary>For a personal API token: the only roles whose actions count (null: no restriction).</summary>
     public IReadOnlyCollection<string>? RoleScope { get; init; }
 
+    /// <summary>The client's User-Agent, when known (for the audit log).</summary>
+    public string? UserAgent { get; init; }
+
+    /// <summary>The request (or circuit) this action came from, when known (for the audit log).</summary>
+    public string? RequestId { get; init; }
+
     /// <summary>The dashboard itself (background work such as health polling or cache refresh).</summary>
     public static ActingUser System { get; } = new("system", [], null) { Provider = "system" };
 

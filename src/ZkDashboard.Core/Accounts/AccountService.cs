@@ -1,3 +1,4 @@
+using ZkDashboard.Core.Access;
 using System.Collections.Concurrent;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.EntityFrameworkCore;
@@ -8,7 +9,7 @@ using ZkDashboard.Core.Store;
 namespace ZkDashboard.Core.Accounts;
 
 internal sealed partial class AccountService(IDashboardStore store, IAuthSessionStore sessions, IOptions<AuthOptions> options,
-    TimeProvider clock, ILogger<AccountService> logger) : IAccountService
+    TimeProvider clock, ILogger<AccountService> logger, IAuditSink audit) : IAccountService
 {
     private static readonly PasswordHasher<AccountRecord> Hasher = new();
 
@@ -79,6 +80,7 @@ internal sealed partial class AccountService(IDashboardStore store, IAuthSession
         }
         _unknown.TryRemove(normalized, out _);
         logger.LogInformation("Account {User} created by {By} with groups {Groups}", name, by, string.Join(", ", AccountNames.SplitGroups(row.Groups)));
+        await AuditAsync(by, $"created account {name} (groups: {string.Join(", ", AccountNames.SplitGroups(row.Groups))})").ConfigureAwait(false);
         return ToInfo(row);
     }
 
@@ -152,6 +154,7 @@ internal sealed partial class AccountService(IDashboardStore store, IAuthSession
         }
         await sessions.RevokeAllAsync(row.Name, "password changed", keepSessionId, ct).ConfigureAwait(false);
         logger.LogInformation("Account {User} changed its password", row.Name);
+        await AuditAsync(row.Name, $"account {row.Name} changed its password").ConfigureAwait(false);
     }
 
     public async Task<string> ResetPasswordAsync(string name, string by, CancellationToken ct = default)
@@ -167,6 +170,7 @@ internal sealed partial class AccountService(IDashboardStore store, IAuthSession
         await db.SaveChangesAsync(ct).ConfigureAwait(false);
         await sessions.RevokeAllAsync(row.Name, "password reset", null, ct).ConfigureAwait(false);
         logger.LogInformation("Password of {User} reset by {By}", row.Name, by);
+        await AuditAsync(by, $"reset the password of {row.Name}").ConfigureAwait(false);
         return password;
     }
 
@@ -186,6 +190,7 @@ internal sealed partial class AccountService(IDashboardStore store, IAuthSession
             await sessions.RevokeAllAsync(row.Name, "account disabled", null, ct).ConfigureAwait(false);
         }
         logger.LogInformation("Account {User} {State} by {By}", row.Name, disabled ? "disabled" : "enabled", by);
+        await AuditAsync(by, $"{(disabled ? "disabled" : "enabled")} account {row.Name}").ConfigureAwait(false);
     }
 
     public async Task UnlockAsync(string name, string by, CancellationToken ct = default)
@@ -197,6 +202,7 @@ internal sealed partial class AccountService(IDashboardStore store, IAuthSession
         Touch(row, by);
         await db.SaveChangesAsync(ct).ConfigureAwait(false);
         logger.LogInformation("Account {User} unlocked by {By}", row.Name, by);
+        await AuditAsync(by, $"unlocked account {row.Name}").ConfigureAwait(false);
     }
 
     public async Task SetGroupsAsync(string name, IEnumerable<string> groups, string by, CancellationToken ct = default)
@@ -209,5 +215,10 @@ internal sealed partial class AccountService(IDashboardStore store, IAuthSession
         await db.SaveChangesAsync(ct).ConfigureAwait(false);
         await sessions.RevokeAllAsync(row.Name, "groups changed", null, ct).ConfigureAwait(false);
         logger.LogInformation("Groups of {User} set to {Groups} by {By}", row.Name, string.Join(", ", AccountNames.SplitGroups(row.Groups)), by);
+        await AuditAsync(by, $"set the groups of {row.Name} to {string.Join(", ", AccountNames.SplitGroups(row.Groups))}").ConfigureAwait(false);
     }
+
+    private async Task AuditAsync(string by, string detail)
+        => await audit.RecordAsync(new AuditRecord(clock.GetUtcNow(), new OperationContext(AccountAudit.Actor(by), "*", ZkOperationKind.ManageAccess, "/"),
+            AuditOutcome.Succeeded, detail) { OperationName = "Account" }, CancellationToken.None).ConfigureAwait(false);
 }

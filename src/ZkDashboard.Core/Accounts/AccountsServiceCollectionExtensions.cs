@@ -17,6 +17,7 @@ public static class AccountsServiceCollectionExtensions
             .ValidateOnStart();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<AuthOptions>, AuthOptionsValidator>());
         services.TryAddSingleton(TimeProvider.System);
+        services.TryAddSingleton<Access.IAuditSink, Access.LoggingAuditSink>();
         services.TryAddSingleton<IAuthSessionStore, AuthSessionStore>();
         services.TryAddSingleton<IAccountService, AccountService>();
         services.TryAddSingleton<IApiTokenService, ApiTokenService>();

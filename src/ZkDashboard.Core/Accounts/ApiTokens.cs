@@ -1,3 +1,4 @@
+using ZkDashboard.Core.Access;
 using System.Security.Cryptography;
 using System.Text;
 using Microsoft.EntityFrameworkCore;
@@ -18,7 +19,15 @@ public sealed record ApiTokenInfo(int Id, string UserName, string Name, string P
 public sealed record CreatedApiToken(ApiTokenInfo Token, string Secret);
 
 /// <summary>Who a presented token stands for.</summary>
-public sealed record ApiTokenIdentity(int TokenId, string UserName, string OwnerProvider, IReadOnlyList<string> Groups, IReadOnlyList<string> Roles);
+public sealed record ApiTokenIdentity(int TokenId, string UserName, string OwnerProvider, IReadOnlyList<string> Groups, IReadOnlyList<string> Roles)
+{
+    /// <summary>The token's name (for the audit log).</summary>
+    public string? TokenName { get; init; }
+
+    /// <summary>True on the token's first use of the (UTC) day: the caller records it in the audit trail (token use is
+    /// recorded once per day, not per request).</summary>
+    public bool FirstUseToday { get; init; }
+}
 
 /// <summary>Personal API tokens: <c>zkd_</c> + 43 base64url characters (32 random bytes); the store keeps only the SHA-256.</summary>
 public interface IApiTokenService
@@ -40,7 +49,7 @@ public interface IApiTokenService
 }
 
 internal sealed class ApiTokenService(IDashboardStore store, IOptions<AuthOptions> options, TimeProvider clock,
-    ILogger<ApiTokenService> logger) : IApiTokenService
+    ILogger<ApiTokenService> logger, IAuditSink audit) : IApiTokenService
 {
     public const string Prefix = "zkd_";
     private const long LastUsedGranularityMs = 60_000;
@@ -78,6 +87,8 @@ internal sealed class ApiTokenService(IDashboardStore store, IOptions<AuthOption
         await db.SaveChangesAsync(ct).ConfigureAwait(false);
         logger.LogInformation("API token {Token} ({Prefix}…) created for {User}, roles {Roles}", row.Name, row.Prefix, userName,
             row.Roles.Length == 0 ? "(all of the user's)" : string.Join(", ", AccountNames.SplitGroups(row.Roles)));
+        await AuditAsync(userName, $"created API token '{row.Name}' ({row.Prefix}…), roles {(row.Roles.Length == 0 ? "(all of the user's)" : string.Join(", ", AccountNames.SplitGroups(row.Roles)))}, expires {DateTimeOffset.FromUnixTimeMilliseconds(row.ExpiresAt):u}")
+            .ConfigureAwait(false);
         return new CreatedApiToken(ToInfo(row), secret);
     }
 
@@ -105,12 +116,14 @@ internal sealed class ApiTokenService(IDashboardStore store, IOptions<AuthOption
             }
             groups = AccountNames.SplitGroups(account.Groups);
         }
+        var firstToday = row.LastUsedAt is not { } last
+            || DateTimeOffset.FromUnixTimeMilliseconds(last).UtcDateTime.Date != DateTimeOffset.FromUnixTimeMilliseconds(now).UtcDateTime.Date;
         if (row.LastUsedAt is not { } used || now - used >= LastUsedGranularityMs)
         {
             row.LastUsedAt = now;
             await db.SaveChangesAsync(ct).ConfigureAwait(false);
         }
-        return new ApiTokenIdentity(row.Id, row.UserName, row.Provider, groups, AccountNames.SplitGroups(row.Roles));
+        return new ApiTokenIdentity(row.Id, row.UserName, row.Provider, groups, AccountNames.SplitGroups(row.Roles)) { TokenName = row.Name, FirstUseToday = firstToday };
     }
 
     public async Task<IReadOnlyList<ApiTokenInfo>> ListAsync(string userName, CancellationToken ct = default)
@@ -135,6 +148,7 @@ internal sealed class ApiTokenService(IDashboardStore store, IOptions<AuthOption
             row.RevokedAt = clock.GetUtcNow().ToUnixTimeMilliseconds();
             await db.SaveChangesAsync(ct).ConfigureAwait(false);
             logger.LogInformation("API token {Token} ({Prefix}…) of {User} revoked", row.Name, row.Prefix, row.UserName);
+            await AuditAsync(row.UserName, $"revoked API token '{row.Name}' ({row.Prefix}…)").ConfigureAwait(false);
         }
         return true;
     }
@@ -150,8 +164,16 @@ internal sealed class ApiTokenService(IDashboardStore store, IOptions<AuthOption
             row.RevokedAt = now;
         }
         await db.SaveChangesAsync(ct).ConfigureAwait(false);
+        if (rows.Count > 0)
+        {
+            await AuditAsync(userName, $"revoked all {rows.Count} API token(s) of {userName}").ConfigureAwait(false);
+        }
         return rows.Count;
     }
+
+    private async Task AuditAsync(string user, string detail)
+        => await audit.RecordAsync(new AuditRecord(clock.GetUtcNow(), new OperationContext(AccountAudit.Actor(user), "*", ZkOperationKind.ManageAccess, "/"),
+            AuditOutcome.Succeeded, detail) { OperationName = "Token" }, CancellationToken.None).ConfigureAwait(false);
 
     internal static string HashOf(string token) => Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(token)));
 

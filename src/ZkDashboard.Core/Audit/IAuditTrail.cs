@@ -64,6 +64,8 @@ public sealed record AuditEntry
     public int? Done { get; init; }
     public int? Total { get; init; }
     public long? LinkedId { get; init; }
+    /// <summary>The record's hash in the chain (SHA-256 over its content and the previous record's hash).</summary>
+    public string? Hash { get; init; }
 }
 
 /// <summary>The audit page's (and <c>GET /api/v1/audit</c>'s) filters. Newest first; page with <see cref="BeforeId"/>.</summary>
@@ -79,6 +81,12 @@ public sealed record AuditQuery
     public DateTimeOffset? To { get; init; }
     /// <summary>Only records with a smaller id (keyset paging, newest first).</summary>
     public long? BeforeId { get; init; }
+    /// <summary>Only records with a larger id (for following new records).</summary>
+    public long? AfterId { get; init; }
+    /// <summary>Also list the intent records (<see cref="AuditOutcome.Pending"/>) whose outcome was recorded (an intent without an
+    /// outcome is always listed: the process stopped between sending the write and recording how it ended).</summary>
+    public bool IncludeIntents { get; init; }
+    /// <summary>At most this many records (0 or less: no limit, for exports).</summary>
     public int Limit { get; init; } = 100;
 }
 

@@ -189,6 +189,7 @@ internal sealed partial class EnsembleRegistry : IEnsembleRegistry
         {
             _writeGate.Release();
         }
+        await RecordChangeAsync(user, definition.Name, "AddEnsemble", $"added ensemble '{definition.Name}' ({definition.ConnectString})").ConfigureAwait(false);
         Changed?.Invoke(this, new EnsembleRegistryChangedEventArgs(EnsembleChangeKind.Added, definition.Name, definition, null));
         return definition;
     }
@@ -239,6 +240,8 @@ internal sealed partial class EnsembleRegistry : IEnsembleRegistry
         {
             _writeGate.Release();
         }
+        await RecordChangeAsync(user, definition.Name, "EditEnsemble",
+            $"edited ensemble '{definition.Name}' ({previous.ConnectString} → {definition.ConnectString}{(previous.ReadOnly != definition.ReadOnly ? $", read-only {previous.ReadOnly} → {definition.ReadOnly}" : "")})").ConfigureAwait(false);
         Changed?.Invoke(this, new EnsembleRegistryChangedEventArgs(EnsembleChangeKind.Updated, definition.Name, definition, previous));
         return definition;
     }
@@ -265,7 +268,21 @@ internal sealed partial class EnsembleRegistry : IEnsembleRegistry
         {
             _writeGate.Release();
         }
+        await RecordChangeAsync(user, previous.Name, "RemoveEnsemble", $"removed ensemble '{previous.Name}' ({previous.ConnectString})").ConfigureAwait(false);
         Changed?.Invoke(this, new EnsembleRegistryChangedEventArgs(EnsembleChangeKind.Removed, previous.Name, null, previous));
+    }
+
+    private async Task RecordChangeAsync(ActingUser user, string ensemble, string operation, string detail)
+    {
+        try
+        {
+            await _audit.RecordAsync(new AuditRecord(_time.GetUtcNow(), new OperationContext(user, ensemble, ZkOperationKind.ManageEnsembles, "/"), AuditOutcome.Succeeded, detail)
+                { OperationName = operation }, CancellationToken.None).ConfigureAwait(false);
+        }
+        catch (Exception auditError) when (auditError is not OperationCanceledException)
+        {
+            _logger.LogError(auditError, "Audit sink failed for {Operation} by {User}", operation, user.Name);
+        }
     }
 
     public async Task<ReachabilityResult> CheckReachabilityAsync(EnsembleDefinition definition, CancellationToken ct = default)

@@ -60,4 +60,9 @@ public interface IZooKeeperOperations
 
     /// <summary>Ephemeral nodes owned by the dashboard's own session under a prefix (server getEphemerals).</summary>
     Task<IReadOnlyList<string>> GetEphemeralsAsync(ActingUser user, string ensemble, string prefixPath = "/", CancellationToken ct = default);
+
+    /// <summary>Records how a re-read settled a write whose outcome was unknown, linked to that write's audit record
+    /// (<see cref="PendingWrite.AuditId"/>). Called by <see cref="UnknownWriteOutcomes.SettleUnknownWriteAsync"/>.</summary>
+    Task RecordSettlementAsync(ActingUser user, string ensemble, PendingWrite write, SettledWrite settled, CancellationToken ct = default)
+        => Task.CompletedTask;
 }

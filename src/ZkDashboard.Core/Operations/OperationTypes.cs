@@ -55,6 +55,9 @@ public sealed class WriteOutcomeUnknownException(string ensemble, string path, s
 
     /// <summary>True when the outcome is unknown because the ensemble stayed unreachable (a re-read later can settle it).</summary>
     public bool EnsembleUnreachable { get; init; }
+
+    /// <summary>The id of the audit record of this unknown outcome (null: none stored); a later settlement links to it.</summary>
+    public long? AuditId { get; set; }
 }
 
 /// <summary>ZooKeeper refused the session's credentials for a node (NoAuth), with what was used and what the node requires.</summary>

@@ -25,6 +25,10 @@ public enum PendingWriteKind
 /// <param name="ExpectedVersion">The version the write expected (setData, delete); -1 for any, unused for a create.</param>
 public sealed record PendingWrite(PendingWriteKind Kind, string Path, ReadOnlyMemory<byte> Data, int ExpectedVersion)
 {
+    /// <summary>The audit record of the unknown outcome (<see cref="WriteOutcomeUnknownException.AuditId"/>); when set, the
+    /// settlement is recorded as a linked audit record.</summary>
+    public long? AuditId { get; init; }
+
     /// <summary>A create of <paramref name="path"/> with <paramref name="data"/>.</summary>
     public static PendingWrite Create(string path, ReadOnlyMemory<byte> data) => new(PendingWriteKind.Create, path, data, -1);
 
@@ -71,6 +75,17 @@ public static class UnknownWriteOutcomes
     {
         ArgumentNullException.ThrowIfNull(operations);
         ArgumentNullException.ThrowIfNull(write);
+        var settled = await SettleCoreAsync(operations, user, ensemble, write, ct).ConfigureAwait(false);
+        if (write.AuditId is not null && settled.Verdict != WriteVerdict.StillUnknown)
+        {
+            await operations.RecordSettlementAsync(user, ensemble, write, settled, ct).ConfigureAwait(false);
+        }
+        return settled;
+    }
+
+    private static async Task<SettledWrite> SettleCoreAsync(IZooKeeperOperations operations, ActingUser user, string ensemble,
+        PendingWrite write, CancellationToken ct)
+    {
         try
         {
             if (write.Kind == PendingWriteKind.Delete)

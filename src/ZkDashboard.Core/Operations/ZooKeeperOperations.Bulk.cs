@@ -8,7 +8,9 @@ public sealed partial class ZooKeeperOperations
 {
     /// <inheritdoc />
     public Task<BulkResult> DeleteRecursiveAsync(ActingUser user, string ensemble, string path, IProgress<BulkProgress>? progress = null, CancellationToken ct = default)
-        => RunAsync(new OperationContext(user, ensemble, ZkOperationKind.DeleteRecursive, path), async (client, session) =>
+    {
+        var capture = new AuditCapture();
+        return RunAsync(new OperationContext(user, ensemble, ZkOperationKind.DeleteRecursive, path), async (client, session) =>
         {
             PathUtils.Validate(path);
             if (path == "/")
@@ -43,7 +45,12 @@ public sealed partial class ZooKeeperOperations
                 : cancelled ? $"Cancelled: deleted {N(deleted)} of {N(order.Count)} node(s); {N(order.Count - deleted)} remain under and including {path}."
                 : $"Deleted {N(deleted)} of {N(order.Count)} node(s); {N(failures.Count)} failed (first: {failures[0]}).";
             return new BulkResult("delete", path, counted, deleted, completed, cancelled, false, failures, summary);
-        }, CancellationToken.None, outcome: r => (r.Completed ? AuditOutcome.Succeeded : r.Done > 0 ? AuditOutcome.Partial : AuditOutcome.Failed, r.Summary));
+        }, CancellationToken.None, outcome: r =>
+        {
+            capture.Change = new Audit.AuditChange { Done = (int)Math.Min(int.MaxValue, r.Done), Total = (int)Math.Min(int.MaxValue, r.Total) };
+            return (r.Completed ? AuditOutcome.Succeeded : r.Done > 0 ? AuditOutcome.Partial : AuditOutcome.Failed, r.Summary);
+        }, capture: capture);
+    }
 
     private sealed record SubtreeNode(string Path, int Depth);
 

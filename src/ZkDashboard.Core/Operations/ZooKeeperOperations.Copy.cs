@@ -28,7 +28,8 @@ public sealed partial class ZooKeeperOperations
         }
         var kind = request.Move ? ZkOperationKind.Move : ZkOperationKind.Copy;
         // The target side is checked as a write of its own.
-        var targetOp = new OperationContext(user, request.TargetEnsemble, ZkOperationKind.Create, request.TargetPath);
+        var targetOp = new OperationContext(user, request.TargetEnsemble, ZkOperationKind.Create, request.TargetPath) { Reason = Audit.AuditScope.Reason };
+        var capture = new AuditCapture();
         try
         {
             await _policy.AuthorizeAsync(targetOp, ct).ConfigureAwait(false);
@@ -160,6 +161,10 @@ public sealed partial class ZooKeeperOperations
             return new BulkResult(name, request.SourcePath, counted, created, moved, false, false, deleteFailures,
                 moved ? $"Moved {N(created)} node(s) to {request.TargetPath}."
                     : $"Copied all {N(created)} node(s) to {request.TargetPath}, but only {N(deleted)} of {N(order.Count)} source node(s) were deleted ({deleteFailures.Count} failed, first: {deleteFailures[0]}).");
-        }, CancellationToken.None, outcome: r => (r.Completed || r.DryRun ? AuditOutcome.Succeeded : r.Done > 0 ? AuditOutcome.Partial : AuditOutcome.Failed, r.Summary)).ConfigureAwait(false);
+        }, CancellationToken.None, outcome: r =>
+        {
+            capture.Change = new Audit.AuditChange { Done = (int)Math.Min(int.MaxValue, r.Done), Total = (int)Math.Min(int.MaxValue, r.Total) };
+            return (r.Completed || r.DryRun ? AuditOutcome.Succeeded : r.Done > 0 ? AuditOutcome.Partial : AuditOutcome.Failed, r.Summary);
+        }, capture: capture).ConfigureAwait(false);
     }
 }

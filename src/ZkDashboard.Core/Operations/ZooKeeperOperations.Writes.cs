@@ -1,4 +1,7 @@
 using ZkDashboard.Core.Access;
+using Microsoft.Extensions.Logging;
+using ZkDashboard.Core.Audit;
+using ZkDashboard.Core.Diagnostics;
 using ZkDashboard.Core.Sessions;
 using ZkDashboard.ZooKeeper;
 
@@ -10,8 +13,10 @@ public sealed partial class ZooKeeperOperations
     public Task<WriteResult> CreateAsync(ActingUser user, string ensemble, CreateNodeRequest request, CancellationToken ct = default)
     {
         ArgumentNullException.ThrowIfNull(request);
+        var capture = new AuditCapture();
         return RunAsync(new OperationContext(user, ensemble, ZkOperationKind.Create, request.Path), async (client, session) =>
         {
+            capture.Change = new AuditChange { DataAfter = request.Data, AclAfter = FormatAcl(request.Acl) };
             PathUtils.Validate(request.Path, request.Mode.IsSequential());
             if (request.Mode.IsTtl() && request.TtlMs <= 0)
             {
@@ -31,23 +36,36 @@ public sealed partial class ZooKeeperOperations
             {
                 result = await ResolveCreateAsync(session, request, ex, ct).ConfigureAwait(false);
             }
+            capture.Change = capture.Change with { ResultVersion = result.Stat?.Version, ResultMzxid = result.Stat?.Mzxid };
             if (result.Stat is { } stat)
             {
                 await _created.RecordAsync(new CreatedNodeRecord(ensemble, result.Path, request.Mode, request.TtlMs, stat.Czxid, DateTimeOffset.UtcNow, user.Name), ct).ConfigureAwait(false);
             }
             return result;
-        }, ct);
+        }, ct, capture: capture);
     }
 
     /// <inheritdoc />
     public Task<WriteResult> SetDataAsync(ActingUser user, string ensemble, string path, ReadOnlyMemory<byte> data, int expectedVersion, CancellationToken ct = default)
-        => RunAsync(new OperationContext(user, ensemble, ZkOperationKind.SetData, path), async (client, session) =>
+    {
+        var capture = new AuditCapture();
+        return RunAsync(new OperationContext(user, ensemble, ZkOperationKind.SetData, path), async (client, session) =>
         {
             PathUtils.Validate(path);
+            capture.Change = new AuditChange { ExpectedVersion = expectedVersion, DataAfter = data };
+            // Read before, pipelined with the write on the same session (ZooKeeper answers in order): no extra round trip.
+            var before = client.GetDataAsync(path, watch: false, ct);
+            before.Observe(_logger, $"reading {ensemble}:{path} before a setData for the audit trail", LogLevel.Debug);
             try
             {
                 var stat = await client.SetDataAsync(path, data, expectedVersion, ct).ConfigureAwait(false);
+                capture.Change = capture.Change with { ResultVersion = stat.Version, ResultMzxid = stat.Mzxid, DataBefore = await DataOrNullAsync(before).ConfigureAwait(false) };
                 return new WriteResult(path, stat);
+            }
+            catch (ZooKeeperException e) when (e is not OperationOutcomeUnknownException)
+            {
+                capture.Change = capture.Change with { DataBefore = await DataOrNullAsync(before).ConfigureAwait(false) };
+                throw;
             }
             catch (OperationOutcomeUnknownException ex)
             {
@@ -68,16 +86,38 @@ public sealed partial class ZooKeeperOperations
                 throw new WriteOutcomeUnknownException(ensemble, path,
                     $"the node is now at version {now.Stat.Version} with {(sameData ? "the data you wrote" : "other data")}; someone else may have written it meanwhile.", ex);
             }
-        }, ct);
+        }, ct, capture: capture);
+    }
 
     /// <inheritdoc />
     public Task<WriteResult> DeleteAsync(ActingUser user, string ensemble, string path, int expectedVersion, CancellationToken ct = default)
-        => RunAsync(new OperationContext(user, ensemble, ZkOperationKind.Delete, path), async (client, session) =>
+    {
+        var capture = new AuditCapture();
+        return RunAsync(new OperationContext(user, ensemble, ZkOperationKind.Delete, path), async (client, session) =>
         {
             PathUtils.Validate(path);
+            capture.Change = new AuditChange { ExpectedVersion = expectedVersion };
+            var before = client.GetDataAsync(path, watch: false, ct);
+            before.Observe(_logger, $"reading {ensemble}:{path} before a delete for the audit trail", LogLevel.Debug);
+            var aclBefore = client.GetAclAsync(path, ct);
+            aclBefore.Observe(_logger, $"reading the ACL of {ensemble}:{path} before a delete for the audit trail", LogLevel.Debug);
+            async Task CaptureBeforeAsync()
+            {
+                capture.Change = capture.Change with
+                {
+                    DataBefore = await DataOrNullAsync(before).ConfigureAwait(false),
+                    AclBefore = await TryAclAsync(aclBefore).ConfigureAwait(false) is { } a ? FormatAcl(a) : null,
+                };
+            }
             try
             {
                 await client.DeleteAsync(path, expectedVersion, ct).ConfigureAwait(false);
+                await CaptureBeforeAsync().ConfigureAwait(false);
+            }
+            catch (ZooKeeperException e) when (e is not OperationOutcomeUnknownException)
+            {
+                await CaptureBeforeAsync().ConfigureAwait(false);
+                throw;
             }
             catch (OperationOutcomeUnknownException ex)
             {
@@ -95,21 +135,37 @@ public sealed partial class ZooKeeperOperations
             }
             await _created.ForgetAsync(ensemble, path, ct).ConfigureAwait(false);
             return new WriteResult(path, null);
-        }, ct);
+        }, ct, capture: capture);
+    }
 
     /// <inheritdoc />
     public Task<WriteResult> SetAclAsync(ActingUser user, string ensemble, string path, IReadOnlyList<Acl> acl, int expectedAclVersion, CancellationToken ct = default)
-        => RunAsync(new OperationContext(user, ensemble, ZkOperationKind.SetAcl, path), async (client, session) =>
+    {
+        var capture = new AuditCapture();
+        return RunAsync(new OperationContext(user, ensemble, ZkOperationKind.SetAcl, path), async (client, session) =>
         {
             PathUtils.Validate(path);
             if (acl is not { Count: > 0 })
             {
                 throw new ArgumentException("An ACL needs at least one entry (for example world:anyone:r).", nameof(acl));
             }
+            capture.Change = new AuditChange { ExpectedVersion = expectedAclVersion, AclAfter = FormatAcl(acl) };
+            var before = client.GetAclAsync(path, ct);
+            before.Observe(_logger, $"reading the ACL of {ensemble}:{path} before a setAcl for the audit trail", LogLevel.Debug);
             try
             {
                 var stat = await client.SetAclAsync(path, acl, expectedAclVersion, ct).ConfigureAwait(false);
+                capture.Change = capture.Change with
+                {
+                    ResultVersion = stat.Aversion, ResultMzxid = stat.Mzxid,
+                    AclBefore = await TryAclAsync(before).ConfigureAwait(false) is { } a ? FormatAcl(a) : null,
+                };
                 return new WriteResult(path, stat);
+            }
+            catch (ZooKeeperException e) when (e is not OperationOutcomeUnknownException)
+            {
+                capture.Change = capture.Change with { AclBefore = await TryAclAsync(before).ConfigureAwait(false) is { } was ? FormatAcl(was) : null };
+                throw;
             }
             catch (OperationOutcomeUnknownException ex)
             {
@@ -125,7 +181,20 @@ public sealed partial class ZooKeeperOperations
                 }
                 throw new WriteOutcomeUnknownException(ensemble, path, $"the ACL is now at version {now.Stat.Aversion}.", ex);
             }
-        }, ct);
+        }, ct, capture: capture);
+    }
+
+    private static async Task<ReadOnlyMemory<byte>?> DataOrNullAsync(Task<DataResult> read)
+    {
+        try
+        {
+            return (await read.ConfigureAwait(false)).Data;
+        }
+        catch (Exception e) when (e is ZooKeeperException or OperationCanceledException)
+        {
+            return null;
+        }
+    }
 
     private async Task<WriteResult> ResolveCreateAsync(EnsembleSession session, CreateNodeRequest request, OperationOutcomeUnknownException ex, CancellationToken ct)
     {

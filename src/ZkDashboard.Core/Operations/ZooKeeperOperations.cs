@@ -1,6 +1,7 @@
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using ZkDashboard.Core.Access;
+using ZkDashboard.Core.Audit;
 using ZkDashboard.Core.Cache;
 using ZkDashboard.Core.Diagnostics;
 using ZkDashboard.Core.Sessions;
@@ -18,11 +19,14 @@ public sealed partial class ZooKeeperOperations : IZooKeeperOperations
     private readonly ICreatedNodeRegistry _created;
     private readonly SessionOptions _options;
     private readonly ILogger _logger;
+    private readonly (string? Ensemble, PathGlob Glob, string Text)[] _reasonRequired;
 
     /// <summary>Creates the service.</summary>
     public ZooKeeperOperations(IEnsembleSessions sessions, INodeCache cache, IAccessPolicy policy, IAuditSink audit,
-        ICreatedNodeRegistry created, IOptions<SessionOptions> options, ILogger<ZooKeeperOperations> logger)
+        ICreatedNodeRegistry created, IOptions<SessionOptions> options, ILogger<ZooKeeperOperations> logger, IOptions<AuditOptions>? auditOptions = null)
     {
+        ArgumentNullException.ThrowIfNull(options);
+        _reasonRequired = ParseReasonGlobs(auditOptions?.Value.ReasonRequiredPaths ?? []);
         _sessions = sessions;
         _cache = cache;
         _policy = policy;
@@ -130,14 +134,20 @@ public sealed partial class ZooKeeperOperations : IZooKeeperOperations
     }
 
     /// <summary>
-    /// The one path every operation takes: access check, read-only check, the call, the audit record.
+    /// The one path every operation takes: access check, read-only check, reason check, for writes the intent record
+    /// (fail-closed: a write whose record cannot be stored is not sent), the call, the outcome record (linked to the intent,
+    /// with what <paramref name="capture"/> learned: before/after content, versions, ACLs).
     /// </summary>
     /// <param name="browse">For node, exists and children reads: also allowed where the user may only browse (some
     /// node below is readable); what is shown is then filtered by the read scope.</param>
     private async Task<T> RunAsync<T>(OperationContext op, Func<ZooKeeperClient, EnsembleSession, Task<T>> body, CancellationToken ct,
-        bool connect = true, Func<T, (AuditOutcome, string?)>? outcome = null, bool browse = false)
+        bool connect = true, Func<T, (AuditOutcome, string?)>? outcome = null, bool browse = false, AuditCapture? capture = null)
     {
         ArgumentNullException.ThrowIfNull(op.User);
+        if (op.Reason is null && AuditScope.Reason is { } reason)
+        {
+            op = op with { Reason = reason };
+        }
         var session = _sessions.Get(op.Ensemble);
         try
         {
@@ -151,36 +161,69 @@ public sealed partial class ZooKeeperOperations : IZooKeeperOperations
             await AuditAsync(op, AuditOutcome.Denied, ex.Message).ConfigureAwait(false);
             throw;
         }
+        long? intent = null;
         try
         {
             if (!op.IsRead)
             {
                 EnsureWritable(session);
+                RequireReason(op);
+                intent = await _audit.AppendAsync(new AuditRecord(DateTimeOffset.UtcNow, op, AuditOutcome.Pending, "sending"), required: true, ct).ConfigureAwait(false);
             }
             var client = connect ? await session.GetClientAsync(ct).ConfigureAwait(false) : null!;
             var result = await body(client, session).ConfigureAwait(false);
             var (o, detail) = outcome?.Invoke(result) ?? (AuditOutcome.Succeeded, null);
-            await AuditAsync(op, o, detail).ConfigureAwait(false);
+            await AuditAsync(op, o, detail, capture, intent).ConfigureAwait(false);
             return result;
+        }
+        catch (AuditUnavailableException)
+        {
+            throw; // nothing was sent; the sink has logged why
         }
         catch (WriteOutcomeUnknownException ex)
         {
-            await AuditAsync(op, AuditOutcome.Unknown, ex.Message).ConfigureAwait(false);
+            ex.AuditId = await AuditAsync(op, AuditOutcome.Unknown, ex.Message, capture, intent).ConfigureAwait(false);
             throw;
         }
         catch (NoAuthException ex) when (!op.IsRead)
         {
-            await AuditAsync(op, AuditOutcome.Failed, ex.Message).ConfigureAwait(false);
+            await AuditAsync(op, AuditOutcome.Failed, ex.Message, capture, intent).ConfigureAwait(false);
             var client = session.CurrentClient;
             var acl = client is null ? null : await TryAclAsync(client.GetAclAsync(op.Path, CancellationToken.None)).ConfigureAwait(false);
             throw new NodeAccessDeniedException(op.Ensemble, op.Path, op.Kind.ToString().ToLowerInvariant(), session.CredentialsDescription, acl, ex);
         }
         catch (Exception ex)
         {
-            await AuditAsync(op, AuditOutcome.Failed, ex is OperationCanceledException ? "cancelled" : ex.Message).ConfigureAwait(false);
+            await AuditAsync(op, AuditOutcome.Failed, ex is OperationCanceledException ? "cancelled" : ex.Message, capture, intent).ConfigureAwait(false);
             throw;
         }
     }
+
+    private void RequireReason(OperationContext op)
+    {
+        if (op.Reason is not null || _reasonRequired.Length == 0)
+        {
+            return;
+        }
+        foreach (var (ensemble, glob, text) in _reasonRequired)
+        {
+            if ((ensemble is null || string.Equals(ensemble, op.Ensemble, StringComparison.OrdinalIgnoreCase))
+                && (glob.IsMatch(op.Path) || (op.TargetPath is { } t && glob.IsMatch(t))))
+            {
+                throw new AuditReasonRequiredException(op.Ensemble, op.Path, text);
+            }
+        }
+    }
+
+    private static (string? Ensemble, PathGlob Glob, string Text)[] ParseReasonGlobs(IEnumerable<string> globs)
+        => globs.Where(g => !string.IsNullOrWhiteSpace(g)).Select(g =>
+        {
+            var text = g.Trim();
+            var colon = text.IndexOf(':', StringComparison.Ordinal);
+            return colon > 0 && text[0] != '/'
+                ? ((string?)text[..colon], PathGlob.Parse(text[(colon + 1)..]), text)
+                : (null, PathGlob.Parse(text), text);
+        }).ToArray();
 
     private static void EnsureWritable(EnsembleSession session)
     {
@@ -194,15 +237,72 @@ public sealed partial class ZooKeeperOperations : IZooKeeperOperations
         }
     }
 
-    private async Task AuditAsync(OperationContext op, AuditOutcome outcome, string? detail)
+    private async Task<long?> AuditAsync(OperationContext op, AuditOutcome outcome, string? detail, AuditCapture? capture = null, long? intent = null)
     {
         try
         {
-            await _audit.RecordAsync(new AuditRecord(DateTimeOffset.UtcNow, op, outcome, detail), CancellationToken.None).ConfigureAwait(false);
+            var change = capture?.Change;
+            if (intent is not null)
+            {
+                change = (change ?? new AuditChange()) with { LinkedId = intent };
+            }
+            return await _audit.AppendAsync(new AuditRecord(DateTimeOffset.UtcNow, op, outcome, detail) { Change = change }, required: false, CancellationToken.None)
+                .ConfigureAwait(false);
         }
         catch (Exception ex)
         {
             _logger.LogError(ex, "Audit sink failed for {Kind} {Ensemble}:{Path}", op.Kind, op.Ensemble, op.Path);
+            return null;
         }
+    }
+
+    /// <inheritdoc />
+    public async Task RecordSettlementAsync(ActingUser user, string ensemble, PendingWrite write, SettledWrite settled, CancellationToken ct = default)
+    {
+        ArgumentNullException.ThrowIfNull(write);
+        ArgumentNullException.ThrowIfNull(settled);
+        var kind = write.Kind switch
+        {
+            PendingWriteKind.Create => ZkOperationKind.Create,
+            PendingWriteKind.Delete => ZkOperationKind.Delete,
+            _ => ZkOperationKind.SetData,
+        };
+        var outcome = settled.Verdict switch
+        {
+            WriteVerdict.Applied => AuditOutcome.Succeeded,
+            WriteVerdict.NotApplied or WriteVerdict.ChangedByOthers or WriteVerdict.NodeGone => AuditOutcome.Failed,
+            _ => AuditOutcome.Unknown,
+        };
+        var change = new AuditChange
+        {
+            ExpectedVersion = write.Kind == PendingWriteKind.Create ? null : write.ExpectedVersion,
+            ResultVersion = settled.Stat?.Version,
+            ResultMzxid = settled.Stat?.Mzxid,
+            DataAfter = settled.Node is { } n ? n.Data : null,
+            LinkedId = write.AuditId,
+        };
+        await _audit.AppendAsync(new AuditRecord(DateTimeOffset.UtcNow, new OperationContext(user, ensemble, kind, write.Path), outcome,
+            $"settled by a re-read: {settled.Verdict}{(settled.Error is { } e ? " (" + e.Message + ")" : "")}") { Change = change, OperationName = "Settle" + kind },
+            required: false, ct).ConfigureAwait(false);
+    }
+
+    /// <summary>What a write learned for its audit record (filled by the write's body, read by <see cref="RunAsync{T}"/>).</summary>
+    private sealed class AuditCapture
+    {
+        public AuditChange? Change { get; set; }
+    }
+
+    private static string FormatAcl(IEnumerable<Acl> acl) => string.Join(",", acl.Select(a => $"{a.Id.Scheme}:{a.Id.Ident}:{PermsText(a.Perms)}"));
+
+    private static string PermsText(Perms p)
+    {
+        Span<char> c = stackalloc char[5];
+        var n = 0;
+        if (p.HasFlag(Perms.Create)) { c[n++] = 'c'; }
+        if (p.HasFlag(Perms.Delete)) { c[n++] = 'd'; }
+        if (p.HasFlag(Perms.Read)) { c[n++] = 'r'; }
+        if (p.HasFlag(Perms.Write)) { c[n++] = 'w'; }
+        if (p.HasFlag(Perms.Admin)) { c[n++] = 'a'; }
+        return new string(c[..n]);
     }
 }

@@ -2,6 +2,7 @@ using System.Security.Claims;
 using System.Text.Encodings.Web;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.Extensions.Options;
+using ZkDashboard.Core.Access;
 using ZkDashboard.Core.Accounts;
 using ZkDashboard.Web.Hubs;
 
@@ -12,7 +13,7 @@ namespace ZkDashboard.Web.Auth;
 /// also the <c>access_token</c> query parameter (browsers' WebSocket API cannot set headers).
 /// </summary>
 public sealed class ApiTokenAuthenticationHandler(IOptionsMonitor<AuthenticationSchemeOptions> options, ILoggerFactory logger,
-    UrlEncoder encoder, IApiTokenService tokens) : AuthenticationHandler<AuthenticationSchemeOptions>(options, logger, encoder)
+    UrlEncoder encoder, IApiTokenService tokens, IAuditSink audit, TimeProvider clock) : AuthenticationHandler<AuthenticationSchemeOptions>(options, logger, encoder)
 {
     /// <summary>The scheme's name.</summary>
     public const string SchemeName = "ApiToken";
@@ -53,6 +54,11 @@ public sealed class ApiTokenAuthenticationHandler(IOptionsMonitor<Authentication
         var claims = (ClaimsIdentity)principal.Identity!;
         claims.AddClaims(identity.Roles.Select(r => new Claim(ZkClaimTypes.RoleScope, r)));
         claims.AddClaim(new Claim("zkd:token-id", identity.TokenId.ToString(System.Globalization.CultureInfo.InvariantCulture)));
+        if (identity.FirstUseToday)
+        {
+            await AuthAudit.RecordAsync(audit, clock, Context, principal, "TokenUsed", AuditOutcome.Succeeded,
+                $"API token '{identity.TokenName}' (id {identity.TokenId}) used (first use today)").ConfigureAwait(false);
+        }
         return AuthenticateResult.Success(new AuthenticationTicket(principal, SchemeName));
     }
 

@@ -27,6 +27,9 @@ public static class AuthServiceCollectionExtensions
     /// <summary>Authorization policy for managing local accounts: the access policy's manageAccess on every ensemble (no API token).</summary>
     public const string ManageAccountsPolicy = "zkd:manage-accounts";
 
+    /// <summary>The person may read the audit trail (readAudit on every ensemble; shows the Audit link).</summary>
+    public const string ReadAuditPolicy = "zkd:read-audit";
+
     /// <summary>Adds authentication, authorization and the circuit's identity (needs AddZkDashboardCore).</summary>
     public static IServiceCollection AddZkDashboardAuth(this IServiceCollection services, IConfiguration configuration)
     {
@@ -68,7 +71,9 @@ public static class AuthServiceCollectionExtensions
         services.AddAuthorizationBuilder()
             .SetFallbackPolicy(new AuthorizationPolicyBuilder().RequireAuthenticatedUser().Build())
             .AddPolicy(ManageAccountsPolicy, p => p.RequireAuthenticatedUser()
-                .AddRequirements(new AccessActionRequirement(AccessAction.ManageAccess)));
+                .AddRequirements(new AccessActionRequirement(AccessAction.ManageAccess)))
+            .AddPolicy(ReadAuditPolicy, p => p.RequireAuthenticatedUser()
+                .AddRequirements(new AccessActionRequirement(AccessAction.ReadAudit)));
         services.AddScoped<IAuthorizationHandler, AccessActionRequirementHandler>();
         services.AddCascadingAuthenticationState();
         services.AddScoped<AuthenticationStateProvider, SessionRevalidatingAuthenticationStateProvider>();

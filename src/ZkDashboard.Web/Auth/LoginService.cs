@@ -1,6 +1,7 @@
 using System.Security.Claims;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authentication.Cookies;
+using ZkDashboard.Core.Access;
 using ZkDashboard.Core.Accounts;
 using ZkDashboard.Web.Auth.External;
 
@@ -16,13 +17,24 @@ public sealed record LoginResult(bool Succeeded, string? Message)
 /// The login form's work: local accounts first, then each registered <see cref="IExternalPasswordAuthenticator"/>
 /// (LDAP); on success a sign-in into the cookie scheme (which creates the server-side session).
 /// </summary>
-public sealed class LoginService(IAccountService accounts, IEnumerable<IExternalPasswordAuthenticator> external, ILogger<LoginService> logger)
+public sealed class LoginService(IAccountService accounts, IEnumerable<IExternalPasswordAuthenticator> external, ILogger<LoginService> logger,
+    IAuditSink audit, TimeProvider clock)
 {
     /// <summary>Shown for an unknown user and a wrong password alike.</summary>
     public const string WrongCredentials = "Wrong username or password. Try again, or ask an admin to reset your password.";
 
     /// <summary>Checks the credentials and signs in on <paramref name="http"/>.</summary>
     public async Task<LoginResult> SignInAsync(HttpContext http, string? userName, string? password)
+    {
+        var result = await CheckAndSignInAsync(http, userName, password).ConfigureAwait(false);
+        if (!result.Succeeded)
+        {
+            await AuthAudit.RecordAsync(audit, clock, http, null, "LoginFailed", AuditOutcome.Failed, result.Message ?? "sign-in failed", userName).ConfigureAwait(false);
+        }
+        return result;
+    }
+
+    private async Task<LoginResult> CheckAndSignInAsync(HttpContext http, string? userName, string? password)
     {
         ArgumentNullException.ThrowIfNull(http);
         userName = userName?.Trim() ?? "";

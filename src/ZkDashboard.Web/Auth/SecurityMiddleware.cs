@@ -69,6 +69,8 @@ public static class SecurityMiddleware
             if (context.RequestServices.GetService<CircuitRemoteAddress>() is { } address)
             {
                 address.Value ??= context.Connection.RemoteIpAddress;
+                address.UserAgent ??= context.Request.Headers.UserAgent.ToString();
+                address.CircuitId ??= context.TraceIdentifier;
             }
             await next(context).ConfigureAwait(false);
         });

@@ -2,6 +2,7 @@ using System.Security.Claims;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authentication.Cookies;
 using Microsoft.Extensions.Options;
+using ZkDashboard.Core.Access;
 using ZkDashboard.Core.Accounts;
 
 namespace ZkDashboard.Web.Auth;
@@ -11,8 +12,29 @@ namespace ZkDashboard.Web.Auth;
 /// session row and the <c>zkd:sid</c> claim; every request checks that session (revoked, idle, expired, account
 /// disabled or password changed), so a copy of a cookie replayed after logout is refused.
 /// </summary>
-public sealed class SessionCookieEvents(IAuthSessionStore sessions, IOptions<AuthOptions> options, TimeProvider clock) : CookieAuthenticationEvents
+public sealed class SessionCookieEvents(IAuthSessionStore sessions, IOptions<AuthOptions> options, TimeProvider clock, IAuditSink audit) : CookieAuthenticationEvents
 {
+    /// <inheritdoc />
+    public override async Task SignedIn(CookieSignedInContext context)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        // Every sign-in into the cookie scheme (local, LDAP, OIDC) is recorded here, once.
+        await AuthAudit.RecordAsync(audit, clock, context.HttpContext, context.Principal, "Login", AuditOutcome.Succeeded,
+            $"signed in ({context.Principal?.FindFirst(ZkClaimTypes.Provider)?.Value ?? AccountNames.LocalProvider})").ConfigureAwait(false);
+        await base.SignedIn(context).ConfigureAwait(false);
+    }
+
+    /// <inheritdoc />
+    public override async Task SigningOut(CookieSigningOutContext context)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        if (context.HttpContext.User.Identity is { IsAuthenticated: true })
+        {
+            await AuthAudit.RecordAsync(audit, clock, context.HttpContext, context.HttpContext.User, "Logout", AuditOutcome.Succeeded, "signed out").ConfigureAwait(false);
+        }
+        await base.SigningOut(context).ConfigureAwait(false);
+    }
+
     /// <inheritdoc />
     public override async Task SigningIn(CookieSigningInContext context)
     {

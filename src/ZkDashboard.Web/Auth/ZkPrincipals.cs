@@ -31,7 +31,10 @@ public static class ZkPrincipals
     /// authenticated with a name. Groups from <c>zkd:group</c>, provider from <c>zkd:provider</c> (default local),
     /// token role scope from <c>zkd:role-scope</c>.
     /// </summary>
-    public static ActingUser ToActingUser(ClaimsPrincipal? principal, IPAddress? remoteAddress)
+    public static ActingUser ToActingUser(ClaimsPrincipal? principal, IPAddress? remoteAddress) => ToActingUser(principal, remoteAddress, null, null);
+
+    /// <summary>The acting user with the client's User-Agent and the request (or circuit) id, for the audit trail.</summary>
+    public static ActingUser ToActingUser(ClaimsPrincipal? principal, IPAddress? remoteAddress, string? userAgent, string? requestId)
     {
         var address = remoteAddress is null ? null : (remoteAddress.IsIPv4MappedToIPv6 ? remoteAddress.MapToIPv4() : remoteAddress).ToString();
         var name = principal?.Identity is { IsAuthenticated: true } identity ? identity.Name : null;
@@ -46,7 +49,16 @@ public static class ZkPrincipals
         {
             Provider = provider,
             RoleScope = scope.Length == 0 ? null : scope,
+            UserAgent = string.IsNullOrEmpty(userAgent) ? null : userAgent,
+            RequestId = string.IsNullOrEmpty(requestId) ? null : requestId,
         };
+    }
+
+    /// <summary>The acting user of an HTTP request (address, User-Agent and trace identifier included).</summary>
+    public static ActingUser ToActingUser(HttpContext context)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        return ToActingUser(context.User, context.Connection.RemoteIpAddress, context.Request.Headers.UserAgent.ToString(), context.TraceIdentifier);
     }
 
     /// <summary>The display name claim, or the user name.</summary>

@@ -98,7 +98,8 @@ public sealed class ZkHub(HubSubscriptions subscriptions, IUserWatches watches, 
     }
 
     /// <summary>The connection's user (cookie or API token), mapped like the circuits' <see cref="ICurrentUser"/>.</summary>
-    private ActingUser User => ZkPrincipals.ToActingUser(Context.User, Context.GetHttpContext()?.Connection.RemoteIpAddress);
+    private ActingUser User => ZkPrincipals.ToActingUser(Context.User, Context.GetHttpContext()?.Connection.RemoteIpAddress,
+        Context.GetHttpContext()?.Request.Headers.UserAgent.ToString(), "hub:" + Context.ConnectionId);
 
     private sealed class CompositeDisposable(IReadOnlyList<IDisposable> parts) : IDisposable
     {

@@ -35,7 +35,7 @@ public sealed class CurrentUser : ICurrentUser, IDisposable
                 return cached;
             }
             var principal = AuthenticationStates.TryGetUser(_auth);
-            var user = ZkPrincipals.ToActingUser(principal, _address.Value);
+            var user = ZkPrincipals.ToActingUser(principal, _address.Value, _address.UserAgent, _address.CircuitId);
             if (principal is not null)
             {
                 _user = user;
@@ -55,4 +55,11 @@ public sealed class CircuitRemoteAddress
 {
     /// <summary>The address, set by the circuit handler or the static render.</summary>
     public IPAddress? Value { get; set; }
+
+    /// <summary>The client's User-Agent, captured with the address.</summary>
+    public string? UserAgent { get; set; }
+
+    /// <summary>"circuit:&lt;id&gt;" once the circuit is open (the request id of everything the circuit does); for a static
+    /// render, the request's trace identifier.</summary>
+    public string? CircuitId { get; set; }
 }

@@ -1,0 +1,49 @@
+namespace ZkDashboard.Core.Audit;
+
+/// <summary>Whether successful reads are stored in the audit trail (denials are always stored).</summary>
+public enum AuditReadRecording
+{
+    /// <summary>Reads are not stored (the default; they still go to the debug log).</summary>
+    None,
+    /// <summary>One read in <see cref="AuditOptions.ReadSampleEvery"/> is stored.</summary>
+    Sampled,
+    /// <summary>Every read is stored.</summary>
+    All,
+}
+
+/// <summary>"ZkDashboard:Audit": the durable audit trail.</summary>
+public sealed class AuditOptions
+{
+    public const string Section = "ZkDashboard:Audit";
+
+    /// <summary>False (default, fail-closed): a write whose audit record cannot be stored is refused before it is sent.
+    /// True: the write goes ahead and the failure is logged as an error.</summary>
+    public bool FailOpen { get; set; }
+
+    /// <summary>Content (data before/after) up to this many bytes is stored; larger content keeps only size and SHA-256. Default 64 KiB.</summary>
+    public int ContentCapBytes { get; set; } = 64 * 1024;
+
+    /// <summary>Path globs (<c>/configs/**</c>; optionally <c>ensemble:/glob</c>) on which a write needs a reason.</summary>
+    public IList<string> ReasonRequiredPaths { get; } = [];
+
+    /// <summary>Whether successful reads are stored.</summary>
+    public AuditReadRecording Reads { get; set; } = AuditReadRecording.None;
+
+    /// <summary>With <see cref="AuditReadRecording.Sampled"/>: store one read in this many.</summary>
+    public int ReadSampleEvery { get; set; } = 100;
+
+    /// <summary>Purge records older than this many days (null: keep).</summary>
+    public int? RetentionDays { get; set; }
+
+    /// <summary>Keep at most this many records (null: no limit).</summary>
+    public long? RetentionRows { get; set; }
+
+    /// <summary>How often retention runs.</summary>
+    public TimeSpan RetentionInterval { get; set; } = TimeSpan.FromHours(1);
+
+    /// <summary>How long one append may wait for the store (a locked or unreachable store fails after this).</summary>
+    public TimeSpan StoreTimeout { get; set; } = TimeSpan.FromSeconds(10);
+
+    /// <summary>Most records written in one store transaction (appends are batched by a single writer).</summary>
+    public int MaxBatch { get; set; } = 256;
+}
