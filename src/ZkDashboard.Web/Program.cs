@@ -1,5 +1,6 @@
 using ZkDashboard.Core;
 using ZkDashboard.Web.Api;
+using ZkDashboard.Web.Api.V1;
 using ZkDashboard.Web.Auth;
 using ZkDashboard.Web.Hosting;
 using ZkDashboard.Web.Hubs;
@@ -11,6 +12,7 @@ builder.Services.AddZkDashboardCore(builder.Configuration);
 builder.Services.AddZkDashboardAuth(builder.Configuration);
 builder.Services.AddZkHub();
 builder.Services.AddZkMemoryDiagnostics(builder.Configuration);
+builder.Services.AddZkDashboardApiV1(builder.Configuration);
 
 var app = builder.Build();
 if (DemoAccounts.IsCommand(args))
@@ -23,6 +25,7 @@ app.MapZkDashboardWeb();
 app.MapZkHub();
 app.MapZkMetrics().AllowAnonymous(); // open by default for scrapers; ZkDashboard:Security:MetricsToken closes it
 app.MapZkAlertRules();
+app.MapZkDashboardApiV1();
 app.MapZkMemoryDiagnostics();
 
 await app.RunAsync();
