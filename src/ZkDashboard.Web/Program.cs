@@ -12,6 +12,7 @@ builder.Services.AddZkDashboardCore(builder.Configuration);
 builder.Services.AddZkDashboardAuth(builder.Configuration);
 builder.Services.AddZkHub();
 builder.Services.AddZkMemoryDiagnostics(builder.Configuration);
+builder.Services.AddZkDashboardApiV1(builder.Configuration);
 
 var app = builder.Build();
 if (DemoAccounts.IsCommand(args))
@@ -24,6 +25,7 @@ app.MapZkDashboardWeb();
 app.MapZkHub();
 app.MapZkMetrics().AllowAnonymous(); // open by default for scrapers; ZkDashboard:Security:MetricsToken closes it
 app.MapZkAlertRules();
+app.MapZkDashboardApiV1();
 app.MapZkMemoryDiagnostics();
 app.MapGroup("/api/v1").MapAudit(); // minimal /api/v1 group until the api work's MapZkDashboardApiV1 lands
 
