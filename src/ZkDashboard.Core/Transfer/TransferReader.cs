@@ -90,7 +90,8 @@ public static class TransferReader
         {
             var line = (ex.LineNumber ?? -1) + 1;
             var pos = (ex.BytePositionInLine ?? -1) + 1;
-            var truncated = reader.BytesConsumed >= utf8.Length - 1 || ex.Message.Contains("depth to be zero", StringComparison.Ordinal);
+            var truncated = ex.Message.Contains("depth to be zero", StringComparison.Ordinal) || ex.Message.Contains("reached end of data", StringComparison.Ordinal)
+                || ex.Message.Contains("end of the JSON payload", StringComparison.Ordinal);
             throw new TransferFormatException(truncated
                 ? "The file ends in the middle of the document (it is truncated, or a bracket is missing)."
                 : $"This is not valid JSON ({ex.Message.Split(" LineNumber", 2)[0]})", line, pos, state.Field);

@@ -102,7 +102,8 @@ public sealed partial class TransferService
         if (target is null)
         {
             var acl = file.Acl ?? ParentAcl(file.RelativePath, fileAcls);
-            var note = file.Hidden ? "only its name was exported (you could not read it): created empty with its parent's ACL"
+            var note = RedactedDigest(acl) ? "its ACL has a digest entry whose hash ZooKeeper hid at export (ending in :x; the session lacked ADMIN there): that entry will not match its user — fix the ACL after the import"
+                : file.Hidden ? "only its name was exported (you could not read it): created empty with its parent's ACL"
                 : file.DataMasked ? "its data was masked in the export: created empty"
                 : file.Ephemeral ? "ephemeral in the export: created as a persistent node"
                 : file.Mode.IsSequential() ? "sequential in the export: created with its exact name"
@@ -134,6 +135,10 @@ public sealed partial class TransferService
             : new PlanEntry(path, PlanAction.Update, before, after, target.Acl, aclAfter, mode, 0, target.Version ?? -1, target.AclVersion ?? -1,
                 dataKnown ? null : "the current data is hidden from you");
     }
+
+    /// <summary>ZooKeeper shows digest ACL entries as <c>user:x</c> to sessions without ADMIN on the node.</summary>
+    private static bool RedactedDigest(IReadOnlyList<Acl>? acl)
+        => acl is not null && acl.Any(a => a.Id.Scheme == "digest" && a.Id.Ident.EndsWith(":x", StringComparison.Ordinal));
 
     private static IReadOnlyList<Acl> ParentAcl(string relative, Dictionary<string, IReadOnlyList<Acl>> fileAcls)
     {
