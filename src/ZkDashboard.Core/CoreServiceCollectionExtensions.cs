@@ -10,6 +10,7 @@ using ZkDashboard.Core.Insights;
 using ZkDashboard.Core.Metrics;
 using ZkDashboard.Core.Sessions;
 using ZkDashboard.Core.Store;
+using ZkDashboard.Core.Transfer;
 
 namespace ZkDashboard.Core;
 
@@ -24,6 +25,7 @@ public static class CoreServiceCollectionExtensions
         services.AddZkDashboardEnsembles(configuration);
         services.AddZkDashboardSessions(configuration);
         services.AddZkDashboardJobs(configuration);
+        services.AddZkDashboardTransfer(configuration);
         services.AddZkDashboardHealth(configuration);
         services.AddZkDashboardHealthOperations();
         services.AddZkDashboardNotifications(configuration);

@@ -13,6 +13,12 @@ public enum BulkJobKind
     Copy,
     /// <summary>Move (rename) of a subtree within an ensemble.</summary>
     Move,
+    /// <summary>Export of a subtree to a file.</summary>
+    Export,
+    /// <summary>Import of a file into a subtree.</summary>
+    Import,
+    /// <summary>Applying selected compare differences to the right side.</summary>
+    CompareApply,
 }
 
 /// <summary>Where a bulk job is.</summary>

@@ -55,6 +55,15 @@ public sealed partial class BulkJobs : IBulkJobs, IAsyncDisposable
     }
 
     /// <inheritdoc />
+    public BulkJobSnapshot StartCustom(ActingUser user, BulkJobKind kind, string ensemble, string path, string? targetEnsemble, string? targetPath,
+        Func<IProgress<BulkProgress>, CancellationToken, Task<BulkResult>> body)
+    {
+        ArgumentNullException.ThrowIfNull(user);
+        ArgumentNullException.ThrowIfNull(body);
+        return Start(user, kind, ensemble, path, targetEnsemble, targetPath, body);
+    }
+
+    /// <inheritdoc />
     public IReadOnlyList<BulkJobSnapshot> List(ActingUser viewer)
     {
         ArgumentNullException.ThrowIfNull(viewer);

@@ -22,6 +22,15 @@ public interface IBulkJobs
     /// <exception cref="BulkJobLimitException">Too many jobs are running.</exception>
     BulkJobSnapshot StartCopy(ActingUser user, CopyRequest request);
 
+    /// <summary>
+    /// Starts another Core service's long operation (export, import, compare apply) as a job: <paramref name="body"/> runs
+    /// on the server's own time with the job's token, reports progress and returns the truthful result. The body must do
+    /// its own access checks and audit (it runs as <paramref name="user"/> through its own boundary).
+    /// </summary>
+    /// <exception cref="BulkJobLimitException">Too many jobs are running.</exception>
+    BulkJobSnapshot StartCustom(ActingUser user, BulkJobKind kind, string ensemble, string path, string? targetEnsemble, string? targetPath,
+        Func<IProgress<BulkProgress>, CancellationToken, Task<BulkResult>> body);
+
     /// <summary>The jobs <paramref name="viewer"/> may see: running first, then finished, newest first.</summary>
     IReadOnlyList<BulkJobSnapshot> List(ActingUser viewer);
 

@@ -1,0 +1,282 @@
+using System.Runtime.CompilerServices;
+using ZkDashboard.Core.Access;
+using ZkDashboard.Core.Operations;
+using ZkDashboard.ZooKeeper;
+
+namespace ZkDashboard.Core.Transfer;
+
+/// <summary>
+/// Reads a subtree in pre-order with children sorted by name (<see cref="TransferPaths.Compare"/> order), without
+/// holding the tree: only the child names of the nodes on the current path and one chunk of prefetched siblings per
+/// level are in memory. Siblings are read concurrently, a chunk at a time (data and ACL, then the children of those
+/// that have some). Nodes the user may not see are left out; nodes they may only browse come by name only; masked
+/// data is not read into the result.
+/// </summary>
+internal sealed class SubtreeWalker
+{
+    private const int Chunk = 512;
+
+    private readonly Func<CancellationToken, ValueTask<ZooKeeperClient>> _client;
+    private readonly string _root;
+    private readonly Func<string, ValueTask<ReadScope>>? _scope;
+    private readonly Func<string, long, ValueTask<CreatedNodeRecord?>>? _created;
+
+    public SubtreeWalker(Func<CancellationToken, ValueTask<ZooKeeperClient>> client, string root, Func<string, ValueTask<ReadScope>>? scope,
+        Func<string, long, ValueTask<CreatedNodeRecord?>>? created)
+    {
+        _client = client;
+        _root = root;
+        _scope = scope;
+        _created = created;
+    }
+
+    /// <summary>Read data and ACLs (false: names and stats only, one getChildren per node).</summary>
+    public bool IncludeContent { get; init; } = true;
+
+    /// <summary>Keep every node's stat.</summary>
+    public bool IncludeStats { get; init; }
+
+    /// <summary>Only visit relative paths for which this is true (and their subtrees, when also true for them).</summary>
+    public Func<string, bool>? Visit { get; init; }
+
+    /// <summary>Nodes read.</summary>
+    public long Nodes { get; private set; }
+    /// <summary>Nodes by name only.</summary>
+    public long Hidden { get; private set; }
+    /// <summary>Nodes without data (mask).</summary>
+    public long Masked { get; private set; }
+    /// <summary>Subtrees left out.</summary>
+    public long Omitted { get; private set; }
+    /// <summary>Nodes ZooKeeper would not let the dashboard's session read (NoAuth): left out.</summary>
+    public List<string> Unreadable { get; } = [];
+
+    private sealed class Fetched
+    {
+        public required string Path { get; init; }
+        public required string Relative { get; init; }
+        public ReadScope Scope { get; init; }
+        public byte[] Data { get; set; } = [];
+        public Stat? Stat { get; set; }
+        public IReadOnlyList<Acl>? Acl { get; set; }
+        public string[]? Children { get; set; }
+        public bool Gone { get; set; }
+        public CreatedNodeRecord? Mode { get; set; }
+    }
+
+    private sealed class Frame(string parent, string parentRelative, string[] names)
+    {
+        public string Parent { get; } = parent;
+        public string ParentRelative { get; } = parentRelative;
+        public string[] Names { get; } = names;
+        public int Next { get; set; }
+        public List<Fetched> Buffer { get; set; } = [];
+        public int BufferIndex { get; set; }
+    }
+
+    /// <summary>The walk. Throws <see cref="NoNodeException"/> when the root does not exist.</summary>
+    public async IAsyncEnumerable<TransferNode> WalkAsync([EnumeratorCancellation] CancellationToken ct = default)
+    {
+        var rootScope = _scope is null ? AllScope : await _scope(_root).ConfigureAwait(false);
+        var filter = _scope is not null && !rootScope.HasFlag(ReadScope.Subtree);
+        var rootNode = new Fetched { Path = _root, Relative = "", Scope = rootScope };
+        await FetchAsync([rootNode], ct).ConfigureAwait(false);
+        if (rootNode.Gone)
+        {
+            throw new NoNodeException(_root, $"{_root} does not exist.");
+        }
+        var stack = new Stack<Frame>();
+        var emitted = Emit(rootNode);
+        if (emitted is not null)
+        {
+            yield return emitted;
+        }
+        if (rootNode.Children is { Length: > 0 } rc)
+        {
+            stack.Push(new Frame(_root, "", rc));
+        }
+        while (stack.Count > 0)
+        {
+            ct.ThrowIfCancellationRequested();
+            var f = stack.Peek();
+            if (f.BufferIndex >= f.Buffer.Count)
+            {
+                if (f.Next >= f.Names.Length)
+                {
+                    stack.Pop();
+                    continue;
+                }
+                var count = Math.Min(Chunk, f.Names.Length - f.Next);
+                var batch = new List<Fetched>(count);
+                for (var i = 0; i < count; i++)
+                {
+                    var name = f.Names[f.Next + i];
+                    var relative = f.ParentRelative + "/" + name;
+                    if (Visit is { } visit && !visit(relative))
+                    {
+                        continue;
+                    }
+                    var path = PathUtils.Join(f.Parent, name);
+                    var scope = filter ? await _scope!(path).ConfigureAwait(false) : AllScope;
+                    if (!scope.HasFlag(ReadScope.Browse))
+                    {
+                        Omitted++;
+                        continue;
+                    }
+                    batch.Add(new Fetched { Path = path, Relative = relative, Scope = scope });
+                }
+                f.Next += count;
+                await FetchAsync(batch, ct).ConfigureAwait(false);
+                f.Buffer = batch;
+                f.BufferIndex = 0;
+                continue;
+            }
+            var node = f.Buffer[f.BufferIndex];
+            f.Buffer[f.BufferIndex++] = null!; // let it go once emitted
+            if (node.Gone)
+            {
+                continue;
+            }
+            var t = Emit(node);
+            if (t is not null)
+            {
+                yield return t;
+            }
+            if (node.Children is { Length: > 0 } children)
+            {
+                stack.Push(new Frame(node.Path, node.Relative, children));
+            }
+        }
+    }
+
+    private const ReadScope AllScope = ReadScope.Browse | ReadScope.Node | ReadScope.Data | ReadScope.Subtree;
+
+    private TransferNode? Emit(Fetched n)
+    {
+        if (n.Stat is null)
+        {
+            return null;
+        }
+        Nodes++;
+        if (!n.Scope.HasFlag(ReadScope.Node))
+        {
+            Hidden++;
+            return new TransferNode(n.Relative, [], null, CreateMode.Persistent, 0, null, null, null) { Hidden = true };
+        }
+        var masked = IncludeContent && !n.Scope.HasFlag(ReadScope.Data);
+        if (masked)
+        {
+            Masked++;
+        }
+        var mode = n.Stat.EphemeralOwner != 0 ? CreateMode.Ephemeral : CreateMode.Persistent;
+        long ttl = 0;
+        if (n.Mode is { } m)
+        {
+            mode = m.Mode;
+            ttl = m.TtlMs;
+        }
+        return new TransferNode(n.Relative, masked ? [] : n.Data, n.Acl, mode, ttl, n.Stat.Version, n.Stat.Aversion, IncludeStats ? n.Stat : null) { DataMasked = masked };
+    }
+
+    private async Task FetchAsync(List<Fetched> batch, CancellationToken ct)
+    {
+        if (batch.Count == 0)
+        {
+            return;
+        }
+        var client = await _client(ct).ConfigureAwait(false);
+        if (!IncludeContent)
+        {
+            await Task.WhenAll(batch.Select(async n =>
+            {
+                try
+                {
+                    var c = await client.GetChildrenAsync(n.Path, false, ct).ConfigureAwait(false);
+                    n.Stat = c.Stat;
+                    n.Children = Sorted(c.Children);
+                }
+                catch (NoNodeException)
+                {
+                    n.Gone = true;
+                }
+            })).ConfigureAwait(false);
+            return;
+        }
+        await Task.WhenAll(batch.Select(n => ReadAsync(client, n, ct))).ConfigureAwait(false);
+        var withChildren = batch.Where(n => !n.Gone && n.Stat is { NumChildren: > 0 }).ToList();
+        if (withChildren.Count > 0)
+        {
+            await Task.WhenAll(withChildren.Select(async n =>
+            {
+                try
+                {
+                    n.Children = Sorted((await client.GetChildrenAsync(n.Path, false, ct).ConfigureAwait(false)).Children);
+                }
+                catch (NoNodeException)
+                {
+                    n.Gone = true;
+                }
+                catch (NoAuthException)
+                {
+                    lock (Unreadable)
+                    {
+                        Unreadable.Add(n.Path);
+                    }
+                }
+            })).ConfigureAwait(false);
+        }
+    }
+
+    private async Task ReadAsync(ZooKeeperClient client, Fetched n, CancellationToken ct)
+    {
+        try
+        {
+            if (!n.Scope.HasFlag(ReadScope.Node))
+            {
+                n.Stat = await client.ExistsAsync(n.Path, false, ct).ConfigureAwait(false);
+                n.Gone = n.Stat is null;
+                return;
+            }
+            var aclTask = client.GetAclAsync(n.Path, ct);
+            try
+            {
+                var data = await client.GetDataAsync(n.Path, false, ct).ConfigureAwait(false);
+                n.Data = data.Data;
+                n.Stat = data.Stat;
+            }
+            finally
+            {
+                try
+                {
+                    n.Acl = (await aclTask.ConfigureAwait(false)).Acl;
+                }
+                catch (ZooKeeperException)
+                {
+                    // The data read's error (or success) decides; a missing ACL leaves the ACL unknown.
+                }
+            }
+            if (_created is not null && n.Stat is { EphemeralOwner: 0 } s)
+            {
+                n.Mode = await _created(n.Path, s.Czxid).ConfigureAwait(false);
+            }
+        }
+        catch (NoNodeException)
+        {
+            n.Gone = true;
+        }
+        catch (NoAuthException)
+        {
+            n.Gone = true;
+            lock (Unreadable)
+            {
+                Unreadable.Add(n.Path);
+            }
+        }
+    }
+
+    private static string[] Sorted(IReadOnlyList<string> names)
+    {
+        var a = names.ToArray();
+        Array.Sort(a, StringComparer.Ordinal);
+        return a;
+    }
+}
