@@ -33,6 +33,9 @@ public enum AccessAction
     AcknowledgeAlerts,
     /// <summary>Change the ensemble's membership (reconfig).</summary>
     Reconfig,
+    /// <summary>Review, apply or reject other people's change requests (four-eyes changes on paths a binding marks
+    /// <c>RequireApproval</c>). In admin only; the author of a request can never approve it, whatever their role.</summary>
+    ApproveChanges,
 }
 
 /// <summary>Names, groups and mappings of <see cref="AccessAction"/>.</summary>
@@ -67,6 +70,10 @@ public static class AccessActions
         => action is AccessAction.Create or AccessAction.SetData or AccessAction.Delete or AccessAction.DeleteRecursive
             or AccessAction.SetAcl or AccessAction.CopyMove or AccessAction.Reconfig;
 
+    /// <summary>True for the node writes that a <c>RequireApproval</c> binding turns into change requests (one node each).</summary>
+    public static bool CanBeChangeRequest(AccessAction action)
+        => action is AccessAction.Create or AccessAction.SetData or AccessAction.Delete or AccessAction.SetAcl;
+
     /// <summary>True for actions about a whole ensemble or the dashboard, not a path (checked on path <c>/</c>).</summary>
     public static bool IsGlobal(AccessAction action)
         => action is AccessAction.FourLetterWords or AccessAction.ManageEnsembles or AccessAction.ManageAccess
@@ -89,6 +96,7 @@ public static class AccessActions
         ZkOperationKind.AcknowledgeAlert => AccessAction.AcknowledgeAlerts,
         ZkOperationKind.ManageEnsembles => AccessAction.ManageEnsembles,
         ZkOperationKind.ManageAccess => AccessAction.ManageAccess,
+        ZkOperationKind.ApproveChanges => AccessAction.ApproveChanges,
         _ => throw new ArgumentOutOfRangeException(nameof(kind), kind, "This operation kind has no access action; map it in AccessActions.For."),
     };
 }

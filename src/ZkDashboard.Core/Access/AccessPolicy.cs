@@ -91,7 +91,7 @@ public sealed class AccessPolicy : IAccessPolicy
         var d = Decide(operation.User, operation.Ensemble, action, operation.Path);
         if (!d.Allowed)
         {
-            throw new AccessDeniedException(operation, d.Reason);
+            throw d.RequiresApproval ? new ApprovalRequiredException(operation, d.Reason, d.Binding) : new AccessDeniedException(operation, d.Reason);
         }
         if (operation.TargetEnsemble is { } te && operation.TargetPath is { } tp
             && !(string.Equals(te, operation.Ensemble, StringComparison.OrdinalIgnoreCase) && tp == operation.Path))
@@ -140,12 +140,14 @@ public sealed class AccessPolicy : IAccessPolicy
             return ConfigurationRules;
         }
         List<AccessBindingRecord> rows;
+        Dictionary<long, string> approvals;
         await using (var db = await _store.CreateContextAsync(ct).ConfigureAwait(false))
         {
             rows = await db.AccessBindings.AsNoTracking().OrderBy(b => b.Id).ToListAsync(ct).ConfigureAwait(false);
+            approvals = await db.AccessBindingApprovals.AsNoTracking().ToDictionaryAsync(a => a.BindingId, a => a.Globs, ct).ConfigureAwait(false);
         }
         var errors = new List<string>();
-        var rules = AccessRules.Build(_options, rows.Select(ToBinding), errors);
+        var rules = AccessRules.Build(_options, rows.Select(r => ToBinding(r, approvals.GetValueOrDefault(r.Id))), errors);
         foreach (var e in errors)
         {
             _logger.LogWarning("{Problem}", e);
@@ -154,6 +156,12 @@ public sealed class AccessPolicy : IAccessPolicy
         return rules;
     }
 
-    internal static AccessBinding ToBinding(AccessBindingRecord r)
-        => new($"store:{r.Id}", r.Subject, r.Provider, r.Role, r.Ensembles, r.Paths, AccessBindingSource.Store);
+    internal static AccessBinding ToBinding(AccessBindingRecord r, string? approvalGlobs = null)
+        => new($"store:{r.Id}", r.Subject, r.Provider, r.Role, r.Ensembles, r.Paths, AccessBindingSource.Store)
+        {
+            RequireApproval = SplitGlobs(approvalGlobs),
+        };
+
+    internal static IReadOnlyList<string> SplitGlobs(string? globs)
+        => string.IsNullOrWhiteSpace(globs) ? [] : globs.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
 }

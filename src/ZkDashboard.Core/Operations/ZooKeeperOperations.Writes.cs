@@ -36,7 +36,7 @@ public sealed partial class ZooKeeperOperations
                 await _created.RecordAsync(new CreatedNodeRecord(ensemble, result.Path, request.Mode, request.TtlMs, stat.Czxid, DateTimeOffset.UtcNow, user.Name), ct).ConfigureAwait(false);
             }
             return result;
-        }, ct);
+        }, ct, approval: () => new(Changes.ChangeOperation.Create, request.Path, request.Data.ToArray(), request.Acl, request.Mode, request.TtlMs));
     }
 
     /// <inheritdoc />
@@ -68,7 +68,7 @@ public sealed partial class ZooKeeperOperations
                 throw new WriteOutcomeUnknownException(ensemble, path,
                     $"the node is now at version {now.Stat.Version} with {(sameData ? "the data you wrote" : "other data")}; someone else may have written it meanwhile.", ex);
             }
-        }, ct);
+        }, ct, approval: () => new(Changes.ChangeOperation.SetData, path, data.ToArray(), null, null, 0) { ExpectedVersion = expectedVersion });
 
     /// <inheritdoc />
     public Task<WriteResult> DeleteAsync(ActingUser user, string ensemble, string path, int expectedVersion, CancellationToken ct = default)
@@ -95,7 +95,7 @@ public sealed partial class ZooKeeperOperations
             }
             await _created.ForgetAsync(ensemble, path, ct).ConfigureAwait(false);
             return new WriteResult(path, null);
-        }, ct);
+        }, ct, approval: () => new(Changes.ChangeOperation.Delete, path, null, null, null, 0) { ExpectedVersion = expectedVersion });
 
     /// <inheritdoc />
     public Task<WriteResult> SetAclAsync(ActingUser user, string ensemble, string path, IReadOnlyList<Acl> acl, int expectedAclVersion, CancellationToken ct = default)
@@ -125,7 +125,7 @@ public sealed partial class ZooKeeperOperations
                 }
                 throw new WriteOutcomeUnknownException(ensemble, path, $"the ACL is now at version {now.Stat.Aversion}.", ex);
             }
-        }, ct);
+        }, ct, approval: () => new(Changes.ChangeOperation.SetAcl, path, null, acl, null, 0) { ExpectedVersion = expectedAclVersion });
 
     private async Task<WriteResult> ResolveCreateAsync(EnsembleSession session, CreateNodeRequest request, OperationOutcomeUnknownException ex, CancellationToken ct)
     {
