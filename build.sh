@@ -223,12 +223,13 @@ cmd_demo() {
   cs=$(<"$connect_file")
 
   # Demo accounts with fresh random passwords (and one admin API token) in the dashboard's own store, and the two
-  # bindings of the access contract on top of appsettings.json's local group admins -> admin.
+  # bindings of the access contract on top of appsettings.json's local group admins -> admin. The operator's writes to
+  # /configs/checkout need approval (four-eyes): they become change requests that the admin approves on /changes.
   export ZkDashboard__Ensembles__0__Name=sandbox ZkDashboard__Ensembles__0__ConnectString="$cs"
   export ZkDashboard__Ensembles__0__Digest__User="$reconfig_user" ZkDashboard__Ensembles__0__Digest__Password="$reconfig_password"
   export ZkDashboard__Access__Bindings__1__Subject=group:operators ZkDashboard__Access__Bindings__1__Provider=local \
     ZkDashboard__Access__Bindings__1__Role=operator ZkDashboard__Access__Bindings__1__Ensembles=sandbox \
-    ZkDashboard__Access__Bindings__1__Paths='/**'
+    ZkDashboard__Access__Bindings__1__Paths='/**' ZkDashboard__Access__Bindings__1__RequireApproval__0=/configs/checkout
   export ZkDashboard__Access__Bindings__2__Subject=group:viewers ZkDashboard__Access__Bindings__2__Provider=local \
     ZkDashboard__Access__Bindings__2__Role=viewer ZkDashboard__Access__Bindings__2__Ensembles='*' \
     ZkDashboard__Access__Bindings__2__Paths='/**'

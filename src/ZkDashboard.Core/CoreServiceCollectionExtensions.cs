@@ -2,6 +2,7 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using ZkDashboard.Core.Access;
 using ZkDashboard.Core.Audit;
+using ZkDashboard.Core.Changes;
 using ZkDashboard.Core.Ensembles;
 using ZkDashboard.Core.Health;
 using ZkDashboard.Core.Jobs;
@@ -24,6 +25,7 @@ public static class CoreServiceCollectionExtensions
         services.AddZkDashboardAccess(configuration);
         services.AddZkDashboardEnsembles(configuration);
         services.AddZkDashboardSessions(configuration);
+        services.AddZkDashboardChanges();
         services.AddZkDashboardJobs(configuration);
         services.AddZkDashboardTransfer(configuration);
         services.AddZkDashboardHealth(configuration);

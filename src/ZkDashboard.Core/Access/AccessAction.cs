@@ -35,6 +35,9 @@ public enum AccessAction
     Reconfig,
     /// <summary>See and cancel other people's bulk jobs on an ensemble (everyone sees and cancels their own).</summary>
     ManageJobs,
+    /// <summary>Review, apply or reject other people's change requests (four-eyes changes on paths a binding marks
+    /// <c>RequireApproval</c>). In admin only; the author of a request can never approve it, whatever their role.</summary>
+    ApproveChanges,
 }
 
 /// <summary>Names, groups and mappings of <see cref="AccessAction"/>.</summary>
@@ -69,6 +72,10 @@ public static class AccessActions
         => action is AccessAction.Create or AccessAction.SetData or AccessAction.Delete or AccessAction.DeleteRecursive
             or AccessAction.SetAcl or AccessAction.CopyMove or AccessAction.Reconfig;
 
+    /// <summary>True for the node writes that a <c>RequireApproval</c> binding turns into change requests (one node each).</summary>
+    public static bool CanBeChangeRequest(AccessAction action)
+        => action is AccessAction.Create or AccessAction.SetData or AccessAction.Delete or AccessAction.SetAcl;
+
     /// <summary>True for actions about a whole ensemble or the dashboard, not a path (checked on path <c>/</c>).</summary>
     public static bool IsGlobal(AccessAction action)
         => action is AccessAction.FourLetterWords or AccessAction.ManageEnsembles or AccessAction.ManageAccess
@@ -91,6 +98,7 @@ public static class AccessActions
         ZkOperationKind.AcknowledgeAlert => AccessAction.AcknowledgeAlerts,
         ZkOperationKind.ManageEnsembles => AccessAction.ManageEnsembles,
         ZkOperationKind.ManageAccess => AccessAction.ManageAccess,
+        ZkOperationKind.ApproveChanges => AccessAction.ApproveChanges,
         _ => throw new ArgumentOutOfRangeException(nameof(kind), kind, "This operation kind has no access action; map it in AccessActions.For."),
     };
 }

@@ -53,13 +53,21 @@ public sealed class AccessAdministration(AccessPolicy policy, IDashboardStore st
             Subject = clean.Subject, Provider = clean.Provider, Role = clean.Role, Ensembles = clean.Ensembles, Paths = clean.Paths,
             CreatedBy = user.Name, CreatedAt = now, UpdatedBy = user.Name, UpdatedAt = now,
         };
+        var globs = string.Join('\n', clean.RequireApproval);
         await using (var db = await store.CreateContextAsync(ct).ConfigureAwait(false))
         {
+            await using var tx = await db.Database.BeginTransactionAsync(ct).ConfigureAwait(false);
             db.AccessBindings.Add(record);
             await db.SaveChangesAsync(ct).ConfigureAwait(false);
+            if (globs.Length > 0)
+            {
+                db.AccessBindingApprovals.Add(new AccessBindingApprovalRecord { BindingId = record.Id, Globs = globs });
+                await db.SaveChangesAsync(ct).ConfigureAwait(false);
+            }
+            await tx.CommitAsync(ct).ConfigureAwait(false);
         }
         await policy.ReloadAsync(ct).ConfigureAwait(false);
-        var binding = AccessPolicy.ToBinding(record);
+        var binding = AccessPolicy.ToBinding(record, globs);
         await RecordAsync(user, AuditOutcome.Succeeded, "added binding " + binding).ConfigureAwait(false);
         return binding;
     }
@@ -70,6 +78,7 @@ public sealed class AccessAdministration(AccessPolicy policy, IDashboardStore st
         await RequireAsync(user, $"change binding {id} to {Describe(input)}", ct).ConfigureAwait(false);
         var key = StoredKey(id);
         var clean = Validate(input);
+        var globs = string.Join('\n', clean.RequireApproval);
         AccessBindingRecord record;
         await using (var db = await store.CreateContextAsync(ct).ConfigureAwait(false))
         {
@@ -82,10 +91,23 @@ public sealed class AccessAdministration(AccessPolicy policy, IDashboardStore st
             record.Paths = clean.Paths;
             record.UpdatedBy = user.Name;
             record.UpdatedAt = _time.GetUtcNow();
+            var approval = await db.AccessBindingApprovals.SingleOrDefaultAsync(a => a.BindingId == key, ct).ConfigureAwait(false);
+            if (globs.Length == 0 && approval is not null)
+            {
+                db.AccessBindingApprovals.Remove(approval);
+            }
+            else if (globs.Length > 0 && approval is null)
+            {
+                db.AccessBindingApprovals.Add(new AccessBindingApprovalRecord { BindingId = key, Globs = globs });
+            }
+            else if (approval is not null)
+            {
+                approval.Globs = globs;
+            }
             await db.SaveChangesAsync(ct).ConfigureAwait(false);
         }
         await policy.ReloadAsync(ct).ConfigureAwait(false);
-        var binding = AccessPolicy.ToBinding(record);
+        var binding = AccessPolicy.ToBinding(record, globs);
         await RecordAsync(user, AuditOutcome.Succeeded, "changed binding " + binding).ConfigureAwait(false);
         return binding;
     }
@@ -100,6 +122,10 @@ public sealed class AccessAdministration(AccessPolicy policy, IDashboardStore st
             var record = await db.AccessBindings.SingleOrDefaultAsync(b => b.Id == key, ct).ConfigureAwait(false)
                 ?? throw new AccessConfigurationException($"There is no stored binding {id} (was it removed meanwhile?); reload the page.");
             db.AccessBindings.Remove(record);
+            if (await db.AccessBindingApprovals.SingleOrDefaultAsync(a => a.BindingId == key, ct).ConfigureAwait(false) is { } approval)
+            {
+                db.AccessBindingApprovals.Remove(approval);
+            }
             await db.SaveChangesAsync(ct).ConfigureAwait(false);
             await RecordAsync(user, AuditOutcome.Succeeded, "removed binding " + AccessPolicy.ToBinding(record)).ConfigureAwait(false);
         }
@@ -119,8 +145,14 @@ public sealed class AccessAdministration(AccessPolicy policy, IDashboardStore st
     {
         ArgumentNullException.ThrowIfNull(input);
         var clean = new AccessBindingInput(input.Subject?.Trim() ?? "", AccessRules.Normalize(input.Provider), input.Role?.Trim() ?? "",
-            string.IsNullOrWhiteSpace(input.Ensembles) ? "*" : input.Ensembles.Trim(), string.IsNullOrWhiteSpace(input.Paths) ? "/**" : input.Paths.Trim());
-        policy.Rules.Validate(new AccessBinding("new", clean.Subject, clean.Provider, clean.Role, clean.Ensembles, clean.Paths, AccessBindingSource.Store));
+            string.IsNullOrWhiteSpace(input.Ensembles) ? "*" : input.Ensembles.Trim(), string.IsNullOrWhiteSpace(input.Paths) ? "/**" : input.Paths.Trim())
+        {
+            RequireApproval = [.. (input.RequireApproval ?? []).Select(g => g?.Trim() ?? "").Where(g => g.Length > 0).Distinct(StringComparer.Ordinal)],
+        };
+        policy.Rules.Validate(new AccessBinding("new", clean.Subject, clean.Provider, clean.Role, clean.Ensembles, clean.Paths, AccessBindingSource.Store)
+        {
+            RequireApproval = clean.RequireApproval,
+        });
         return clean;
     }
 
@@ -129,7 +161,8 @@ public sealed class AccessAdministration(AccessPolicy policy, IDashboardStore st
             ? key
             : throw new AccessConfigurationException($"Binding {id} is not a stored binding; configuration bindings are changed in appsettings ({AccessOptions.SectionName}:Bindings).");
 
-    private static string Describe(AccessBindingInput i) => $"{i.Subject} → {i.Role} on {i.Ensembles} {i.Paths}";
+    private static string Describe(AccessBindingInput i) => $"{i.Subject} → {i.Role} on {i.Ensembles} {i.Paths}"
+        + (i.RequireApproval is { Count: > 0 } g ? $", approval required on {string.Join(", ", g)}" : "");
 
     private async Task RequireAsync(ActingUser user, string what, CancellationToken ct)
     {

@@ -24,7 +24,7 @@ public static class AccessEvaluator
     {
         ArgumentNullException.ThrowIfNull(rules);
         ArgumentNullException.ThrowIfNull(user);
-        var write = AccessActions.IsNodeWrite(action);
+        var write = AccessActions.IsNodeWrite(action) || action == AccessAction.ApproveChanges;
         if (write && ensembleReadOnly)
         {
             return Deny(action, ensemble, path, $"ensemble '{ensemble}' is read-only (ReadOnly: true in its settings), so nobody may change it; an admin can change the ensemble's settings.");
@@ -37,15 +37,18 @@ public static class AccessEvaluator
         {
             return Deny(action, ensemble, path, $"nobody is signed in; sign in to {AccessActions.Name(action)}.");
         }
+        if (user.Approval is { } grant && grant.Allows(ensemble, action, path))
+        {
+            return new AccessDecision(true, action, ensemble, path, $"applies change request #{grant.RequestId}, approved by {user.Name}.", null);
+        }
         var bit = AccessActions.Bit(action);
         var scope = rules.ScopeMask(user);
         var global = AccessActions.IsGlobal(action);
         var protectedPath = write && rules.IsProtected(path);
-        var blockedByScope = false;
-        var blockedByProtection = false;
+        var blocks = new Blocks();
         foreach (var b in rules.UserBindings(user.Name))
         {
-            if (Grants(b, user, ensemble, path, bit, scope, global, protectedPath, ref blockedByScope, ref blockedByProtection))
+            if (Grants(b, user, ensemble, path, bit, scope, global, protectedPath, ref blocks))
             {
                 return Allow(action, ensemble, path, b.Binding);
             }
@@ -57,7 +60,7 @@ public static class AccessEvaluator
             {
                 foreach (var b in rules.GroupBindings(groups[i]))
                 {
-                    if (Grants(b, user, ensemble, path, bit, scope, global, protectedPath, ref blockedByScope, ref blockedByProtection))
+                    if (Grants(b, user, ensemble, path, bit, scope, global, protectedPath, ref blocks))
                     {
                         return Allow(action, ensemble, path, b.Binding);
                     }
@@ -70,15 +73,41 @@ public static class AccessEvaluator
             {
                 foreach (var b in rules.GroupBindings(g))
                 {
-                    if (Grants(b, user, ensemble, path, bit, scope, global, protectedPath, ref blockedByScope, ref blockedByProtection))
+                    if (Grants(b, user, ensemble, path, bit, scope, global, protectedPath, ref blocks))
                     {
                         return Allow(action, ensemble, path, b.Binding);
                     }
                 }
             }
         }
-        return Deny(action, ensemble, path, DenialReason(user, action, ensemble, path, global, blockedByScope, blockedByProtection));
+        if (blocks.ApprovalOnly is { } approval)
+        {
+            return new AccessDecision(false, action, ensemble, path, ApprovalReason(action, path, approval), approval.Binding) { RequiresApproval = true };
+        }
+        if (blocks.ApprovalBelow is { } below)
+        {
+            return Deny(action, ensemble, path, BulkApprovalReason(action, path, below));
+        }
+        return Deny(action, ensemble, path, DenialReason(user, action, ensemble, path, global, blocks.Scope, blocks.Protection));
     }
+
+    /// <summary>What kept the user's bindings from granting an action (for the reason of a refusal).</summary>
+    private struct Blocks
+    {
+        public bool Scope;
+        public bool Protection;
+        public AccessRules.CompiledBinding? ApprovalOnly;
+        public AccessRules.CompiledBinding? ApprovalBelow;
+    }
+
+    private static string ApprovalReason(AccessAction action, string path, AccessRules.CompiledBinding b)
+        => $"{AccessActions.Name(action)} on {path} needs approval for {b.Role.Name} (binding {b.Binding.Id} requires approval on {b.ApprovalAt(path)?.Pattern}): "
+            + "it is submitted as a change request, and someone else with approveChanges applies or rejects it.";
+
+    private static string BulkApprovalReason(AccessAction action, string path, AccessRules.CompiledBinding b)
+        => $"{path} or a node below it needs approval for {b.Role.Name} (binding {b.Binding.Id} requires approval on {b.ApprovalAtOrBelow(path)?.Pattern}), "
+            + $"and {AccessActions.Name(action)} cannot be submitted as a change request: change those nodes one at a time (each becomes a change request), "
+            + "or ask someone whose access needs no approval.";
 
     /// <summary>What the user may see at <paramref name="path"/> (see <see cref="ReadScope"/>).</summary>
     public static ReadScope GetReadScope(AccessRules rules, ActingUser user, string ensemble, string path)
@@ -162,7 +191,7 @@ public static class AccessEvaluator
         {
             var decision = Decide(rules, user, ensemble, action, path, ensembleReadOnly);
             var global = AccessActions.IsGlobal(action);
-            var protectedPath = AccessActions.IsNodeWrite(action) && rules.IsProtected(path);
+            var protectedPath = (AccessActions.IsNodeWrite(action) || action == AccessAction.ApproveChanges) && rules.IsProtected(path);
             var bit = AccessActions.Bit(action);
             var verdicts = new List<BindingVerdict>(mine.Count);
             foreach (var b in mine)
@@ -197,9 +226,17 @@ public static class AccessEvaluator
                 {
                     why = $"{path} is a protected path and role {b.Role.Name} is not admin";
                 }
+                else if (AccessActions.CanBeChangeRequest(action) && b.ApprovalAt(path) is { } approval)
+                {
+                    why = $"grants it only with approval: RequireApproval {approval.Pattern} matches {path}, so it becomes a change request";
+                }
+                else if (action is AccessAction.DeleteRecursive or AccessAction.CopyMove && b.ApprovalAtOrBelow(path) is { } below)
+                {
+                    why = $"RequireApproval {below.Pattern} matches {path} or a node below it, and {AccessActions.Name(action)} cannot be a change request";
+                }
                 else
                 {
-                    grants = !(AccessActions.IsNodeWrite(action) && ensembleReadOnly);
+                    grants = !((AccessActions.IsNodeWrite(action) || action == AccessAction.ApproveChanges) && ensembleReadOnly);
                     why = grants ? "grants it" : $"would grant it, but ensemble '{ensemble}' is read-only";
                 }
                 verdicts.Add(new BindingVerdict(b.Binding, grants, why));
@@ -210,7 +247,7 @@ public static class AccessEvaluator
     }
 
     private static bool Grants(AccessRules.CompiledBinding b, ActingUser user, string ensemble, string path, uint bit, uint scope, bool global,
-        bool protectedPath, ref bool blockedByScope, ref bool blockedByProtection)
+        bool protectedPath, ref Blocks blocks)
     {
         if ((b.Role.Mask & bit) == 0 || !ProviderMatches(b, user) || !b.Ensembles.IsMatch(ensemble)
             || !(global ? b.Paths.MatchesEverything : b.Paths.IsMatch(path)))
@@ -219,16 +256,34 @@ public static class AccessEvaluator
         }
         if ((scope & bit) == 0)
         {
-            blockedByScope = true;
+            blocks.Scope = true;
             return false;
         }
         if (protectedPath && b.Role.Mask != AccessActions.AllMask)
         {
-            blockedByProtection = true;
+            blocks.Protection = true;
             return false;
+        }
+        if (b.Approval.Length > 0)
+        {
+            if ((bit & ChangeRequestBits) != 0 && b.ApprovalAt(path) is not null)
+            {
+                blocks.ApprovalOnly ??= b;
+                return false;
+            }
+            if ((bit & BulkWriteBits) != 0 && b.ApprovalAtOrBelow(path) is not null)
+            {
+                blocks.ApprovalBelow ??= b;
+                return false;
+            }
         }
         return true;
     }
+
+    private static readonly uint ChangeRequestBits = AccessActions.Bit(AccessAction.Create) | AccessActions.Bit(AccessAction.SetData)
+        | AccessActions.Bit(AccessAction.Delete) | AccessActions.Bit(AccessAction.SetAcl);
+
+    private static readonly uint BulkWriteBits = AccessActions.Bit(AccessAction.DeleteRecursive) | AccessActions.Bit(AccessAction.CopyMove);
 
     private static bool ProviderMatches(AccessRules.CompiledBinding b, ActingUser user)
         => b.Provider is null || string.Equals(b.Provider, user.Provider, StringComparison.OrdinalIgnoreCase);

@@ -33,6 +33,8 @@ public enum ZkOperationKind
     ManageEnsembles,
     /// <summary>Change access bindings (path is <c>/</c>; the ensemble is the binding's ensemble glob).</summary>
     ManageAccess,
+    /// <summary>Approve, reject or rebase a change request (the path is the request's node).</summary>
+    ApproveChanges,
 }
 
 /// <summary>One operation as the access policy and the audit log see it.</summary>
@@ -81,6 +83,7 @@ public interface IAccessPolicy
             AccessAction.Reconfig => ZkOperationKind.Reconfig,
             AccessAction.AcknowledgeAlerts => ZkOperationKind.AcknowledgeAlert,
             AccessAction.ManageEnsembles => ZkOperationKind.ManageEnsembles,
+            AccessAction.ApproveChanges => ZkOperationKind.ApproveChanges,
             _ => ZkOperationKind.ManageAccess,
         };
         try
@@ -90,7 +93,7 @@ public interface IAccessPolicy
         }
         catch (AccessDeniedException ex)
         {
-            return new AccessDecision(false, action, ensemble, path, ex.Reason, null);
+            return new AccessDecision(false, action, ensemble, path, ex.Reason, null) { RequiresApproval = ex is ApprovalRequiredException };
         }
     }
 
@@ -134,7 +137,7 @@ public sealed class AllowAllAccessPolicy : IAccessPolicy
 }
 
 /// <summary>The dashboard's access policy refused an operation (this is not ZooKeeper's NoAuth).</summary>
-public sealed class AccessDeniedException(OperationContext operation, string reason)
+public class AccessDeniedException(OperationContext operation, string reason)
     : Exception($"{operation.User.Name} may not {operation.Kind} {operation.Path} on ensemble '{operation.Ensemble}': {reason}")
 {
     /// <summary>The refused operation.</summary>
@@ -142,6 +145,18 @@ public sealed class AccessDeniedException(OperationContext operation, string rea
 
     /// <summary>Why, in words a person can act on ("setData needs operator on /configs/a … — ask an admin").</summary>
     public string Reason { get; } = reason;
+}
+
+/// <summary>
+/// The user may do this only through a change request: every binding that grants the action here marks the path
+/// <c>RequireApproval</c>. The boundary's create, setData, delete and setAcl turn it into a stored change request
+/// (<see cref="Changes.ChangeRequestSubmittedException"/>); every other caller sees a refusal.
+/// </summary>
+public sealed class ApprovalRequiredException(OperationContext operation, string reason, AccessBinding? binding)
+    : AccessDeniedException(operation, reason)
+{
+    /// <summary>The binding that grants the action with approval.</summary>
+    public AccessBinding? Binding { get; } = binding;
 }
 
 /// <summary>How an audited operation ended.</summary>

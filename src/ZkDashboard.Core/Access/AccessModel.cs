@@ -52,13 +52,22 @@ public enum AccessBindingSource
 /// <param name="Source">Configuration or store.</param>
 public sealed record AccessBinding(string Id, string Subject, string? Provider, string Role, string Ensembles, string Paths, AccessBindingSource Source)
 {
+    /// <summary>Path globs where this binding's create, setData, delete and setAcl become change requests that someone
+    /// else with <c>approveChanges</c> must approve (four-eyes). Empty: no approval needed.</summary>
+    public IReadOnlyList<string> RequireApproval { get; init; } = [];
+
     /// <summary>The binding in one line, as the UI and messages show it.</summary>
     public override string ToString()
-        => $"{Subject}{(Provider is null ? "" : $" ({Provider})")} → {Role} on {Ensembles} {Paths} [{Id}]";
+        => $"{Subject}{(Provider is null ? "" : $" ({Provider})")} → {Role} on {Ensembles} {Paths}"
+            + (RequireApproval.Count == 0 ? "" : $", approval required on {string.Join(", ", RequireApproval)}") + $" [{Id}]";
 }
 
 /// <summary>A binding as written by a person (the store's editable form, validated before it is saved).</summary>
-public sealed record AccessBindingInput(string Subject, string? Provider, string Role, string Ensembles, string Paths);
+public sealed record AccessBindingInput(string Subject, string? Provider, string Role, string Ensembles, string Paths)
+{
+    /// <summary>Path globs where writes through this binding need approval (see <see cref="AccessBinding.RequireApproval"/>).</summary>
+    public IReadOnlyList<string> RequireApproval { get; init; } = [];
+}
 
 /// <summary>Binding shape of <c>ZkDashboard:Access</c>.</summary>
 public sealed class AccessOptions
@@ -103,6 +112,8 @@ public sealed class AccessOptions
         public string? Ensembles { get; set; }
         /// <summary>Path glob (default <c>/**</c>).</summary>
         public string? Paths { get; set; }
+        /// <summary>Path globs where this binding's node writes need approval (<c>["/configs/checkout"]</c>).</summary>
+        public List<string> RequireApproval { get; set; } = [];
     }
 }
 
@@ -113,7 +124,12 @@ public sealed class AccessOptions
 /// <param name="Path">On which node.</param>
 /// <param name="Reason">Why (allowed: the granting binding; denied: what is needed and whom to ask).</param>
 /// <param name="Binding">The granting binding, when one grants it.</param>
-public sealed record AccessDecision(bool Allowed, AccessAction Action, string Ensemble, string Path, string Reason, AccessBinding? Binding);
+public sealed record AccessDecision(bool Allowed, AccessAction Action, string Ensemble, string Path, string Reason, AccessBinding? Binding)
+{
+    /// <summary>Not allowed directly, but allowed through a change request: every binding that grants the action here
+    /// requires approval (<see cref="Binding"/> is one of them). <see cref="Reason"/> says so.</summary>
+    public bool RequiresApproval { get; init; }
+}
 
 /// <summary>One line of "why can/can't I": an action and every binding that was considered for it.</summary>
 /// <param name="Decision">The decision.</param>

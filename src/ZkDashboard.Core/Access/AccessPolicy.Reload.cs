@@ -27,25 +27,29 @@ public sealed partial class AccessPolicy
         {
             return false;
         }
-        var rows = await ReadStoredAsync(_store, ct).ConfigureAwait(false);
-        var fingerprint = Fingerprint(rows);
+        var stored = await ReadStoredAsync(_store, ct).ConfigureAwait(false);
+        var fingerprint = Fingerprint(stored);
         if (_rules is not null && string.Equals(fingerprint, _storedFingerprint, StringComparison.Ordinal))
         {
             return false;
         }
-        var rules = Compile(rows);
+        var rules = Compile(stored);
         lock (_loadLock)
         {
             _rules = rules;
         }
-        LogReloaded(_logger, rows.Count);
+        LogReloaded(_logger, stored.Rows.Count);
         return true;
     }
 
-    private static string Fingerprint(List<AccessBindingRecord> rows)
+    private static string Fingerprint((List<AccessBindingRecord> Rows, Dictionary<long, string> Approvals) stored)
     {
         using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
-        foreach (var r in rows)
+        foreach (var (id, globs) in stored.Approvals.OrderBy(a => a.Key))
+        {
+            hash.AppendData(Encoding.UTF8.GetBytes(id.ToString(CultureInfo.InvariantCulture) + '\u001f' + globs + '\u001d'));
+        }
+        foreach (var r in stored.Rows)
         {
             var line = string.Join('\u001f', r.Id.ToString(CultureInfo.InvariantCulture), r.Subject, r.Provider ?? "\u0000", r.Role, r.Ensembles, r.Paths,
                 r.UpdatedBy, r.UpdatedAt.UtcTicks.ToString(CultureInfo.InvariantCulture)) + '\u001e';

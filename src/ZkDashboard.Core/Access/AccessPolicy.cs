@@ -94,7 +94,7 @@ public sealed partial class AccessPolicy : IAccessPolicy
         var d = Decide(operation.User, operation.Ensemble, action, operation.Path);
         if (!d.Allowed)
         {
-            throw new AccessDeniedException(operation, d.Reason);
+            throw d.RequiresApproval ? new ApprovalRequiredException(operation, d.Reason, d.Binding) : new AccessDeniedException(operation, d.Reason);
         }
         if (operation.TargetEnsemble is { } te && operation.TargetPath is { } tp
             && !(string.Equals(te, operation.Ensemble, StringComparison.OrdinalIgnoreCase) && tp == operation.Path))
@@ -142,21 +142,24 @@ public sealed partial class AccessPolicy : IAccessPolicy
         {
             return ConfigurationRules;
         }
-        var rows = await ReadStoredAsync(_store, ct).ConfigureAwait(false);
-        return Compile(rows);
+        var stored = await ReadStoredAsync(_store, ct).ConfigureAwait(false);
+        return Compile(stored);
     }
 
-    private static async Task<List<AccessBindingRecord>> ReadStoredAsync(IDashboardStore store, CancellationToken ct)
+    private static async Task<(List<AccessBindingRecord> Rows, Dictionary<long, string> Approvals)> ReadStoredAsync(IDashboardStore store, CancellationToken ct)
     {
         await using var db = await store.CreateContextAsync(ct).ConfigureAwait(false);
-        return await db.AccessBindings.AsNoTracking().OrderBy(b => b.Id).ToListAsync(ct).ConfigureAwait(false);
+        var rows = await db.AccessBindings.AsNoTracking().OrderBy(b => b.Id).ToListAsync(ct).ConfigureAwait(false);
+        var approvals = await db.AccessBindingApprovals.AsNoTracking().ToDictionaryAsync(a => a.BindingId, a => a.Globs, ct).ConfigureAwait(false);
+        return (rows, approvals);
     }
 
-    private AccessRules Compile(List<AccessBindingRecord> rows)
+    private AccessRules Compile((List<AccessBindingRecord> Rows, Dictionary<long, string> Approvals) stored)
     {
-        _storedFingerprint = Fingerprint(rows);
+        _storedFingerprint = Fingerprint(stored);
+        var (rows, approvals) = stored;
         var errors = new List<string>();
-        var rules = AccessRules.Build(_options, rows.Select(ToBinding), errors);
+        var rules = AccessRules.Build(_options, rows.Select(r => ToBinding(r, approvals.GetValueOrDefault(r.Id))), errors);
         foreach (var e in errors)
         {
             _logger.LogWarning("{Problem}", e);
@@ -165,6 +168,12 @@ public sealed partial class AccessPolicy : IAccessPolicy
         return rules;
     }
 
-    internal static AccessBinding ToBinding(AccessBindingRecord r)
-        => new($"store:{r.Id}", r.Subject, r.Provider, r.Role, r.Ensembles, r.Paths, AccessBindingSource.Store);
+    internal static AccessBinding ToBinding(AccessBindingRecord r, string? approvalGlobs = null)
+        => new($"store:{r.Id}", r.Subject, r.Provider, r.Role, r.Ensembles, r.Paths, AccessBindingSource.Store)
+        {
+            RequireApproval = SplitGlobs(approvalGlobs),
+        };
+
+    internal static IReadOnlyList<string> SplitGlobs(string? globs)
+        => string.IsNullOrWhiteSpace(globs) ? [] : globs.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
 }

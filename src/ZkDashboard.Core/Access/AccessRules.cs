@@ -14,7 +14,37 @@ public sealed class AccessRules
     private readonly PathGlob[] _protected;
     private readonly PathGlob[] _sensitive;
 
-    internal sealed record CompiledBinding(AccessBinding Binding, string? Provider, AccessRole Role, EnsembleGlob Ensembles, PathGlob Paths);
+    internal sealed record CompiledBinding(AccessBinding Binding, string? Provider, AccessRole Role, EnsembleGlob Ensembles, PathGlob Paths)
+    {
+        /// <summary>Where this binding's node writes need approval (empty: nowhere).</summary>
+        public PathGlob[] Approval { get; init; } = [];
+
+        /// <summary>The approval glob matching <paramref name="path"/>, or null.</summary>
+        public PathGlob? ApprovalAt(string path)
+        {
+            foreach (var g in Approval)
+            {
+                if (g.IsMatch(path))
+                {
+                    return g;
+                }
+            }
+            return null;
+        }
+
+        /// <summary>The approval glob matching <paramref name="path"/> or a node below it, or null.</summary>
+        public PathGlob? ApprovalAtOrBelow(string path)
+        {
+            foreach (var g in Approval)
+            {
+                if (g.CouldMatchAtOrBelow(path))
+                {
+                    return g;
+                }
+            }
+            return null;
+        }
+    }
 
     private AccessRules(Dictionary<string, AccessRole> roles, List<CompiledBinding> bindings, PathGlob[] protectedPaths, PathGlob[] sensitive)
     {
@@ -89,7 +119,10 @@ public sealed class AccessRules
             var e = options.Bindings[i];
             var binding = new AccessBinding($"config:{i}", e.Subject?.Trim() ?? "", Normalize(e.Provider), e.Role?.Trim() ?? "",
                 string.IsNullOrWhiteSpace(e.Ensembles) ? "*" : e.Ensembles.Trim(), string.IsNullOrWhiteSpace(e.Paths) ? "/**" : e.Paths.Trim(),
-                AccessBindingSource.Configuration);
+                AccessBindingSource.Configuration)
+            {
+                RequireApproval = [.. e.RequireApproval.Select(g => g?.Trim() ?? "")],
+            };
             try
             {
                 compiled.Add(Compile(binding, roles));
@@ -218,7 +251,20 @@ public sealed class AccessRules
         {
             throw new AccessConfigurationException($"unknown provider '{p}'; use local, ldap, oidc, proxy or token (or leave it out for any).");
         }
-        return new CompiledBinding(b, b.Provider, role, EnsembleGlob.Parse(b.Ensembles), PathGlob.Parse(b.Paths));
+        var approval = new PathGlob[b.RequireApproval.Count];
+        for (var i = 0; i < approval.Length; i++)
+        {
+            var glob = b.RequireApproval[i];
+            try
+            {
+                approval[i] = PathGlob.Parse(glob);
+            }
+            catch (AccessConfigurationException ex)
+            {
+                throw new AccessConfigurationException($"RequireApproval:{i} ('{glob}'): {ex.Message}");
+            }
+        }
+        return new CompiledBinding(b, b.Provider, role, EnsembleGlob.Parse(b.Ensembles), PathGlob.Parse(b.Paths)) { Approval = approval };
     }
 
     private static PathGlob[] CompileGlobs(List<string> globs, string key)

@@ -27,6 +27,10 @@ public sealed record ActingUser(string Name, IReadOnlyCollection<string> Groups,
     /// <summary>The request (or circuit) this action came from, when known (for the audit log).</summary>
     public string? RequestId { get; init; }
 
+    /// <summary>Set only by the change-request service while it applies an approved request: allows exactly that one
+    /// write for this approver, past the approval requirement (Core-internal, so no caller can forge it).</summary>
+    internal Changes.ApprovalGrant? Approval { get; init; }
+
     /// <summary>The dashboard itself (background work such as health polling or cache refresh).</summary>
     public static ActingUser System { get; } = new("system", [], null) { Provider = "system" };
 

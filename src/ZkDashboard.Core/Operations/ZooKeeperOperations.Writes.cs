@@ -42,7 +42,7 @@ public sealed partial class ZooKeeperOperations
                 await _created.RecordAsync(new CreatedNodeRecord(ensemble, result.Path, request.Mode, request.TtlMs, stat.Czxid, DateTimeOffset.UtcNow, user.Name), ct).ConfigureAwait(false);
             }
             return result;
-        }, ct, capture: capture);
+        }, ct, capture: capture, approval: () => new(Changes.ChangeOperation.Create, request.Path, request.Data.ToArray(), request.Acl, request.Mode, request.TtlMs));
     }
 
     /// <inheritdoc />
@@ -86,7 +86,7 @@ public sealed partial class ZooKeeperOperations
                 throw new WriteOutcomeUnknownException(ensemble, path,
                     $"the node is now at version {now.Stat.Version} with {(sameData ? "the data you wrote" : "other data")}; someone else may have written it meanwhile.", ex);
             }
-        }, ct, capture: capture);
+        }, ct, capture: capture, approval: () => new(Changes.ChangeOperation.SetData, path, data.ToArray(), null, null, 0) { ExpectedVersion = expectedVersion });
     }
 
     /// <inheritdoc />
@@ -135,7 +135,7 @@ public sealed partial class ZooKeeperOperations
             }
             await _created.ForgetAsync(ensemble, path, ct).ConfigureAwait(false);
             return new WriteResult(path, null);
-        }, ct, capture: capture);
+        }, ct, capture: capture, approval: () => new(Changes.ChangeOperation.Delete, path, null, null, null, 0) { ExpectedVersion = expectedVersion });
     }
 
     /// <inheritdoc />
@@ -181,7 +181,7 @@ public sealed partial class ZooKeeperOperations
                 }
                 throw new WriteOutcomeUnknownException(ensemble, path, $"the ACL is now at version {now.Stat.Aversion}.", ex);
             }
-        }, ct, capture: capture);
+        }, ct, capture: capture, approval: () => new(Changes.ChangeOperation.SetAcl, path, null, acl, null, 0) { ExpectedVersion = expectedAclVersion });
     }
 
     private static async Task<ReadOnlyMemory<byte>?> DataOrNullAsync(Task<DataResult> read)

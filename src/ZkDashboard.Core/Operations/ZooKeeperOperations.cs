@@ -20,13 +20,16 @@ public sealed partial class ZooKeeperOperations : IZooKeeperOperations
     private readonly SessionOptions _options;
     private readonly ILogger _logger;
     private readonly (string? Ensemble, PathGlob Glob, string Text)[] _reasonRequired;
+    private readonly Changes.ChangeRequestStore? _changeRequests;
 
-    /// <summary>Creates the service.</summary>
+    /// <summary>Creates the service. Without <paramref name="changeRequests"/> (no store), writes that need approval are refused.</summary>
     public ZooKeeperOperations(IEnsembleSessions sessions, INodeCache cache, IAccessPolicy policy, IAuditSink audit,
-        ICreatedNodeRegistry created, IOptions<SessionOptions> options, ILogger<ZooKeeperOperations> logger, IOptions<AuditOptions>? auditOptions = null)
+        ICreatedNodeRegistry created, IOptions<SessionOptions> options, ILogger<ZooKeeperOperations> logger, IOptions<AuditOptions>? auditOptions = null,
+        Changes.ChangeRequestStore? changeRequests = null)
     {
         ArgumentNullException.ThrowIfNull(options);
         _reasonRequired = ParseReasonGlobs(auditOptions?.Value.ReasonRequiredPaths ?? []);
+        _changeRequests = changeRequests;
         _sessions = sessions;
         _cache = cache;
         _policy = policy;
@@ -141,7 +144,7 @@ public sealed partial class ZooKeeperOperations : IZooKeeperOperations
     /// <param name="browse">For node, exists and children reads: also allowed where the user may only browse (some
     /// node below is readable); what is shown is then filtered by the read scope.</param>
     private async Task<T> RunAsync<T>(OperationContext op, Func<ZooKeeperClient, EnsembleSession, Task<T>> body, CancellationToken ct,
-        bool connect = true, Func<T, (AuditOutcome, string?)>? outcome = null, bool browse = false, AuditCapture? capture = null)
+        bool connect = true, Func<T, (AuditOutcome, string?)>? outcome = null, bool browse = false, AuditCapture? capture = null, Func<Changes.ChangeProposal>? approval = null)
     {
         ArgumentNullException.ThrowIfNull(op.User);
         if (op.Reason is null && AuditScope.Reason is { } reason)
@@ -155,6 +158,12 @@ public sealed partial class ZooKeeperOperations : IZooKeeperOperations
             {
                 await _policy.AuthorizeAsync(op, ct).ConfigureAwait(false);
             }
+        }
+        catch (ApprovalRequiredException ex) when (approval is not null && _changeRequests is not null)
+        {
+            // Four-eyes: not sent; stored as a change request (always throws ChangeRequestSubmittedException or the reason it could not be).
+            await SubmitForApprovalAsync(op, ex, approval(), ct).ConfigureAwait(false);
+            throw;
         }
         catch (AccessDeniedException ex)
         {

@@ -54,7 +54,12 @@ internal sealed class SessionsHarness : IAsyncDisposable
     public IZooKeeperOperations Ops => _provider.GetRequiredService<IZooKeeperOperations>();
     public DashboardMetrics Metrics => _provider.GetRequiredService<DashboardMetrics>();
 
-    public static async Task<SessionsHarness> StartAsync(EnsembleFixture fx, Action<Dictionary<string, string?>>? settings = null, params EnsembleDefinition[] extra)
+    public static Task<SessionsHarness> StartAsync(EnsembleFixture fx, Action<Dictionary<string, string?>>? settings = null, params EnsembleDefinition[] extra)
+        => StartAsync(fx, settings, null, extra);
+
+    /// <summary>As above, with more services (for example the store and change requests) added before the sessions.</summary>
+    public static async Task<SessionsHarness> StartAsync(EnsembleFixture fx, Action<Dictionary<string, string?>>? settings,
+        Action<IServiceCollection, IConfiguration>? configureServices, params EnsembleDefinition[] extra)
     {
         var chroot = EnsembleFixture.NewChrootName();
         await using (var root = await ZooKeeperClient.ConnectAsync(new ZooKeeperClientOptions { ConnectString = fx.ConnectString }))
@@ -84,6 +89,7 @@ internal sealed class SessionsHarness : IAsyncDisposable
             services.AddZkDashboardAccess(configuration);
         }
         services.AddSingleton<IAuditSink>(audit);
+        configureServices?.Invoke(services, configuration);
         services.AddZkDashboardSessions(configuration);
         var provider = services.BuildServiceProvider();
         return new SessionsHarness(provider, registry, fx.ConnectString, chroot, fx.Ensemble) { Audit = audit };

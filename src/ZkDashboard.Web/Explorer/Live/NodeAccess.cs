@@ -26,10 +26,18 @@ public sealed class NodeAccess
         return new NodeAccess(decisions);
     }
 
-    /// <summary>True when the action is allowed (false for actions not asked about).</summary>
-    public bool Can(AccessAction action) => _decisions.TryGetValue(action, out var d) && d.Allowed;
+    /// <summary>True when the action is allowed, directly or through a change request (false for actions not asked about).</summary>
+    public bool Can(AccessAction action) => _decisions.TryGetValue(action, out var d) && (d.Allowed || d.RequiresApproval);
 
-    /// <summary>Why the action is refused, for a tooltip or note ("Not allowed: setData needs operator … — ask an admin."); null when allowed.</summary>
+    /// <summary>True when the action is possible only as a change request (four-eyes): saving submits it for approval.</summary>
+    public bool NeedsApproval(AccessAction action) => _decisions.TryGetValue(action, out var d) && !d.Allowed && d.RequiresApproval;
+
+    /// <summary>For a tooltip or note: "Needs approval: …" when <see cref="NeedsApproval"/>, null otherwise.</summary>
+    public string? ApprovalNote(AccessAction action)
+        => NeedsApproval(action) ? "Needs approval: " + _decisions[action].Reason : null;
+
+    /// <summary>Why the action is refused, for a tooltip or note ("Not allowed: setData needs operator … — ask an admin."); null when allowed
+    /// (also when it is allowed through a change request: see <see cref="ApprovalNote"/>).</summary>
     public string? Why(AccessAction action)
-        => _decisions.TryGetValue(action, out var d) ? d.Allowed ? null : "Not allowed: " + d.Reason : null;
+        => _decisions.TryGetValue(action, out var d) ? d.Allowed || d.RequiresApproval ? null : "Not allowed: " + d.Reason : null;
 }

@@ -63,6 +63,7 @@ public sealed partial class AccessAdmin
         form.Role = b.Role;
         form.Ensembles = b.Ensembles;
         form.Paths = b.Paths;
+        form.RequireApproval = string.Join(", ", b.RequireApproval);
         formError = null;
         formStatus = null;
     }
@@ -80,7 +81,10 @@ public sealed partial class AccessAdmin
         formStatus = null;
         try
         {
-            var input = new AccessBindingInput(form.Subject, string.IsNullOrEmpty(form.Provider) ? null : form.Provider, form.Role, form.Ensembles, form.Paths);
+            var input = new AccessBindingInput(form.Subject, string.IsNullOrEmpty(form.Provider) ? null : form.Provider, form.Role, form.Ensembles, form.Paths)
+            {
+                RequireApproval = form.RequireApproval.Split([',', '\n'], StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries),
+            };
             var saved = editingId is null
                 ? await Admin.AddBindingAsync(CurrentUser.User, input)
                 : await Admin.UpdateBindingAsync(CurrentUser.User, editingId, input);
@@ -152,6 +156,7 @@ public sealed partial class AccessAdmin
         public string Role { get; set; } = AccessRole.Viewer;
         public string Ensembles { get; set; } = "*";
         public string Paths { get; set; } = "/**";
+        public string RequireApproval { get; set; } = "";
 
         public void Clear()
         {
@@ -160,6 +165,7 @@ public sealed partial class AccessAdmin
             Role = AccessRole.Viewer;
             Ensembles = "*";
             Paths = "/**";
+            RequireApproval = "";
         }
     }
 }

@@ -106,6 +106,13 @@ public partial class NodeAclPanel
             Notifications.Notify(new NotificationMessage { Severity = NotificationSeverity.Success, Summary = "ACL saved", Detail = text, Duration = 4000 });
             await OnSaved.InvokeAsync();
         }
+        catch (ZkDashboard.Core.Changes.ChangeRequestSubmittedException submitted)
+        {
+            _editing = false;
+            _message = new Message("info", OpsErrors.Submitted(submitted));
+            Notifications.Notify(new NotificationMessage { Severity = NotificationSeverity.Info, Summary = "Submitted for approval", Detail = _message.Text, Duration = 6000 });
+            await OnSaved.InvokeAsync();
+        }
         catch (BadVersionException)
         {
             _editing = false;

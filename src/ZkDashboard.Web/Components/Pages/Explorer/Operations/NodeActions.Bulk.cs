@@ -124,6 +124,12 @@ public partial class NodeActions
                 await OnChanged.InvokeAsync();
                 await OnNavigate.InvokeAsync(parent);
             }
+            catch (ZkDashboard.Core.Changes.ChangeRequestSubmittedException submitted)
+            {
+                _deleteOpen = false;
+                Notifications.Notify(new NotificationMessage { Severity = NotificationSeverity.Info, Summary = "Submitted for approval", Detail = OpsErrors.Submitted(submitted), Duration = 8000 });
+                await OnChanged.InvokeAsync();
+            }
             catch (NotEmptyException)
             {
                 // Someone added children meanwhile: switch to the recursive dialog with a fresh count.

@@ -194,6 +194,12 @@ public partial class NodeActions : IAsyncDisposable
             await OnChanged.InvokeAsync();
             await OnNavigate.InvokeAsync(result.Path);
         }
+        catch (ZkDashboard.Core.Changes.ChangeRequestSubmittedException submitted)
+        {
+            _createOpen = false;
+            Notifications.Notify(new NotificationMessage { Severity = NotificationSeverity.Info, Summary = "Submitted for approval", Detail = OpsErrors.Submitted(submitted), Duration = 8000 });
+            await OnChanged.InvokeAsync();
+        }
         catch (Exception e) when (OpsErrors.IsExpected(e))
         {
             if (!RememberUnknownCreate(e, request))

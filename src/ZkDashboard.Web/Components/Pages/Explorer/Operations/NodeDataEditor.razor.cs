@@ -27,6 +27,12 @@ public partial class NodeDataEditor
     /// <summary>Why editing is not possible for this person here (access rules, or hidden data); null when it is.</summary>
     private string? EditRefusal => Node?.DataHiddenReason ?? _access?.Why(AccessAction.SetData);
 
+    /// <summary>"Needs approval: …" when saving here submits a change request instead of writing.</summary>
+    private string? ApprovalNote => _access?.ApprovalNote(AccessAction.SetData);
+
+    /// <summary>The change request the last save became, for its link.</summary>
+    private ZkDashboard.Core.Changes.ChangeRequest? _submitted;
+
     protected override async Task OnParametersSetAsync()
     {
         var key = Ensemble + "\n" + Path;
@@ -116,6 +122,7 @@ public partial class NodeDataEditor
         _baseVersion = node.Stat.Version;
         _editPath = node.Path;
         _editing = true;
+        _submitted = null;
     }
 
     private void CancelEdit()
@@ -186,6 +193,18 @@ public partial class NodeDataEditor
                 : $"Saved {path} (version {version}).";
             _message = new Message("good", text);
             Notifications.Notify(new NotificationMessage { Severity = NotificationSeverity.Success, Summary = "Data saved", Detail = text, Duration = 4000 });
+            await OnSaved.InvokeAsync();
+        }
+        catch (ZkDashboard.Core.Changes.ChangeRequestSubmittedException submitted)
+        {
+            // Not saved and not failed: stored as a change request that someone else approves.
+            _conflict = null;
+            _confirmDiscard = false;
+            _editing = false;
+            _submitted = submitted.Request;
+            var text = OpsErrors.Submitted(submitted);
+            _message = new Message("info", text);
+            Notifications.Notify(new NotificationMessage { Severity = NotificationSeverity.Info, Summary = "Submitted for approval", Detail = text, Duration = 6000 });
             await OnSaved.InvokeAsync();
         }
         catch (BadVersionException)

@@ -12,12 +12,17 @@ internal static class OpsErrors
     public const int MaxDataBytes = 1024 * 1024;
 
     /// <summary>True for exceptions that the operations components explain to the user (everything else is a bug and is rethrown).</summary>
-    public static bool IsExpected(Exception e) => e is ZooKeeperException or WriteNotAppliedException or WriteOutcomeUnknownException
+    public static bool IsExpected(Exception e) => e is ZooKeeperException or Core.Changes.ChangeRequestSubmittedException or WriteNotAppliedException or WriteOutcomeUnknownException
         or NodeAccessDeniedException or AccessDeniedException or UnknownEnsembleException or EnsembleUnavailableException
         or EnsembleReadOnlyException or ArgumentException or InvalidOperationException or TimeoutException;
 
+    /// <summary>"Submitted for approval as request #N: …" — neither saved nor failed.</summary>
+    public static string Submitted(Core.Changes.ChangeRequestSubmittedException s)
+        => $"Submitted for approval as request #{s.Request.Id}: {s.Request.Describe()} was not written yet. Someone else with approveChanges must approve it on the Changes page.";
+
     public static string Describe(Exception e, string what, string path) => e switch
     {
+        Core.Changes.ChangeRequestSubmittedException s => Submitted(s),
         WriteNotAppliedException => e.Message,
         WriteOutcomeUnknownException => e.Message,
         NodeAccessDeniedException => e.Message,
