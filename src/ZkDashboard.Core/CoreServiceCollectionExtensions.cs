@@ -9,6 +9,7 @@ using ZkDashboard.Core.Insights;
 using ZkDashboard.Core.Metrics;
 using ZkDashboard.Core.Sessions;
 using ZkDashboard.Core.Store;
+using ZkDashboard.Core.Tracking;
 
 namespace ZkDashboard.Core;
 
@@ -28,6 +29,7 @@ public static class CoreServiceCollectionExtensions
         services.AddZkDashboardNotifications(configuration);
         services.AddZkDashboardInsights();
         services.AddZkDashboardMetrics();
+        services.AddZkDashboardTracking(configuration);
         return services;
     }
 }

@@ -160,7 +160,9 @@ public sealed partial class ZooKeeperOperations : IZooKeeperOperations
             var client = connect ? await session.GetClientAsync(ct).ConfigureAwait(false) : null!;
             var result = await body(client, session).ConfigureAwait(false);
             var (o, detail) = outcome?.Invoke(result) ?? (AuditOutcome.Succeeded, null);
-            await AuditAsync(op, o, detail).ConfigureAwait(false);
+            // A write's resulting version and mzxid let the node history match tracked versions with this record.
+            var change = result is WriteResult { Stat: { } written } ? new Audit.AuditChange { ResultVersion = written.Version, ResultMzxid = written.Mzxid } : null;
+            await AuditAsync(op, o, detail, change).ConfigureAwait(false);
             return result;
         }
         catch (WriteOutcomeUnknownException ex)
@@ -194,11 +196,12 @@ public sealed partial class ZooKeeperOperations : IZooKeeperOperations
         }
     }
 
-    private async Task AuditAsync(OperationContext op, AuditOutcome outcome, string? detail)
+    private async Task AuditAsync(OperationContext op, AuditOutcome outcome, string? detail, Audit.AuditChange? change = null)
     {
         try
         {
-            await _audit.RecordAsync(new AuditRecord(DateTimeOffset.UtcNow, op, outcome, detail), CancellationToken.None).ConfigureAwait(false);
+            var record = new AuditRecord(DateTimeOffset.UtcNow, op, outcome, detail) { Change = change };
+            await _audit.RecordAsync(Audit.AuditAnnotations.Apply(record), CancellationToken.None).ConfigureAwait(false);
         }
         catch (Exception ex)
         {
