@@ -276,22 +276,6 @@ internal sealed partial class TrackedRoot : IWatchSubscriber, IAsyncDisposable
         return batch;
     }
 
-    private void Requeue(string path, int count)
-    {
-        lock (_gate)
-        {
-            if (_pending.TryGetValue(path, out var n))
-            {
-                _pending[path] = n + count;
-            }
-            else
-            {
-                _pending[path] = count;
-                _pendingOrder.Enqueue(path);
-            }
-        }
-    }
-
     /// <summary>Reads one node after its events and records what it finds.</summary>
     private async Task ResolveAsync(string path, int count, CancellationToken ct)
     {
@@ -313,9 +297,8 @@ internal sealed partial class TrackedRoot : IWatchSubscriber, IAsyncDisposable
         }
         catch (Exception ex) when (IsConnectionProblem(ex) && !ct.IsCancellationRequested)
         {
-            // The hub sends a resync once the session is back; the scan then records the node's current version. The
-            // events are kept so the count stays right when the version turns out to be this one.
-            Requeue(path, count);
+            // The re-read after the gap records the node's current version ("observed after a gap"); these events are
+            // covered by it (their count is not carried over, so an event record's count is exactly the versions it stands for).
             RequestResyncLater();
         }
         catch (NoAuthException ex)
@@ -330,6 +313,7 @@ internal sealed partial class TrackedRoot : IWatchSubscriber, IAsyncDisposable
         {
             _resync = true;
         }
+        _ = RetryLaterAsync(_stop.Token);
     }
 
     private async Task<string?> ReadAclIfMovedAsync(ZooKeeperClient client, string path, Stat stat, CancellationToken ct)
