@@ -67,6 +67,13 @@ public sealed class WebAppServer : IAsyncDisposable
     /// on <paramref name="port"/> (0: a free one; pass a stopped server's port to simulate a restart).
     /// </summary>
     public static Task<WebAppServer> StartAsync(IReadOnlyDictionary<string, string?>? settings = null, int port = 0)
+        => StartAsync(settings, port, configureServices: null);
+
+    /// <summary>
+    /// As <see cref="StartAsync(IReadOnlyDictionary{string, string?}?, int)"/>, with <paramref name="configureServices"/> run after the
+    /// app's own registrations (for test doubles of what this branch does not have, e.g. an in-memory audit trail).
+    /// </summary>
+    public static Task<WebAppServer> StartAsync(IReadOnlyDictionary<string, string?>? settings, int port, Action<IServiceCollection>? configureServices)
     {
         // Building the host is synchronous; keep it off the test's thread so a slow start does not block xUnit.
         return Task.Run(() =>
@@ -81,7 +88,7 @@ public sealed class WebAppServer : IAsyncDisposable
             {
                 merged[key] = value;
             }
-            var factory = new Factory(merged);
+            var factory = new Factory(merged, configureServices);
             factory.UseKestrel(options => options.Listen(IPAddress.Loopback, port));
             factory.StartServer();
             var address = factory.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!
@@ -102,7 +109,7 @@ public sealed class WebAppServer : IAsyncDisposable
     /// <inheritdoc />
     public ValueTask DisposeAsync() => new(StopAsync());
 
-    private sealed class Factory(IReadOnlyDictionary<string, string?> settings) : WebApplicationFactory<Program>
+    private sealed class Factory(IReadOnlyDictionary<string, string?> settings, Action<IServiceCollection>? configureServices) : WebApplicationFactory<Program>
     {
         private readonly ConcurrentQueue<string> logs = new();
 
@@ -119,7 +126,10 @@ public sealed class WebAppServer : IAsyncDisposable
             }
             builder.ConfigureAppConfiguration((_, config) => config.AddInMemoryCollection(settings));
             builder.ConfigureServices(services =>
-                services.Configure<HostOptions>(o => o.ShutdownTimeout = TimeSpan.FromSeconds(3)));
+            {
+                services.Configure<HostOptions>(o => o.ShutdownTimeout = TimeSpan.FromSeconds(3));
+                configureServices?.Invoke(services);
+            });
             builder.ConfigureLogging(logging => logging.AddProvider(new QueueLoggerProvider(logs)));
         }
     }
