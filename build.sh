@@ -233,6 +233,8 @@ cmd_demo() {
   export ZkDashboard__Access__Bindings__2__Subject=group:viewers ZkDashboard__Access__Bindings__2__Provider=local \
     ZkDashboard__Access__Bindings__2__Role=viewer ZkDashboard__Access__Bindings__2__Ensembles='*' \
     ZkDashboard__Access__Bindings__2__Paths='/**'
+  # Tracked subtree: every version of the demo configs is recorded (History tab, /history/sandbox/changes).
+  export ZkDashboard__Tracking__Subtrees__0__Ensemble=sandbox ZkDashboard__Tracking__Subtrees__0__Glob='/configs/**'
   local logins
   logins=$(dotnet "src/ZkDashboard.Web/bin/$CONFIG/$TFM/ZkDashboard.Web.dll" demo-accounts 4>&-) \
     || die "could not create the demo accounts (see the messages above)"
@@ -256,6 +258,7 @@ $logins
   Try zkCli:    /usr/share/zookeeper/bin/zkCli.sh -server $cs
   Demo ACLs:    digest admin:admin-secret (/secure/digest-protected)
   Reconfig:     admin, on /e/sandbox/health (the dashboard's session is digest user '$reconfig_user' with write on /zookeeper/config)
+  Tracked:      /configs/** (History tab of each node; http://127.0.0.1:$port/history/sandbox/changes?path=/configs)
   Ctrl+C stops the dashboard and the ZooKeeper servers.
 
 EOF

@@ -12,6 +12,7 @@ using ZkDashboard.Core.Metrics;
 using ZkDashboard.Core.Sessions;
 using ZkDashboard.Core.Store;
 using ZkDashboard.Core.Transfer;
+using ZkDashboard.Core.Tracking;
 
 namespace ZkDashboard.Core;
 
@@ -34,6 +35,7 @@ public static class CoreServiceCollectionExtensions
         services.AddZkDashboardInsights();
         services.AddZkDashboardMetrics();
         services.AddZkDashboardAudit(configuration);
+        services.AddZkDashboardTracking(configuration);
         return services;
     }
 }

@@ -28,6 +28,8 @@ public sealed record AuditChange
     public int? Total { get; init; }
     /// <summary>The audit record this one settles (unknown outcome re-read) or restores from.</summary>
     public long? LinkedId { get; init; }
+    /// <summary>For a restore of a tracked version: the <c>NodeVersions</c> record it restored from.</summary>
+    public long? LinkedNodeVersionId { get; init; }
 }
 
 /// <summary>One stored audit record, as the audit page, the history tab and the API read it.</summary>
@@ -66,6 +68,8 @@ public sealed record AuditEntry
     public long? LinkedId { get; init; }
     /// <summary>The record's hash in the chain (SHA-256 over its content and the previous record's hash).</summary>
     public string? Hash { get; init; }
+    /// <summary>For a restore of a tracked version: the <c>NodeVersions</c> record it restored from.</summary>
+    public long? LinkedNodeVersionId { get; init; }
 }
 
 /// <summary>The audit page's (and <c>GET /api/v1/audit</c>'s) filters. Newest first; page with <see cref="BeforeId"/>.</summary>

@@ -250,13 +250,14 @@ public sealed partial class ZooKeeperOperations : IZooKeeperOperations
     {
         try
         {
-            var change = capture?.Change;
-            if (intent is not null)
+            // The caller's annotation (a restore's reason and source) first; then the link to this write's intent record
+            // unless the annotation already links the record elsewhere (the intent is the record just before it in the chain).
+            var record = AuditAnnotations.Apply(new AuditRecord(DateTimeOffset.UtcNow, op, outcome, detail) { Change = capture?.Change });
+            if (intent is not null && record.Change?.LinkedId is null)
             {
-                change = (change ?? new AuditChange()) with { LinkedId = intent };
+                record = record with { Change = (record.Change ?? new AuditChange()) with { LinkedId = intent } };
             }
-            return await _audit.AppendAsync(new AuditRecord(DateTimeOffset.UtcNow, op, outcome, detail) { Change = change }, required: false, CancellationToken.None)
-                .ConfigureAwait(false);
+            return await _audit.AppendAsync(record, required: false, CancellationToken.None).ConfigureAwait(false);
         }
         catch (Exception ex)
         {

@@ -20,7 +20,7 @@ internal sealed class TransferHarness : IAsyncDisposable
     private TransferHarness(SessionsHarness h)
     {
         H = h;
-        Jobs = new BulkJobs(h.Ops, Options.Create(new BulkJobOptions()), NullLogger<BulkJobs>.Instance);
+        Jobs = new BulkJobs(h.Ops, h.Services.GetRequiredService<IAccessPolicy>(), h.Audit, Options.Create(new BulkJobOptions()), NullLogger<BulkJobs>.Instance);
         Transfer = new TransferService(h.Sessions, h.Services.GetRequiredService<IAccessPolicy>(), h.Audit, h.Services.GetRequiredService<ICreatedNodeRegistry>(), Jobs,
             Options.Create(new SessionOptions { BulkBatchSize = 50 }), Options.Create(new TransferOptions { ExportDirectory = _exports }), NullLogger<TransferService>.Instance);
     }
