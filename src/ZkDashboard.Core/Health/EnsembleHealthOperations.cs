@@ -96,11 +96,13 @@ internal sealed partial class EnsembleHealthOperations : IEnsembleHealthOperatio
                     ? $"every poll ({Describe(step)}), kept in memory"
                     : $"{Describe(step)} averages of the polls kept in memory");
             }
-            var buckets = await _series.ReadAsync(ensemble, server, metric, since, now, ct).ConfigureAwait(false);
+            // Merged in the store to the resolution the chart draws (at most MaxChartPoints buckets over the window).
+            var perBucket = Math.Max(1, (int)Math.Ceiling((window / _series.Bucket + 1) / MaxChartPoints));
+            var buckets = await _series.ReadAsync(ensemble, server, metric, since, now, _series.Bucket * perBucket, ct).ConfigureAwait(false);
             var stored = buckets.Select(b => new MetricPoint(b.Start, b.Avg)).ToList();
             // The newest minutes are not stored yet: append the in-memory polls after the last stored bucket.
-            var lastStored = stored.Count > 0 ? stored[^1].Timestamp + _series.Bucket : since;
-            var (merged, resolution) = Merge(stored, _series.Bucket);
+            var lastStored = stored.Count > 0 ? stored[^1].Timestamp + _series.Bucket * perBucket : since;
+            var (merged, resolution) = Merge(stored, _series.Bucket * perBucket);
             var recent = memory.Where(p => p.Timestamp >= lastStored).ToList();
             var (recentMerged, _) = Merge(recent, _monitor.PollInterval, resolution);
             return new HealthSeries(server, metric, [.. merged, .. recentMerged], resolution, $"stored {Describe(resolution)} averages");

@@ -18,6 +18,20 @@ public interface IHealthSeriesStore
 
     /// <summary>Stored buckets of one metric of one server whose start lies in [<paramref name="from"/>, <paramref name="to"/>), oldest first.</summary>
     Task<IReadOnlyList<HealthSampleBucket>> ReadAsync(string ensemble, string server, string metric, DateTimeOffset from, DateTimeOffset to, CancellationToken ct = default);
+
+    /// <summary>
+    /// The same buckets merged into buckets of <paramref name="step"/> (a multiple of <see cref="Bucket"/>; starts aligned to the
+    /// Unix epoch, averages weighted by sample count), so a chart over a long window gets only the points it draws.
+    /// </summary>
+    async Task<IReadOnlyList<HealthSampleBucket>> ReadAsync(string ensemble, string server, string metric, DateTimeOffset from, DateTimeOffset to, TimeSpan step, CancellationToken ct = default)
+    {
+        var buckets = await ReadAsync(ensemble, server, metric, from, to, ct).ConfigureAwait(false);
+        var size = Math.Max(1, (long)step.TotalSeconds);
+        return buckets.GroupBy(b => b.Start.ToUnixTimeSeconds() / size)
+            .Select(g => new HealthSampleBucket(DateTimeOffset.FromUnixTimeSeconds(g.Key * size), g.Min(b => b.Min), g.Max(b => b.Max),
+                g.Sum(b => b.Avg * b.Count) / Math.Max(1, g.Sum(b => b.Count)), g.Sum(b => b.Count)))
+            .ToArray();
+    }
 }
 
 /// <summary>One stored bucket.</summary>
@@ -310,6 +324,29 @@ internal sealed partial class HealthSeriesStore : IHostedService, IHealthSeriesS
             .Select(s => new { s.BucketStart, s.Min, s.Max, s.Avg, s.Count })
             .ToListAsync(ct).ConfigureAwait(false);
         return rows.Select(r => new HealthSampleBucket(DateTimeOffset.FromUnixTimeSeconds(r.BucketStart), r.Min, r.Max, r.Avg, r.Count)).ToArray();
+    }
+
+    /// <summary>Merges in the database (GROUP BY), so only the merged rows are read.</summary>
+    public async Task<IReadOnlyList<HealthSampleBucket>> ReadAsync(string ensemble, string server, string metric, DateTimeOffset from, DateTimeOffset to, TimeSpan step, CancellationToken ct = default)
+    {
+        var size = Math.Max(1, (long)step.TotalSeconds);
+        if (!Enabled)
+        {
+            return [];
+        }
+        if (size <= (long)Bucket.TotalSeconds)
+        {
+            return await ReadAsync(ensemble, server, metric, from, to, ct).ConfigureAwait(false);
+        }
+        long f = from.ToUnixTimeSeconds(), t = to.ToUnixTimeSeconds();
+        await using var db = await _store!.CreateContextAsync(ct).ConfigureAwait(false);
+        var rows = await db.HealthSamples.AsNoTracking()
+            .Where(s => s.Ensemble == ensemble && s.Server == server && s.Metric == metric && s.BucketStart >= f && s.BucketStart < t)
+            .GroupBy(s => s.BucketStart / size)
+            .Select(g => new { Key = g.Key, Min = g.Min(s => s.Min), Max = g.Max(s => s.Max), Weighted = g.Sum(s => s.Avg * s.Count), Count = g.Sum(s => s.Count) })
+            .OrderBy(g => g.Key)
+            .ToListAsync(ct).ConfigureAwait(false);
+        return rows.Select(r => new HealthSampleBucket(DateTimeOffset.FromUnixTimeSeconds(r.Key * size), r.Min, r.Max, r.Weighted / Math.Max(1, r.Count), r.Count)).ToArray();
     }
 
     private static IEnumerable<(string Metric, double Value)> Values(ServerHealth s)

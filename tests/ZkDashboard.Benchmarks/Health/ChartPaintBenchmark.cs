@@ -21,33 +21,56 @@ namespace ZkDashboard.Benchmarks.Health;
 internal static class ChartPaintBenchmark
 {
     internal const int SamplesPerSeries = 17_280;
+
+    /// <summary>Median ms of the chart's 24 h store reads for all servers (measured in this process after seeding).</summary>
+    internal static double StoreReadMs { get; private set; }
+
+    internal static int StoreReadRows { get; private set; }
+
+    /// <summary>The same reads returning every 1-minute bucket (how the page read before merging in the database).</summary>
+    internal static double StoreReadRawMs { get; private set; }
+
+    internal static int StoreReadRawRows { get; private set; }
     private static readonly TimeSpan SampleStep = TimeSpan.FromSeconds(5);
 
     private static readonly string[] ChromiumArgs =
         ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync"];
 
-    /// <summary>Installs <c>window.__zkChart24h()</c>: clicks "24 h" and resolves with the ms until the 24 h lines are painted.</summary>
+    /// <summary>
+    /// Clicks a window button and resolves with [ms until its lines are painted, -1, ms until they were in the DOM]: the part
+    /// before the DOM is the round trip, the store reads and the chart's render on the server and the circuit message; the rest
+    /// is the browser's layout and paint. (SQLite reads complete synchronously, so the page shows no "loading" in between.)
+    /// </summary>
     private const string MeasureScript = """
-        (servers) => new Promise((resolve, reject) => {
-          const button = [...document.querySelectorAll('[aria-label="Chart window"] button')].find(b => b.textContent.trim() === '24 h');
-          if (!button) { reject(new Error('no "24 h" button')); return; }
+        ([label, servers, minPoints, maxPoints]) => new Promise((resolve, reject) => {
+          const button = [...document.querySelectorAll('[aria-label="Chart window"] button')].find(b => b.textContent.trim() === label);
+          if (!button) { reject(new Error('no "' + label + '" button')); return; }
           const painted = () => {
             const res = document.querySelector('.zk-h-resolution')?.textContent ?? '';
-            if (!res.includes('24 h') || res.includes('loading')) return false;
+            if (!res.includes('last ' + label + ':') || res.includes('loading')) return false;
             // Radzen draws each line series as an SVG path; the 24 h ones carry hundreds of points (5 min: a few dozen).
-            const lines = [...document.querySelectorAll('.zk-h-chart svg path')].filter(p => (p.getAttribute('d') ?? '').split(/[LC]/).length > 300);
+            const lines = [...document.querySelectorAll('.zk-h-chart svg path')].filter(p => {
+              const n = (p.getAttribute('d') ?? '').split(/[LC]/).length;
+              return n >= minPoints && n <= maxPoints;
+            });
             return lines.length >= servers;
           };
           const t0 = performance.now();
-          const done = () => requestAnimationFrame(() => resolve(performance.now() - t0));
-          const observer = new MutationObserver(() => { if (painted()) { observer.disconnect(); done(); } });
+          let loading = -1;
+          const done = (lines) => requestAnimationFrame(() => resolve([performance.now() - t0, loading, lines]));
+          const observer = new MutationObserver(() => {
+            if (loading < 0 && (document.querySelector('.zk-h-resolution')?.textContent ?? '').includes('loading')) loading = performance.now() - t0;
+            if (painted()) { observer.disconnect(); done(performance.now() - t0); }
+          });
           observer.observe(document.body, { subtree: true, childList: true, attributes: true, characterData: true });
-          setTimeout(() => { observer.disconnect(); reject(new Error('24 h chart not painted within 60 s: ' + (document.querySelector('.zk-h-resolution')?.textContent ?? 'no resolution line'))); }, 60000);
+          setTimeout(() => { observer.disconnect(); reject(new Error(label + ' chart not painted within 60 s: ' + (document.querySelector('.zk-h-resolution')?.textContent ?? 'no resolution line'))); }, 60000);
           button.click();
         })
         """;
 
-    public sealed record Result(double P50, double Max, IReadOnlyList<double> Runs, string Resolution, int PathsPoints);
+    public sealed record Result(double P50, double Max, IReadOnlyList<double> Runs, string Resolution, int PathsPoints, double LinesP50, double BaselineP50);
+
+    private sealed record Timing(double Total, double Loading, double Lines);
 
     public static async Task<Result> RunAsync(int runs, string chromium, CancellationToken ct)
     {
@@ -80,6 +103,8 @@ internal static class ChartPaintBenchmark
             var session = new BrowserSession(browser, app.BaseUri.ToString());
             await session.SignInAsync("admin", password, ct).ConfigureAwait(false);
             var times = new List<double>();
+            var baselineTimes = new List<double>();
+            var linesTimes = new List<double>();
             var resolution = "";
             var points = 0;
             try
@@ -93,14 +118,21 @@ internal static class ChartPaintBenchmark
                         // The page's first chart (5 min) is drawn with every server before the click.
                         await page.Locator(".zk-h-chart svg path").Nth(Servers - 1).WaitForAsync(new LocatorWaitForOptions { State = WaitForSelectorState.Attached, Timeout = 60_000 })
                             .WaitAsync(ct).ConfigureAwait(false);
-                        var ms = await page.EvaluateAsync<double>(MeasureScript, Servers).WaitAsync(ct).ConfigureAwait(false);
+                        var t = await page.EvaluateAsync<double[]>(MeasureScript, new object[] { "24 h", Servers, 300, 100_000 }).WaitAsync(ct).ConfigureAwait(false);
+                        var timing = new Timing(t[0], t[1], t[2]);
+                        var ms = timing.Total;
                         resolution = (await page.Locator(".zk-h-resolution").TextContentAsync().ConfigureAwait(false) ?? "").Trim();
                         points = await page.EvaluateAsync<int>("() => Math.max(...[...document.querySelectorAll('.zk-h-chart svg path')].map(p => (p.getAttribute('d') ?? '').split(/[LC]/).length))").ConfigureAwait(false);
+                        // The same click on "5 min" (a few dozen in-memory points): the round trip and render of a small chart.
+                        var b = await page.EvaluateAsync<double[]>(MeasureScript, new object[] { "5 min", Servers, 1, 200 }).WaitAsync(ct).ConfigureAwait(false);
                         if (i > 0)
                         {
                             times.Add(ms);
+                            baselineTimes.Add(b[0]);
+                            linesTimes.Add(timing.Lines);
                         }
-                        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"chart run {i}{(i == 0 ? " (warm-up)" : "")}: {ms:0} ms"));
+                        Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                            $"chart run {i}{(i == 0 ? " (warm-up)" : "")}: 24 h {ms:0} ms (lines in the DOM at {timing.Lines:0} ms); back to 5 min {b[0]:0} ms"));
                     }
                     finally
                     {
@@ -112,8 +144,13 @@ internal static class ChartPaintBenchmark
             {
                 await session.CloseAllAsync().ConfigureAwait(false);
             }
-            times.Sort();
-            return new Result(times[(times.Count - 1) / 2], times[^1], times, resolution, points);
+            static double Median(List<double> v)
+            {
+                v.Sort();
+                return v[(v.Count - 1) / 2];
+            }
+            var p50 = Median(times);
+            return new Result(p50, times[^1], times, resolution, points, Median(linesTimes), Median(baselineTimes));
         }
         finally
         {
@@ -157,6 +194,36 @@ internal static class ChartPaintBenchmark
         if (series.Dropped > 0)
         {
             throw new InvalidOperationException($"{series.Dropped} buckets were dropped while seeding the store.");
+        }
+        // What the page's store reads cost on their own: one 24 h read per server and series (2 per server), as every 1-min
+        // bucket (before) and merged in the database to the chart's 3-minute resolution (as the page reads now).
+        (StoreReadRawMs, StoreReadRawRows) = await TimeReadsAsync(null).ConfigureAwait(false);
+        (StoreReadMs, StoreReadRows) = await TimeReadsAsync(TimeSpan.FromMinutes(3)).ConfigureAwait(false);
+
+        async Task<(double Ms, int Rows)> TimeReadsAsync(TimeSpan? step)
+        {
+            var reads = new List<double>();
+            var rows = 0;
+            for (var run = 0; run < 6; run++)
+            {
+                var clock = Stopwatch.StartNew();
+                rows = 0;
+                foreach (var server in servers)
+                {
+                    foreach (var metric in new[] { HistoryMetricNames.LatencyAvg, HistoryMetricNames.IsLeader })
+                    {
+                        rows += step is { } st
+                            ? (await series.ReadAsync("farm", server, metric, end.AddHours(-24), end, st, ct).ConfigureAwait(false)).Count
+                            : (await series.ReadAsync("farm", server, metric, end.AddHours(-24), end, ct).ConfigureAwait(false)).Count;
+                    }
+                }
+                if (run > 0)
+                {
+                    reads.Add(clock.Elapsed.TotalMilliseconds);
+                }
+            }
+            reads.Sort();
+            return (reads[reads.Count / 2], rows);
         }
     }
 }

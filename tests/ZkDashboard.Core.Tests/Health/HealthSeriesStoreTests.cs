@@ -52,6 +52,39 @@ public sealed class HealthSeriesStoreTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task ReadAsync_WithStep_MergesInTheDatabase_WeightedByCount()
+    {
+        var store = NewStore();
+        store.Add("e", "a:1", "latency_avg", T0.AddSeconds(5), 2);
+        store.Add("e", "a:1", "latency_avg", T0.AddSeconds(35), 6);   // minute 0: avg 4 over 2 samples
+        store.Add("e", "a:1", "latency_avg", T0.AddSeconds(65), 10);  // minute 1: 10 over 1
+        store.Add("e", "a:1", "latency_avg", T0.AddSeconds(125), 1);  // minute 2: 1 over 1
+        store.Add("e", "a:1", "latency_avg", T0.AddSeconds(185), 7);  // minute 3: next 3-minute bucket
+        await store.FlushAsync();
+
+        var merged = await store.ReadAsync("e", "a:1", "latency_avg", T0, T0.AddMinutes(10), TimeSpan.FromMinutes(3));
+        var viaDefault = await ((IHealthSeriesStore)new InMemorySeries(await store.ReadAsync("e", "a:1", "latency_avg", T0, T0.AddMinutes(10))))
+            .ReadAsync("e", "a:1", "latency_avg", T0, T0.AddMinutes(10), TimeSpan.FromMinutes(3));
+
+        Assert.Equal(2, merged.Count);
+        Assert.Equal((T0, 1.0, 10.0, 19.0 / 4, 4), (merged[0].Start, merged[0].Min, merged[0].Max, merged[0].Avg, merged[0].Count));
+        Assert.Equal((T0.AddMinutes(3), 7.0, 1), (merged[1].Start, merged[1].Avg, merged[1].Count));
+        Assert.Equal(merged, viaDefault);
+        Assert.Equal(4, (await store.ReadAsync("e", "a:1", "latency_avg", T0, T0.AddMinutes(10), TimeSpan.FromMinutes(1))).Count);
+    }
+
+    /// <summary>An <see cref="IHealthSeriesStore"/> without its own merge (the interface's default one is used).</summary>
+    private sealed class InMemorySeries(IReadOnlyList<HealthSampleBucket> buckets) : IHealthSeriesStore
+    {
+        public TimeSpan Bucket => TimeSpan.FromMinutes(1);
+
+        public bool Enabled => true;
+
+        public Task<IReadOnlyList<HealthSampleBucket>> ReadAsync(string ensemble, string server, string metric, DateTimeOffset from, DateTimeOffset to, CancellationToken ct = default)
+            => Task.FromResult(buckets);
+    }
+
+    [Fact]
     public async Task PruneAsync_DeletesBucketsOlderThanTheRetention()
     {
         var store = NewStore(retention: TimeSpan.FromHours(1));

@@ -101,16 +101,19 @@ public sealed partial class HealthCharts
             var loaded = new List<(string, List<ChartPoint>)>();
             var leaderMarks = new List<Mark>();
             string? res = null;
-            foreach (var server in Health.Servers.Select(s => s.HostPort))
+            // Every series of every server at once (each read is its own store query), then combined in server order.
+            var servers = Health.Servers.Select(s => s.HostPort).ToArray();
+            var w = window;
+            var reads = servers.Select(server => Task.WhenAll(
+                Current.Sources.Append(HistoryMetricNames.IsLeader).Select(source => HealthOps.GetHistoryAsync(user, Ensemble, server, source, w)))).ToArray();
+            var results = await Task.WhenAll(reads);
+            for (var si = 0; si < servers.Length; si++)
             {
-                var parts = new List<HealthSeries>();
-                foreach (var source in Current.Sources)
-                {
-                    parts.Add(await HealthOps.GetHistoryAsync(user, Ensemble, server, source, window));
-                }
+                var server = servers[si];
+                var parts = results[si][..^1].ToList();
                 res ??= parts[0].Description;
                 loaded.Add((server, Combine(parts)));
-                var leader = await HealthOps.GetHistoryAsync(user, Ensemble, server, HistoryMetricNames.IsLeader, window);
+                var leader = results[si][^1];
                 for (var i = 1; i < leader.Points.Count; i++)
                 {
                     if (leader.Points[i - 1].Value < 0.5 && leader.Points[i].Value >= 0.5)
