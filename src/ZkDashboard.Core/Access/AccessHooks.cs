@@ -197,6 +197,10 @@ public interface IAuditSink
     /// <summary>Records one operation. Must not throw for ordinary failures of its own storage.</summary>
     ValueTask RecordAsync(AuditRecord record, CancellationToken ct);
 
+    /// <summary>True when the sink stores before/after content (<see cref="AuditRecord.Change"/>): the operations layer then reads a
+    /// node's data or ACL before changing it. False (the logging sink): no extra reads.</summary>
+    bool CapturesChanges => false;
+
     /// <summary>
     /// Records one operation and returns the stored record's id (null: this sink keeps no durable records, or it was not stored).
     /// With <paramref name="required"/> (the intent of a write, before it is sent) a record that cannot be stored throws

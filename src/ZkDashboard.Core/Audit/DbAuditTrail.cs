@@ -45,6 +45,9 @@ public sealed partial class DbAuditTrail : IAuditSink, IAuditTrail, IAsyncDispos
     public AuditOptions Options => _options;
 
     /// <inheritdoc />
+    public bool CapturesChanges => true;
+
+    /// <inheritdoc />
     public async ValueTask RecordAsync(AuditRecord record, CancellationToken ct)
         => await AppendAsync(record, required: false, ct).ConfigureAwait(false);
 

@@ -54,8 +54,8 @@ public sealed partial class ZooKeeperOperations
             PathUtils.Validate(path);
             capture.Change = new AuditChange { ExpectedVersion = expectedVersion, DataAfter = data };
             // Read before, pipelined with the write on the same session (ZooKeeper answers in order): no extra round trip.
-            var before = client.GetDataAsync(path, watch: false, ct);
-            before.Observe(_logger, $"reading {ensemble}:{path} before a setData for the audit trail", LogLevel.Debug);
+            var before = _audit.CapturesChanges ? client.GetDataAsync(path, watch: false, ct) : null;
+            before?.Observe(_logger, $"reading {ensemble}:{path} before a setData for the audit trail", LogLevel.Debug);
             try
             {
                 var stat = await client.SetDataAsync(path, data, expectedVersion, ct).ConfigureAwait(false);
@@ -97,16 +97,16 @@ public sealed partial class ZooKeeperOperations
         {
             PathUtils.Validate(path);
             capture.Change = new AuditChange { ExpectedVersion = expectedVersion };
-            var before = client.GetDataAsync(path, watch: false, ct);
-            before.Observe(_logger, $"reading {ensemble}:{path} before a delete for the audit trail", LogLevel.Debug);
-            var aclBefore = client.GetAclAsync(path, ct);
-            aclBefore.Observe(_logger, $"reading the ACL of {ensemble}:{path} before a delete for the audit trail", LogLevel.Debug);
+            var before = _audit.CapturesChanges ? client.GetDataAsync(path, watch: false, ct) : null;
+            before?.Observe(_logger, $"reading {ensemble}:{path} before a delete for the audit trail", LogLevel.Debug);
+            var aclBefore = _audit.CapturesChanges ? client.GetAclAsync(path, ct) : null;
+            aclBefore?.Observe(_logger, $"reading the ACL of {ensemble}:{path} before a delete for the audit trail", LogLevel.Debug);
             async Task CaptureBeforeAsync()
             {
                 capture.Change = capture.Change with
                 {
                     DataBefore = await DataOrNullAsync(before).ConfigureAwait(false),
-                    AclBefore = await TryAclAsync(aclBefore).ConfigureAwait(false) is { } a ? FormatAcl(a) : null,
+                    AclBefore = aclBefore is not null && await TryAclAsync(aclBefore).ConfigureAwait(false) is { } a ? FormatAcl(a) : null,
                 };
             }
             try
@@ -150,21 +150,21 @@ public sealed partial class ZooKeeperOperations
                 throw new ArgumentException("An ACL needs at least one entry (for example world:anyone:r).", nameof(acl));
             }
             capture.Change = new AuditChange { ExpectedVersion = expectedAclVersion, AclAfter = FormatAcl(acl) };
-            var before = client.GetAclAsync(path, ct);
-            before.Observe(_logger, $"reading the ACL of {ensemble}:{path} before a setAcl for the audit trail", LogLevel.Debug);
+            var before = _audit.CapturesChanges ? client.GetAclAsync(path, ct) : null;
+            before?.Observe(_logger, $"reading the ACL of {ensemble}:{path} before a setAcl for the audit trail", LogLevel.Debug);
             try
             {
                 var stat = await client.SetAclAsync(path, acl, expectedAclVersion, ct).ConfigureAwait(false);
                 capture.Change = capture.Change with
                 {
                     ResultVersion = stat.Aversion, ResultMzxid = stat.Mzxid,
-                    AclBefore = await TryAclAsync(before).ConfigureAwait(false) is { } a ? FormatAcl(a) : null,
+                    AclBefore = before is not null && await TryAclAsync(before).ConfigureAwait(false) is { } a ? FormatAcl(a) : null,
                 };
                 return new WriteResult(path, stat);
             }
             catch (ZooKeeperException e) when (e is not OperationOutcomeUnknownException)
             {
-                capture.Change = capture.Change with { AclBefore = await TryAclAsync(before).ConfigureAwait(false) is { } was ? FormatAcl(was) : null };
+                capture.Change = capture.Change with { AclBefore = before is not null && await TryAclAsync(before).ConfigureAwait(false) is { } was ? FormatAcl(was) : null };
                 throw;
             }
             catch (OperationOutcomeUnknownException ex)
@@ -184,8 +184,12 @@ public sealed partial class ZooKeeperOperations
         }, ct, capture: capture, approval: () => new(Changes.ChangeOperation.SetAcl, path, null, acl, null, 0) { ExpectedVersion = expectedAclVersion });
     }
 
-    private static async Task<ReadOnlyMemory<byte>?> DataOrNullAsync(Task<DataResult> read)
+    private static async Task<ReadOnlyMemory<byte>?> DataOrNullAsync(Task<DataResult>? read)
     {
+        if (read is null)
+        {
+            return null;
+        }
         try
         {
             return (await read.ConfigureAwait(false)).Data;

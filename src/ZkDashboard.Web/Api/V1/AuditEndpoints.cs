@@ -166,7 +166,7 @@ public static class AuditEndpoints
         try
         {
             var v = await trail.VerifyAsync(ZkPrincipals.ToActingUser(http), ct).ConfigureAwait(false);
-            return Results.Json(new { ok = v.Ok, @checked = v.Checked, firstBadId = v.FirstBadId }, Json);
+            return Results.Json(new { ok = v.Ok, @checked = v.Checked, firstBadId = v.FirstBadId }); // firstBadId: null when ok, not left out
         }
         catch (AccessDeniedException ex)
         {
@@ -245,7 +245,9 @@ public static class AuditEndpoints
         {
             http.Response.ContentType = "application/json; charset=utf-8";
             http.Response.Headers.ContentDisposition = $"attachment; filename=\"zkdashboard-audit-{DateTime.UtcNow:yyyyMMdd-HHmmss}.json\"";
-            var json = new Utf8JsonWriter(http.Response.Body);
+            // Into the response's pipe (no synchronous I/O), flushed every 200 records.
+            var body = http.Response.BodyWriter;
+            var json = new Utf8JsonWriter(body);
             await using (json.ConfigureAwait(false))
             {
                 json.WriteStartArray();
@@ -255,11 +257,13 @@ public static class AuditEndpoints
                     JsonSerializer.Serialize(json, rows.Current, Json);
                     if (++n % 200 == 0)
                     {
-                        await json.FlushAsync(ct).ConfigureAwait(false);
+                        json.Flush();
+                        await body.FlushAsync(ct).ConfigureAwait(false);
                     }
                 }
                 json.WriteEndArray();
-                await json.FlushAsync(ct).ConfigureAwait(false);
+                json.Flush();
+                await body.FlushAsync(ct).ConfigureAwait(false);
             }
         }
     }
