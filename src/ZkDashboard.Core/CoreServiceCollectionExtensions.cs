@@ -22,6 +22,7 @@ public static class CoreServiceCollectionExtensions
         services.AddZkDashboardAccess(configuration);
         services.AddZkDashboardEnsembles(configuration);
         services.AddZkDashboardSessions(configuration);
+        services.AddZkDashboardUserSessions();
         services.AddZkDashboardJobs(configuration);
         services.AddZkDashboardHealth(configuration);
         services.AddZkDashboardHealthOperations();

@@ -18,11 +18,14 @@ public sealed partial class ZooKeeperOperations : IZooKeeperOperations
     private readonly ICreatedNodeRegistry _created;
     private readonly SessionOptions _options;
     private readonly ILogger _logger;
+    private readonly UserSessionPool? _userSessions;
 
-    /// <summary>Creates the service.</summary>
+    /// <summary>Creates the service; <paramref name="userSessions"/> (when registered) carries the writes of ensembles that
+    /// act as the person.</summary>
     public ZooKeeperOperations(IEnsembleSessions sessions, INodeCache cache, IAccessPolicy policy, IAuditSink audit,
-        ICreatedNodeRegistry created, IOptions<SessionOptions> options, ILogger<ZooKeeperOperations> logger)
+        ICreatedNodeRegistry created, IOptions<SessionOptions> options, ILogger<ZooKeeperOperations> logger, UserSessionPool? userSessions = null)
     {
+        _userSessions = userSessions;
         _sessions = sessions;
         _cache = cache;
         _policy = policy;
@@ -157,7 +160,9 @@ public sealed partial class ZooKeeperOperations : IZooKeeperOperations
             {
                 EnsureWritable(session);
             }
-            var client = connect ? await session.GetClientAsync(ct).ConfigureAwait(false) : null!;
+            var client = !connect ? null! : ActsAsUser(op, session)
+                ? await WriteClientAsync(op.User, session, ct).ConfigureAwait(false)
+                : await session.GetClientAsync(ct).ConfigureAwait(false);
             var result = await body(client, session).ConfigureAwait(false);
             var (o, detail) = outcome?.Invoke(result) ?? (AuditOutcome.Succeeded, null);
             await AuditAsync(op, o, detail).ConfigureAwait(false);
@@ -173,13 +178,33 @@ public sealed partial class ZooKeeperOperations : IZooKeeperOperations
             await AuditAsync(op, AuditOutcome.Failed, ex.Message).ConfigureAwait(false);
             var client = session.CurrentClient;
             var acl = client is null ? null : await TryAclAsync(client.GetAclAsync(op.Path, CancellationToken.None)).ConfigureAwait(false);
-            throw new NodeAccessDeniedException(op.Ensemble, op.Path, op.Kind.ToString().ToLowerInvariant(), session.CredentialsDescription, acl, ex);
+            var credentials = ActsAsUser(op, session)
+                ? $"your own ZooKeeper identity digest:{UserZkCredentials.DigestUserOf(op.User)} (this ensemble acts as the person: ActAsUser); ask the node's owner to grant it in the ACL"
+                : session.CredentialsDescription;
+            throw new NodeAccessDeniedException(op.Ensemble, op.Path, op.Kind.ToString().ToLowerInvariant(), credentials, acl, ex);
         }
         catch (Exception ex)
         {
             await AuditAsync(op, AuditOutcome.Failed, ex is OperationCanceledException ? "cancelled" : ex.Message).ConfigureAwait(false);
             throw;
         }
+    }
+
+    /// <summary>True when <paramref name="op"/> is a person's write on an ensemble that acts as the person.</summary>
+    private bool ActsAsUser(OperationContext op, EnsembleSession session)
+        => !op.IsRead && session.Definition.ActAsUser && !op.User.IsSystem && op.User.IsAuthenticated;
+
+    /// <summary>The client a write of <paramref name="user"/> goes through: the person's own session on ensembles that act as
+    /// the person (never the shared one), else the shared session.</summary>
+    private async Task<ZooKeeperClient> WriteClientAsync(ActingUser user, EnsembleSession session, CancellationToken ct)
+    {
+        if (!session.Definition.ActAsUser || user.IsSystem || !user.IsAuthenticated)
+        {
+            return await session.GetClientAsync(ct).ConfigureAwait(false);
+        }
+        var pool = _userSessions ?? throw new InvalidOperationException(
+            $"Ensemble '{session.Name}' acts as the person (ActAsUser) but per-user sessions are not registered (AddZkDashboardUserSessions); nothing was written.");
+        return await pool.GetClientAsync(user, session, ct).ConfigureAwait(false);
     }
 
     private static void EnsureWritable(EnsembleSession session)

@@ -8,6 +8,7 @@ using ZkDashboard.Core.Diagnostics;
 using ZkDashboard.Core.Ensembles;
 using ZkDashboard.Core.Operations;
 using ZkDashboard.Core.Sessions;
+using ZkDashboard.Core.Store;
 using ZkDashboard.Core.Tests.Authorization;
 using ZkDashboard.Core.Watches;
 using ZkDashboard.Sandbox;
@@ -84,6 +85,12 @@ internal sealed class SessionsHarness : IAsyncDisposable
             services.AddZkDashboardAccess(configuration);
         }
         services.AddSingleton<IAuditSink>(audit);
+        if (values.ContainsKey("ZkDashboard:Store:SqlitePath"))
+        {
+            // Tests of per-user ZooKeeper identities: a real store for the credentials, and the per-user session pool.
+            services.AddZkDashboardStore(configuration);
+            services.AddZkDashboardUserSessions();
+        }
         services.AddZkDashboardSessions(configuration);
         var provider = services.BuildServiceProvider();
         return new SessionsHarness(provider, registry, fx.ConnectString, chroot, fx.Ensemble) { Audit = audit };
