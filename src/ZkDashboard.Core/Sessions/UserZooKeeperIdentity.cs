@@ -191,11 +191,22 @@ public sealed partial class UserSessionPool : IAsyncDisposable
             if (_time.GetElapsedTime(entry.LastUsed, now) >= _options.UserSessionIdleTimeout
                 && _entries.TryRemove(new KeyValuePair<(string, string, string), Entry>(key, entry)))
             {
-                await entry.CloseAsync().ConfigureAwait(false);
-                LogClosed(_logger, key.Ensemble, key.User);
+                try
+                {
+                    await entry.CloseAsync().ConfigureAwait(false);
+                    LogClosed(_logger, key.Ensemble, key.User);
+                }
+                catch (Exception ex)
+                {
+                    // A close that fails (connection already gone) must not stop the sweep of the others.
+                    LogCloseFailed(_logger, ex, key.Ensemble, key.User);
+                }
             }
         }
     }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Closing the idle per-user ZooKeeper session of {User} on ensemble {Ensemble} failed")]
+    private static partial void LogCloseFailed(ILogger logger, Exception ex, string ensemble, string user);
 
     /// <summary>Closes every per-user session.</summary>
     public async ValueTask DisposeAsync()
