@@ -27,6 +27,7 @@ public static class CoreServiceCollectionExtensions
         services.AddZkDashboardEnsembles(configuration);
         services.AddZkDashboardSessions(configuration);
         services.AddZkDashboardChanges();
+        services.AddZkDashboardUserSessions();
         services.AddZkDashboardJobs(configuration);
         services.AddZkDashboardTransfer(configuration);
         services.AddZkDashboardHealth(configuration);

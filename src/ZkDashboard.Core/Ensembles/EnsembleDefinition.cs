@@ -54,6 +54,13 @@ public sealed record EnsembleDefinition(
 {
     public static readonly TimeSpan DefaultSessionTimeout = TimeSpan.FromSeconds(30);
 
+    /// <summary>
+    /// Act as the person (settings: <c>ActAsUser: true</c>; configuration ensembles only): each user's writes go through a
+    /// per-user session authenticated (addauth digest) with that user's own stored credential, so ZooKeeper's ACLs and its
+    /// audit log see the person, not the dashboard. Reads and watches stay on the shared session.
+    /// </summary>
+    public bool ActAsUser { get; init; }
+
     /// <summary>Builds a definition whose 4lw hosts are the hosts of the connect string.</summary>
     public static EnsembleDefinition Create(string name, string connectString, TimeSpan? sessionTimeout = null,
         DigestCredential? credentials = null, EnsembleTlsSettings? tls = null, bool readOnly = false,
@@ -68,7 +75,7 @@ public sealed record EnsembleDefinition(
     public bool Equals(EnsembleDefinition? other)
         => other is not null && Name == other.Name && ConnectString == other.ConnectString
            && SessionTimeout == other.SessionTimeout && Equals(Credentials, other.Credentials)
-           && Equals(Tls, other.Tls) && ReadOnly == other.ReadOnly && Source == other.Source
+           && Equals(Tls, other.Tls) && ReadOnly == other.ReadOnly && ActAsUser == other.ActAsUser && Source == other.Source
            && FourLetterWordHosts.SequenceEqual(other.FourLetterWordHosts);
 
     public override int GetHashCode() => HashCode.Combine(Name, ConnectString, SessionTimeout, ReadOnly, Source);
@@ -81,6 +88,7 @@ public sealed record EnsembleDefinition(
             .Append(", Credentials = ").Append(Credentials?.ToString() ?? "")
             .Append(", Tls = ").Append(Tls?.ToString() ?? "")
             .Append(", ReadOnly = ").Append(ReadOnly)
+            .Append(", ActAsUser = ").Append(ActAsUser)
             .Append(", FourLetterWordHosts = [").Append(string.Join(", ", FourLetterWordHosts)).Append(']')
             .Append(", Source = ").Append(Source);
         return true;

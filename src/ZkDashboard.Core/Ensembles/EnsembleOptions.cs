@@ -9,6 +9,9 @@ public sealed class EnsembleConfigEntry
     public DigestConfig? Digest { get; set; }
     public TlsConfig? Tls { get; set; }
     public bool ReadOnly { get; set; }
+    /// <summary>Writes go through a per-user session authenticated with the person's own digest credential (see
+    /// <see cref="EnsembleDefinition.ActAsUser"/>).</summary>
+    public bool ActAsUser { get; set; }
     public List<string> FourLetterWordHosts { get; set; } = [];
 
     public sealed class DigestConfig
@@ -39,7 +42,8 @@ public sealed class EnsembleConfigEntry
             : null;
         var timeout = SessionTimeoutSeconds is { } s ? TimeSpan.FromSeconds(s) : EnsembleDefinition.DefaultSessionTimeout;
         return EnsembleDefinition.Create(Name?.Trim() ?? "", ConnectString?.Trim() ?? "", timeout, digest, tls, ReadOnly,
-            FourLetterWordHosts.Where(h => !string.IsNullOrWhiteSpace(h)).Select(h => h.Trim()).ToArray(), EnsembleSource.Configuration);
+            FourLetterWordHosts.Where(h => !string.IsNullOrWhiteSpace(h)).Select(h => h.Trim()).ToArray(), EnsembleSource.Configuration)
+            with { ActAsUser = ActAsUser };
     }
 }
 

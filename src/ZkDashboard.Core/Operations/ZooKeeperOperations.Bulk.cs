@@ -17,6 +17,7 @@ public sealed partial class ZooKeeperOperations
             {
                 throw new ArgumentException("The root node cannot be deleted; delete its children instead.", nameof(path));
             }
+            RefuseBulkActingAsUser(session.Definition, "recursive delete");
             progress?.Report(new BulkProgress("counting", 0, 0, path));
             long counted;
             try
@@ -167,5 +168,16 @@ public sealed partial class ZooKeeperOperations
             }
         }
         return deleted;
+    }
+
+    /// <summary>Bulk writes (recursive delete, copy, move) still use the shared session; on an ensemble that acts as the
+    /// person that would write with the dashboard's identity, so they are refused there (nothing is written).</summary>
+    private static void RefuseBulkActingAsUser(Ensembles.EnsembleDefinition definition, string what)
+    {
+        if (definition.ActAsUser)
+        {
+            throw new InvalidOperationException($"Ensemble '{definition.Name}' acts as the person (ActAsUser): {what} is not available there, because it " +
+                "would write with the dashboard's own ZooKeeper identity instead of yours. Nothing was changed; delete or create the nodes one by one.");
+        }
     }
 }

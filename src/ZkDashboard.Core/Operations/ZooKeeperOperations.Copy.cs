@@ -42,6 +42,8 @@ public sealed partial class ZooKeeperOperations
         if (!request.DryRun)
         {
             EnsureWritable(_sessions.Get(request.TargetEnsemble));
+            RefuseBulkActingAsUser(_sessions.Get(request.TargetEnsemble).Definition, request.Move ? "move" : "copy");
+            RefuseBulkActingAsUser(_sessions.Get(request.SourceEnsemble).Definition, request.Move ? "move" : "copy");
         }
         var op = new OperationContext(user, request.SourceEnsemble, request.DryRun ? ZkOperationKind.Read : kind, request.SourcePath, request.TargetEnsemble, request.TargetPath);
         return await RunAsync(op, async (source, sourceSession) =>

@@ -21,15 +21,18 @@ public sealed partial class ZooKeeperOperations : IZooKeeperOperations
     private readonly ILogger _logger;
     private readonly (string? Ensemble, PathGlob Glob, string Text)[] _reasonRequired;
     private readonly Changes.ChangeRequestStore? _changeRequests;
+    private readonly UserSessionPool? _userSessions;
 
-    /// <summary>Creates the service. Without <paramref name="changeRequests"/> (no store), writes that need approval are refused.</summary>
+    /// <summary>Creates the service. Without <paramref name="changeRequests"/> (no store), writes that need approval are refused;
+    /// <paramref name="userSessions"/> (when registered) carries the writes of ensembles that act as the person.</summary>
     public ZooKeeperOperations(IEnsembleSessions sessions, INodeCache cache, IAccessPolicy policy, IAuditSink audit,
         ICreatedNodeRegistry created, IOptions<SessionOptions> options, ILogger<ZooKeeperOperations> logger, IOptions<AuditOptions>? auditOptions = null,
-        Changes.ChangeRequestStore? changeRequests = null)
+        Changes.ChangeRequestStore? changeRequests = null, UserSessionPool? userSessions = null)
     {
         ArgumentNullException.ThrowIfNull(options);
         _reasonRequired = ParseReasonGlobs(auditOptions?.Value.ReasonRequiredPaths ?? []);
         _changeRequests = changeRequests;
+        _userSessions = userSessions;
         _sessions = sessions;
         _cache = cache;
         _policy = policy;
@@ -179,7 +182,9 @@ public sealed partial class ZooKeeperOperations : IZooKeeperOperations
                 RequireReason(op);
                 intent = await _audit.AppendAsync(new AuditRecord(DateTimeOffset.UtcNow, op, AuditOutcome.Pending, "sending"), required: true, ct).ConfigureAwait(false);
             }
-            var client = connect ? await session.GetClientAsync(ct).ConfigureAwait(false) : null!;
+            var client = !connect ? null! : ActsAsUser(op, session)
+                ? await WriteClientAsync(op.User, session, ct).ConfigureAwait(false)
+                : await session.GetClientAsync(ct).ConfigureAwait(false);
             var result = await body(client, session).ConfigureAwait(false);
             var (o, detail) = outcome?.Invoke(result) ?? (AuditOutcome.Succeeded, null);
             await AuditAsync(op, o, detail, capture, intent).ConfigureAwait(false);
@@ -199,7 +204,10 @@ public sealed partial class ZooKeeperOperations : IZooKeeperOperations
             await AuditAsync(op, AuditOutcome.Failed, ex.Message, capture, intent).ConfigureAwait(false);
             var client = session.CurrentClient;
             var acl = client is null ? null : await TryAclAsync(client.GetAclAsync(op.Path, CancellationToken.None)).ConfigureAwait(false);
-            throw new NodeAccessDeniedException(op.Ensemble, op.Path, op.Kind.ToString().ToLowerInvariant(), session.CredentialsDescription, acl, ex);
+            var credentials = ActsAsUser(op, session)
+                ? $"your own ZooKeeper identity digest:{UserZkCredentials.DigestUserOf(op.User)} (this ensemble acts as the person: ActAsUser); ask the node's owner to grant it in the ACL"
+                : session.CredentialsDescription;
+            throw new NodeAccessDeniedException(op.Ensemble, op.Path, op.Kind.ToString().ToLowerInvariant(), credentials, acl, ex);
         }
         catch (Exception ex)
         {
@@ -233,6 +241,23 @@ public sealed partial class ZooKeeperOperations : IZooKeeperOperations
                 ? ((string?)text[..colon], PathGlob.Parse(text[(colon + 1)..]), text)
                 : (null, PathGlob.Parse(text), text);
         }).ToArray();
+
+    /// <summary>True when <paramref name="op"/> is a person's write on an ensemble that acts as the person.</summary>
+    private bool ActsAsUser(OperationContext op, EnsembleSession session)
+        => !op.IsRead && session.Definition.ActAsUser && !op.User.IsSystem && op.User.IsAuthenticated;
+
+    /// <summary>The client a write of <paramref name="user"/> goes through: the person's own session on ensembles that act as
+    /// the person (never the shared one), else the shared session.</summary>
+    private async Task<ZooKeeperClient> WriteClientAsync(ActingUser user, EnsembleSession session, CancellationToken ct)
+    {
+        if (!session.Definition.ActAsUser || user.IsSystem || !user.IsAuthenticated)
+        {
+            return await session.GetClientAsync(ct).ConfigureAwait(false);
+        }
+        var pool = _userSessions ?? throw new InvalidOperationException(
+            $"Ensemble '{session.Name}' acts as the person (ActAsUser) but per-user sessions are not registered (AddZkDashboardUserSessions); nothing was written.");
+        return await pool.GetClientAsync(user, session, ct).ConfigureAwait(false);
+    }
 
     private static void EnsureWritable(EnsembleSession session)
     {

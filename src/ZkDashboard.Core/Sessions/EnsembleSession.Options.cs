@@ -7,7 +7,7 @@ namespace ZkDashboard.Core.Sessions;
 
 public sealed partial class EnsembleSession
 {
-    private ZooKeeperClientOptions BuildClientOptions()
+    internal ZooKeeperClientOptions BuildClientOptions()
     {
         var d = Definition;
         IReadOnlyList<AuthInfo> auth = d.Credentials is { } c ? [AuthInfo.Digest(c.User, c.Password)] : [];

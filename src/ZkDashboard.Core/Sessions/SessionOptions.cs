@@ -33,6 +33,9 @@ public sealed class SessionOptions
     /// <summary>How long an unused cache entry (no open view) is kept.</summary>
     public TimeSpan CacheIdleTimeout { get; set; } = TimeSpan.FromMinutes(2);
 
+    /// <summary>How long a per-user write session (ensembles with <c>ActAsUser</c>) stays open without a write.</summary>
+    public TimeSpan UserSessionIdleTimeout { get; set; } = TimeSpan.FromMinutes(2);
+
     /// <summary>Time a regex filter may run over one children list before it is refused.</summary>
     public TimeSpan RegexTimeout { get; set; } = TimeSpan.FromMilliseconds(250);
 

@@ -8,6 +8,7 @@ using ZkDashboard.Core.Diagnostics;
 using ZkDashboard.Core.Ensembles;
 using ZkDashboard.Core.Operations;
 using ZkDashboard.Core.Sessions;
+using ZkDashboard.Core.Store;
 using ZkDashboard.Core.Tests.Authorization;
 using ZkDashboard.Core.Watches;
 using ZkDashboard.Sandbox;
@@ -89,6 +90,12 @@ internal sealed class SessionsHarness : IAsyncDisposable
             services.AddZkDashboardAccess(configuration);
         }
         services.AddSingleton<IAuditSink>(audit);
+        if (values.ContainsKey("ZkDashboard:Store:SqlitePath"))
+        {
+            // Tests of per-user ZooKeeper identities: a real store for the credentials, and the per-user session pool.
+            services.AddZkDashboardStore(configuration);
+            services.AddZkDashboardUserSessions();
+        }
         configureServices?.Invoke(services, configuration);
         services.AddZkDashboardSessions(configuration);
         var provider = services.BuildServiceProvider();

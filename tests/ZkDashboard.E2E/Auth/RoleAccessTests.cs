@@ -47,6 +47,8 @@ public sealed class RoleAccessTests(SandboxAppFixture app) : IAsyncLifetime
         AddBinding(settings, 2, "group:" + Operators, AccessRole.Operator, Ensemble, "/**");
         AddBinding(settings, 3, "group:" + Scoped, AccessRole.Viewer, Ensemble, root + "/pub/**");
         settings["ZkDashboard:Health:DisabledRules:0"] = "LeaderElection";
+        // Writes go through each person's own ZooKeeper session (their digest); reads and the checks above are unaffected.
+        settings["ZkDashboard:Ensembles:0:ActAsUser"] = "true";
         server = await WebAppServer.StartAsync(settings, 0, audit.Register);
     }
 
@@ -201,6 +203,49 @@ public sealed class RoleAccessTests(SandboxAppFixture app) : IAsyncLifetime
         var (data, _) = await scope.Root.GetDataAsync(root + "/pub");
         Assert.Equal("p", Encoding.UTF8.GetString(data));
         Assert.DoesNotContain(audit.Records, r => r.Operation.User.Name == scoped.Name && !r.Operation.IsRead && r.Outcome == AuditOutcome.Succeeded);
+    }
+
+    [Fact]
+    public async Task ActAsUser_OperatorWritesANodeGrantingHisIdentity_AnotherOperatorGetsNoAuth()
+    {
+        // The first operator learns his ZooKeeper identity (and, once, its password) on /account.
+        var (page, owner) = await SignedInPageAsync(Operators);
+        await page.GotoAndWaitForInteractiveAsync("account");
+        var aclId = (await page.Labelled("Your ZooKeeper ACL id").TextContentAsync(new() { Timeout = 30_000 }))!.Trim();
+        Assert.StartsWith($"digest:{owner.Name}:", aclId, StringComparison.Ordinal);
+        await page.Button("Show my ZooKeeper password (once)").ClickAsync();
+        var password = await page.Labelled("ZooKeeper password").InputValueAsync();
+        Assert.Equal(aclId, "digest:" + DigestAuth.MakeDigestId(owner.Name, password));
+        await page.GotoAndWaitForInteractiveAsync("account");
+        await Expect(page.GetByText("was shown once already")).ToBeVisibleAsync(Slow);
+        await Expect(page.Button("Show my ZooKeeper password (once)")).ToHaveCountAsync(0);
+        Assert.DoesNotContain(server.Logs, l => l.Contains(password, StringComparison.Ordinal));
+
+        // A node only he may change (everyone may read it).
+        var owned = root + "/owned";
+        await scope.Root.CreateAsync(owned, Encoding.UTF8.GetBytes("v0"),
+            [new Acl(Perms.All, new Id("digest", aclId["digest:".Length..])), new Acl(Perms.Read, new Id("world", "anyone"))]);
+
+        await OpenNodeAsync(page, owned);
+        await page.Button("Edit data").ClickAsync();
+        await page.GetByLabel("Edit node data", new() { Exact = true }).FillAsync("by the owner");
+        await page.Button("Save").ClickAsync();
+        await Expect(page.GetByText(new Regex("^Saved .* \\(version 1\\)\\.$")).First).ToBeVisibleAsync(Slow);
+
+        // Another operator: the dashboard's policy allows setData, but ZooKeeper's ACL does not know him.
+        var (other, intruder) = await SignedInPageAsync(Operators);
+        await OpenNodeAsync(other, owned);
+        await other.Button("Edit data").ClickAsync();
+        await other.GetByLabel("Edit node data", new() { Exact = true }).FillAsync("by someone else");
+        await other.Button("Save").ClickAsync();
+        await Expect(other.GetByText(new Regex("\\(NoAuth\\)")).First).ToBeVisibleAsync(Slow);
+        await Expect(other.GetByText(new Regex($"your own ZooKeeper identity digest:{Regex.Escape(intruder.Name)}")).First).ToBeVisibleAsync();
+
+        var (data, stat) = await scope.Root.GetDataAsync(owned);
+        Assert.Equal("by the owner", Encoding.UTF8.GetString(data));
+        Assert.Equal(1, stat.Version);
+        await audit.WaitForAsync(r => r.Operation.User.Name == intruder.Name && r.Operation.Kind == ZkOperationKind.SetData
+            && r.Outcome == AuditOutcome.Failed && r.Operation.Path == owned, "the write ZooKeeper refused");
     }
 
     private static void AddBinding(Dictionary<string, string?> settings, int index, string subject, string role, string ensembles, string paths)
