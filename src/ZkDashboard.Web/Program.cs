@@ -1,5 +1,6 @@
 using ZkDashboard.Core;
 using ZkDashboard.Web.Api;
+using ZkDashboard.Web.Api.V1;
 using ZkDashboard.Web.Auth;
 using ZkDashboard.Web.Hosting;
 using ZkDashboard.Web.Hubs;
@@ -24,6 +25,8 @@ app.MapZkHub();
 app.MapZkMetrics().AllowAnonymous(); // open by default for scrapers; ZkDashboard:Security:MetricsToken closes it
 app.MapZkAlertRules();
 app.MapZkMemoryDiagnostics();
+// Minimal /api/v1 group until the api work's MapZkDashboardApiV1 owns it (the coordinator reconciles on merge).
+app.MapGroup("/api/v1").RequireAuthorization().MapChanges();
 
 await app.RunAsync();
 return 0;
