@@ -1,6 +1,10 @@
 using System.Text;
 using System.Text.RegularExpressions;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Playwright;
+using ZkDashboard.Core.Access;
+using ZkDashboard.Core.Changes;
+using ZkDashboard.Core.Operations;
 using ZkDashboard.E2E.Infrastructure;
 using ZkDashboard.E2E.Operations;
 using ZkDashboard.ZooKeeper;
@@ -87,6 +91,61 @@ public sealed class ChangeRequestsE2ETests(SandboxAppFixture app)
             {
                 await adminContext.CloseAsync();
             }
+        }
+    }
+    [Fact]
+    public async Task Approve_NodeChangedOutside_PageShowsThreeWay_RebaseThenApprove()
+    {
+        var root = $"/e2e-approvals-{Guid.NewGuid():N}";
+        var path = root + "/checkout";
+        await using var observer = await OpsPage.ObserverAsync(app.Ensemble.ConnectString);
+        await observer.CreateAsync(root, ReadOnlyMemory<byte>.Empty, Acls.OpenUnsafe);
+        await observer.CreateAsync(path, "base-line"u8.ToArray(), Acls.OpenUnsafe);
+
+        var settings = AppSettings.Ensembles((SandboxAppFixture.EnsembleName, app.Ensemble.ConnectString));
+        settings["ZkDashboard:Access:Bindings:1:Subject"] = "group:operators";
+        settings["ZkDashboard:Access:Bindings:1:Role"] = "operator";
+        settings["ZkDashboard:Access:Bindings:1:RequireApproval:0"] = path;
+        await using var server = await WebAppServer.StartAsync(settings);
+        // The operator's save, through the same boundary the editor uses.
+        var operatorUser = new ActingUser("e2e-operator", ["operators"], null);
+        var submitted = await Assert.ThrowsAsync<ChangeRequestSubmittedException>(() =>
+            server.Services.GetRequiredService<IZooKeeperOperations>().SetDataAsync(operatorUser, SandboxAppFixture.EnsembleName, path, "proposed-line"u8.ToArray(), 0));
+        var id = submitted.Request.Id;
+        await observer.SetDataAsync(path, "outside-line"u8.ToArray(), -1);
+
+        var adminContext = await app.NewContextAsync(server.BaseUrl);
+        try
+        {
+            var admin = await adminContext.NewPageAsync();
+            admin.SetDefaultTimeout(30_000);
+            await admin.GotoAndWaitForInteractiveAsync($"changes?id={id}");
+            await Expect(admin.GetByRole(AriaRole.Alert).Filter(new() { HasText = "The node moved on" })).ToContainTextAsync("the request was made against version 0", OpsPage.SlowText);
+            await Expect(admin.GetByRole(AriaRole.Region, new() { Name = "Differences between base and server" })).ToContainTextAsync("outside-line");
+            await Expect(admin.GetByRole(AriaRole.Region, new() { Name = "Differences between server and proposed" })).ToContainTextAsync("proposed-line");
+            await admin.SaveScreenshotAsync("changes-three-way");
+
+            // Approving anyway is refused with the conflict; nothing is written.
+            await admin.Button("Approve and apply").ClickAsync();
+            await Expect(admin.GetByTestId("change-message")).ToContainTextAsync("was not applied", OpsPage.SlowText);
+            await Expect(admin.GetByTestId("request-state")).ToHaveTextAsync("conflict: rebase or reject", OpsPage.SlowHave);
+            var (still, _) = await observer.GetDataAsync(path);
+            Assert.Equal("outside-line", Encoding.UTF8.GetString(still));
+
+            await admin.Button("Rebase onto version 1").ClickAsync();
+            await Expect(admin.Locator(".zk-chg-meta")).ToContainTextAsync($"by {SignIn.AdminName} from #{id} (revision 2)", OpsPage.SlowText);
+            await Expect(admin.GetByTestId("request-state")).ToHaveTextAsync("pending", OpsPage.SlowHave);
+            await admin.Button("Approve and apply").ClickAsync();
+            await Expect(admin.GetByTestId("change-message")).ToContainTextAsync("Approved and applied", OpsPage.SlowText);
+
+            await observer.SyncAsync(path);
+            var (after, stat) = await observer.GetDataAsync(path);
+            Assert.Equal("proposed-line", Encoding.UTF8.GetString(after));
+            Assert.Equal(2, stat.Version);
+        }
+        finally
+        {
+            await adminContext.CloseAsync();
         }
     }
 }
