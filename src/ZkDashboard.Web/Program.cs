@@ -25,9 +25,8 @@ app.MapZkDashboardWeb();
 app.MapZkHub();
 app.MapZkMetrics().AllowAnonymous(); // open by default for scrapers; ZkDashboard:Security:MetricsToken closes it
 app.MapZkAlertRules();
-app.MapZkDashboardApiV1();
+app.MapZkDashboardApiV1().MapAudit().MapChanges();
 app.MapZkMemoryDiagnostics();
-app.MapGroup("/api/v1").MapAudit(); // minimal /api/v1 group until the api work's MapZkDashboardApiV1 lands
 
 await app.RunAsync();
 return 0;

@@ -105,9 +105,8 @@ public static class AccessEvaluator
             + "it is submitted as a change request, and someone else with approveChanges applies or rejects it.";
 
     private static string BulkApprovalReason(AccessAction action, string path, AccessRules.CompiledBinding b)
-        => $"{path} or a node below it needs approval for {b.Role.Name} (binding {b.Binding.Id} requires approval on {b.ApprovalAtOrBelow(path)?.Pattern}), "
-            + $"and {AccessActions.Name(action)} cannot be submitted as a change request: change those nodes one at a time (each becomes a change request), "
-            + "or ask someone whose access needs no approval.";
+        => $"{AccessActions.Name(action)} is refused here: {path} or a node below it needs approval for {b.Role.Name} (RequireApproval {b.ApprovalAtOrBelow(path)?.Pattern}), "
+            + "and only single-node writes can become change requests.";
 
     /// <summary>What the user may see at <paramref name="path"/> (see <see cref="ReadScope"/>).</summary>
     public static ReadScope GetReadScope(AccessRules rules, ActingUser user, string ensemble, string path)

@@ -1,9 +1,11 @@
+using System.Text.Json.Serialization;
 using ZkDashboard.Core.Access;
 using ZkDashboard.ZooKeeper;
 
 namespace ZkDashboard.Core.Changes;
 
 /// <summary>The node write a change request proposes.</summary>
+[JsonConverter(typeof(JsonStringEnumConverter<ChangeOperation>))]
 public enum ChangeOperation
 {
     /// <summary>Create the node (base: no node).</summary>
@@ -17,6 +19,7 @@ public enum ChangeOperation
 }
 
 /// <summary>Where a change request stands.</summary>
+[JsonConverter(typeof(JsonStringEnumConverter<ChangeRequestState>))]
 public enum ChangeRequestState
 {
     /// <summary>Waiting for someone else with approveChanges.</summary>

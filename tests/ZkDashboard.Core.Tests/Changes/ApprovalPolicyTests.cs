@@ -92,8 +92,8 @@ public sealed class ApprovalPolicyTests
     public void Decide_BulkAboveApprovalPath_RefusedSayingWhy()
     {
         var d = AccessEvaluator.Decide(Rules(), In("operators"), "sandbox", AccessAction.DeleteRecursive, "/configs", false);
-        Assert.Contains("/configs or a node below it needs approval for operator", d.Reason, StringComparison.Ordinal);
-        Assert.Contains("deleteRecursive cannot be submitted as a change request", d.Reason, StringComparison.Ordinal);
+        Assert.Equal("deleteRecursive is refused here: /configs or a node below it needs approval for operator (RequireApproval /configs/checkout), "
+            + "and only single-node writes can become change requests.", d.Reason);
     }
 
     [Fact]

@@ -109,6 +109,10 @@ public sealed class ChangeRequestsTests(EnsembleFixture fx) : IDisposable
         Assert.Equal("v1", Encoding.UTF8.GetString(r.BaseData!));
         Assert.Equal("v2", Encoding.UTF8.GetString(r.ProposedData!));
         Assert.Equal(("olga", "local"), (r.Author, r.AuthorProvider));
+        // The API shows states and operations by name.
+        var json = System.Text.Json.JsonSerializer.Serialize(r);
+        Assert.Contains("\"State\":\"Pending\"", json, StringComparison.Ordinal);
+        Assert.Contains("\"Operation\":\"SetData\"", json, StringComparison.Ordinal);
 
         var record = Assert.Single(h.Audit.Records, a => a.OperationName == "ChangeRequest");
         Assert.Equal(AuditOutcome.Succeeded, record.Outcome);

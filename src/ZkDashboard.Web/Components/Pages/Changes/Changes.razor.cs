@@ -272,6 +272,21 @@ public sealed partial class Changes : IDisposable
         _ => $"version {r.BaseVersion}",
     };
 
+    /// <summary>Base and proposed sizes (and a note when the line diff cannot show the difference: line endings, a final newline).</summary>
+    private static string? SizeText(ChangeRequest r)
+    {
+        if (r.DataHidden || r.Operation is ChangeOperation.SetAcl)
+        {
+            return null;
+        }
+        var before = r.BaseData?.Length;
+        var after = r.Operation == ChangeOperation.Delete ? (int?)null : r.ProposedData?.Length ?? 0;
+        var text = $"{(before is { } b ? $"{b.ToString(CultureInfo.InvariantCulture)} bytes" : "no node")} → {(after is { } a ? $"{a.ToString(CultureInfo.InvariantCulture)} bytes" : "deleted")}";
+        var sameLines = r.BaseData is not null && r.ProposedData is not null && !r.BaseData.AsSpan().SequenceEqual(r.ProposedData)
+            && ZkDashboard.Web.Explorer.Diff.LineDiff.Compare(Text(r.BaseData), Text(r.ProposedData)).IsIdentical;
+        return sameLines ? text + " (the bytes differ only in line endings or a final newline, which the line diff does not show)" : text;
+    }
+
     private static string MovedText(ChangeThreeWay t) => !t.ServerExists
         ? "The node no longer exists."
         : t.Request.Operation == ChangeOperation.Create
