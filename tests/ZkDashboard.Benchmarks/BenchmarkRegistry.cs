@@ -3,6 +3,7 @@ using ZkDashboard.Benchmarks.Browser;
 using ZkDashboard.Benchmarks.Client;
 using ZkDashboard.Benchmarks.Fanout;
 using ZkDashboard.Benchmarks.Health;
+using ZkDashboard.Benchmarks.Tracking;
 
 namespace ZkDashboard.Benchmarks;
 
@@ -16,6 +17,7 @@ public static class BenchmarkRegistry
         new FanoutBenchmark(),
         new AccessBenchmark(),
         new HealthBenchmark(),
+        new TrackBenchmark(),
         new BrowserBenchmark(), // last: its RESULT line is the last line of ./build.sh bench
     ];
 
