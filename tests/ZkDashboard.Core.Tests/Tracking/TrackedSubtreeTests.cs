@@ -189,6 +189,12 @@ public sealed class TrackedSubtreeTests(EnsembleFixture fx)
         Assert.Equal(NodeChangeKind.Deleted, gone.Kind);
         Assert.Equal("g", Encoding.UTF8.GetString(gone.Before!.Data!));
 
+        // An interval that begins before tracking did: the baseline is the earliest known state, so "keep" is still a change.
+        var wide = await h.History.GetChangesBetweenAsync(Tester, TrackingHarness.Main, "/configs/c", from.AddHours(-1), to);
+        Assert.Equal(NodeChangeKind.Changed, wide.Single(c => c.Path == "/configs/c/keep").Kind);
+        Assert.Equal("k0", Encoding.UTF8.GetString(wide.Single(c => c.Path == "/configs/c/keep").Before!.Data!));
+        Assert.Equal(NodeChangeKind.Deleted, wide.Single(c => c.Path == "/configs/c/gone").Kind);
+        Assert.Equal(NodeChangeKind.Created, wide.Single(c => c.Path == "/configs/c/new").Kind);
         Assert.Empty(await h.History.GetChangesBetweenAsync(Tester, TrackingHarness.Main, "/configs/c", from.AddHours(-2), from.AddHours(-1)));
         await Assert.ThrowsAsync<ArgumentException>(() => h.History.GetChangesBetweenAsync(Tester, TrackingHarness.Main, "/configs/c", to, from));
     }
