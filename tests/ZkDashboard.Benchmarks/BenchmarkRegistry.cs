@@ -4,6 +4,7 @@ using ZkDashboard.Benchmarks.Browser;
 using ZkDashboard.Benchmarks.Client;
 using ZkDashboard.Benchmarks.Fanout;
 using ZkDashboard.Benchmarks.Health;
+using ZkDashboard.Benchmarks.Tracking;
 
 namespace ZkDashboard.Benchmarks;
 
@@ -18,6 +19,7 @@ public static class BenchmarkRegistry
         new AccessBenchmark(),
         new HealthBenchmark(),
         new AuditBenchmark(),
+        new TrackBenchmark(),
         new BrowserBenchmark(), // last: its RESULT line is the last line of ./build.sh bench
     ];
 

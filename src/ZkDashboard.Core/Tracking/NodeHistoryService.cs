@@ -251,6 +251,16 @@ public sealed partial class NodeHistoryService : INodeHistory
             var ids = await under.Where(r => paths.Contains(r.Path) && r.AtMs <= fromMs)
                 .GroupBy(r => r.Path).Select(g => g.Max(r => r.Id)).ToListAsync(ct).ConfigureAwait(false);
             before = await db.NodeVersions.AsNoTracking().Where(r => ids.Contains(r.Id)).ToListAsync(ct).ConfigureAwait(false);
+            // Tracking that began inside the interval: the baseline is the earliest state known, so it stands for "before".
+            var known = before.Select(b => b.Path).ToHashSet(StringComparer.Ordinal);
+            var missing = paths.Where(p => !known.Contains(p)).ToList();
+            if (missing.Count > 0)
+            {
+                var baselines = await under.Where(r => missing.Contains(r.Path) && r.Kind == NodeChangeKind.Existing && r.AtMs <= toMs)
+                    .ToListAsync(ct).ConfigureAwait(false);
+                var firstInside = inside.GroupBy(r => r.Path, StringComparer.Ordinal).ToDictionary(g => g.Key, g => g.Min(r => r.Id), StringComparer.Ordinal);
+                before.AddRange(baselines.Where(b => b.Id < firstInside[b.Path]).GroupBy(b => b.Path).Select(g => g.MaxBy(b => b.Id)!));
+            }
         }
         var trail = Trail;
         var audits = trail is null ? [] : await ReadAuditsAsync(trail, ensemble, path, exact: false, from.AddSeconds(-10), to.AddSeconds(10), ct).ConfigureAwait(false);

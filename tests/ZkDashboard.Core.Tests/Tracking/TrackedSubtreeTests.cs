@@ -189,6 +189,12 @@ public sealed class TrackedSubtreeTests(EnsembleFixture fx)
         Assert.Equal(NodeChangeKind.Deleted, gone.Kind);
         Assert.Equal("g", Encoding.UTF8.GetString(gone.Before!.Data!));
 
+        // An interval that begins before tracking did: the baseline is the earliest known state, so "keep" is still a change.
+        var wide = await h.History.GetChangesBetweenAsync(Tester, TrackingHarness.Main, "/configs/c", from.AddHours(-1), to);
+        Assert.Equal(NodeChangeKind.Changed, wide.Single(c => c.Path == "/configs/c/keep").Kind);
+        Assert.Equal("k0", Encoding.UTF8.GetString(wide.Single(c => c.Path == "/configs/c/keep").Before!.Data!));
+        Assert.Equal(NodeChangeKind.Deleted, wide.Single(c => c.Path == "/configs/c/gone").Kind);
+        Assert.Equal(NodeChangeKind.Created, wide.Single(c => c.Path == "/configs/c/new").Kind);
         Assert.Empty(await h.History.GetChangesBetweenAsync(Tester, TrackingHarness.Main, "/configs/c", from.AddHours(-2), from.AddHours(-1)));
         await Assert.ThrowsAsync<ArgumentException>(() => h.History.GetChangesBetweenAsync(Tester, TrackingHarness.Main, "/configs/c", to, from));
     }
@@ -213,5 +219,107 @@ public sealed class TrackedSubtreeTests(EnsembleFixture fx)
         await h.History.UntrackAsync(Tester, TrackingHarness.Main, "/apps/**");
         Assert.DoesNotContain(await h.History.GetTrackedAsync(Tester, TrackingHarness.Main), t => t.Glob == "/apps/**");
         Assert.DoesNotContain(h.Tracker.Status, s => s.Root == "/apps");
+    }
+}
+
+/// <summary>Tracked subtrees across a dashboard restart, and the access rules of node history.</summary>
+[Collection(SessionsEnsembleCollection.Name)]
+public sealed class TrackedSubtreeRestartAndAccessTests(EnsembleFixture fx)
+{
+    private static readonly ActingUser Viewer = new("vera", ["viewers"], null);
+    private static readonly ActingUser Operator = new("otto", ["operators"], null);
+    private static readonly ActingUser Peeker = new("pete", ["peekers"], null);
+
+    [Fact]
+    public async Task Restart_ChangesWhileTheDashboardWasDown_RecordedAsObservedAfterAGap()
+    {
+        var h = await TrackingHarness.StartAsync(fx, async c =>
+        {
+            await c.CreateAsync("/configs", ReadOnlyMemory<byte>.Empty, Acls.OpenUnsafe);
+            await c.CreateAsync("/configs/a", "a0"u8.ToArray(), Acls.OpenUnsafe);
+            await c.CreateAsync("/configs/b", "b0"u8.ToArray(), Acls.OpenUnsafe);
+            await c.CreateAsync("/configs/same", "s"u8.ToArray(), Acls.OpenUnsafe);
+        });
+        try
+        {
+            await TrackedSubtreeTests.LatestAsync(h, "/configs/same", r => r.Kind == NodeChangeKind.Existing, "the baseline");
+            await TrackedSubtreeTests.LatestAsync(h, "/configs/b", r => r.Kind == NodeChangeKind.Existing, "the baseline");
+            await h.Tracker.FlushAsync();
+            await using (var ext = await h.ExternalClientAsync())
+            {
+                h = await h.RestartAsync(); // the old dashboard is stopped before the changes
+                // (the new one is already reading; stop it too, so the changes happen while nobody watches)
+                await h.Tracker.StopAsync(CancellationToken.None);
+                await ext.SetDataAsync("/configs/a", "a1"u8.ToArray());
+                await ext.SetDataAsync("/configs/a", "a2"u8.ToArray());
+                await ext.DeleteAsync("/configs/b");
+                await ext.CreateAsync("/configs/c", "c0"u8.ToArray(), Acls.OpenUnsafe);
+            }
+            h = await h.RestartAsync();
+
+            var a = await TrackedSubtreeTests.LatestAsync(h, "/configs/a", r => r.Version == 2, "the version written while down");
+            Assert.Equal(NodeObservation.Gap, a.Observation);
+            Assert.Equal(NodeChangeKind.Changed, a.Kind);
+            Assert.Equal("a2", Encoding.UTF8.GetString(a.Data!));
+            var b = await TrackedSubtreeTests.LatestAsync(h, "/configs/b", r => r.Kind == NodeChangeKind.Deleted, "the deletion while down");
+            Assert.Equal(NodeObservation.Gap, b.Observation);
+            var c = await TrackedSubtreeTests.LatestAsync(h, "/configs/c", r => r.Kind == NodeChangeKind.Created, "the creation while down");
+            Assert.Equal(NodeObservation.Gap, c.Observation);
+            await h.Tracker.FlushAsync();
+            Assert.Single(await h.RecordsAsync("/configs/same")); // unchanged: not recorded again
+            Assert.Equal(2, (await h.RecordsAsync("/configs/a")).Count); // baseline and the gap version; versions 1 is gone from the server
+
+            var history = await h.History.GetHistoryAsync(ActingUser.System, TrackingHarness.Main, "/configs/a");
+            Assert.Equal(NodeObservation.Gap, history.Versions[0].Observation);
+            Assert.True(history.Versions[0].Outside);
+        }
+        finally
+        {
+            await h.DisposeAsync();
+        }
+    }
+
+    [Fact]
+    public async Task Access_MaskedContentHiddenWithoutReadData_ViewerCannotRestore_OperatorCannotTrack_RefusalsAudited()
+    {
+        await using var h = await TrackingHarness.StartAsync(fx, async c =>
+        {
+            await c.CreateAsync("/configs", ReadOnlyMemory<byte>.Empty, Acls.OpenUnsafe);
+            await c.CreateAsync("/configs/open", "o"u8.ToArray(), Acls.OpenUnsafe);
+            await c.CreateAsync("/configs/secret", "s3cr3t"u8.ToArray(), Acls.OpenUnsafe);
+        }, settings: v =>
+        {
+            v["ZkDashboard:Access:Bindings:0:Subject"] = "group:viewers";
+            v["ZkDashboard:Access:Bindings:0:Role"] = "viewer";
+            v["ZkDashboard:Access:Bindings:1:Subject"] = "group:operators";
+            v["ZkDashboard:Access:Bindings:1:Role"] = "operator";
+            v["ZkDashboard:Access:Roles:0:Name"] = "peeker";
+            v["ZkDashboard:Access:Roles:0:Actions:0"] = "read";
+            v["ZkDashboard:Access:Bindings:2:Subject"] = "group:peekers";
+            v["ZkDashboard:Access:Bindings:2:Role"] = "peeker";
+            v["ZkDashboard:Access:SensitiveData:0"] = "/configs/secret";
+        });
+        var open = await TrackedSubtreeTests.LatestAsync(h, "/configs/open", r => r.Kind == NodeChangeKind.Existing, "the baseline");
+        await TrackedSubtreeTests.LatestAsync(h, "/configs/secret", r => r.Kind == NodeChangeKind.Existing, "the baseline");
+
+        var openHistory = await h.History.GetHistoryAsync(Viewer, TrackingHarness.Main, "/configs/open");
+        Assert.Equal("o", Encoding.UTF8.GetString(openHistory.Versions.Single().Data!));
+        // A viewer has readData; a read-only role under the sensitive-data mask sees versions without content.
+        Assert.Equal("s3cr3t", Encoding.UTF8.GetString((await h.History.GetHistoryAsync(Viewer, TrackingHarness.Main, "/configs/secret")).Versions.Single().Data!));
+        var masked = (await h.History.GetHistoryAsync(Peeker, TrackingHarness.Main, "/configs/secret")).Versions.Single();
+        Assert.Null(masked.Data);
+        Assert.Contains("readData", masked.DataUnavailableReason, StringComparison.Ordinal);
+        Assert.Equal(64, masked.Sha256!.Length);
+
+        var restore = await Assert.ThrowsAsync<AccessDeniedException>(() => h.History.RestoreAsync(Viewer, TrackingHarness.Main, "/configs/open", "t" + open.Id, 0, null));
+        Assert.Contains("setData", restore.Reason, StringComparison.Ordinal);
+        await Assert.ThrowsAsync<AccessDeniedException>(() => h.History.TrackAsync(Operator, TrackingHarness.Main, "/apps/**"));
+        Assert.Equal(2, h.Audit.Entries.Count(e => e.Outcome == AuditOutcome.Denied));
+        Assert.Contains(h.Audit.Entries, e => e.Outcome == AuditOutcome.Denied && e.User == "otto" && e.Operation == "Tracking");
+        Assert.DoesNotContain(await h.History.GetTrackedAsync(ActingUser.System, TrackingHarness.Main), t => t.Glob == "/apps/**");
+
+        // An operator may restore (setData) — with the version as shown.
+        var restored = await h.History.RestoreAsync(Operator, TrackingHarness.Main, "/configs/open", "t" + open.Id, 0, "same content, new version");
+        Assert.Equal(1, restored.Stat!.Version);
     }
 }

@@ -49,15 +49,14 @@ internal sealed class TrackingHarness : IAsyncDisposable
     /// <summary>The full connect string with the chroot (for kazoo and external clients).</summary>
     public string ChrootedConnectString => ConnectString + Chroot;
 
-    public static async Task<TrackingHarness> StartAsync(EnsembleFixture fx, Func<ZooKeeperClient, Task>? seed = null, TimeSpan? sessionTimeout = null)
+    public static async Task<TrackingHarness> StartAsync(EnsembleFixture fx, Func<ZooKeeperClient, Task>? seed = null, TimeSpan? sessionTimeout = null,
+        Action<Dictionary<string, string?>>? settings = null)
     {
         var chroot = EnsembleFixture.NewChrootName();
         await using (var root = await ZooKeeperClient.ConnectAsync(new ZooKeeperClientOptions { ConnectString = fx.ConnectString }))
         {
             await root.CreateAsync(chroot, ReadOnlyMemory<byte>.Empty, Acls.OpenUnsafe);
         }
-        var registry = new TestRegistry();
-        registry.Put(SessionsHarness.Definition(Main, fx.ConnectString + chroot, sessionTimeout));
         if (seed is not null)
         {
             await using var c = await ZooKeeperClient.ConnectAsync(new ZooKeeperClientOptions { ConnectString = fx.ConnectString + chroot });
@@ -65,6 +64,18 @@ internal sealed class TrackingHarness : IAsyncDisposable
         }
         var dataDir = Path.Combine(Path.GetTempPath(), "zkd-track-" + Guid.NewGuid().ToString("N"));
         Directory.CreateDirectory(dataDir);
+        return await BuildAsync(fx.ConnectString, chroot, fx.Ensemble, dataDir, sessionTimeout, settings);
+    }
+
+    private Action<Dictionary<string, string?>>? _settings;
+    private TimeSpan? _sessionTimeout;
+    private bool _handedOver;
+
+    private static async Task<TrackingHarness> BuildAsync(string connectString, string chroot, SandboxEnsemble sandbox, string dataDir, TimeSpan? sessionTimeout,
+        Action<Dictionary<string, string?>>? settings)
+    {
+        var registry = new TestRegistry();
+        registry.Put(SessionsHarness.Definition(Main, connectString + chroot, sessionTimeout));
         var values = new Dictionary<string, string?>
         {
             ["ZkDashboard:Sessions:ConnectTimeout"] = "00:00:05",
@@ -73,21 +84,35 @@ internal sealed class TrackingHarness : IAsyncDisposable
             ["ZkDashboard:Tracking:Subtrees:0:Ensemble"] = Main,
             ["ZkDashboard:Tracking:Subtrees:0:Glob"] = "/configs/**",
         };
+        settings?.Invoke(values);
         var configuration = new ConfigurationBuilder().AddInMemoryCollection(values).Build();
         var audit = new InMemoryAuditTrail();
         var services = new ServiceCollection();
         services.AddLogging(b => b.SetMinimumLevel(LogLevel.Warning));
         services.AddSingleton<IEnsembleRegistry>(registry);
+        if (values.Keys.Any(k => k.StartsWith(AccessOptions.SectionName + ":", StringComparison.Ordinal)))
+        {
+            services.AddZkDashboardAccess(configuration); // the real policy (it reads stored bindings from the store too)
+        }
         services.AddSingleton<IAuditSink>(audit);
         services.AddSingleton<IAuditTrail>(audit);
         services.AddZkDashboardStore(configuration);
         services.AddZkDashboardSessions(configuration);
         services.AddZkDashboardTracking(configuration);
         var provider = services.BuildServiceProvider();
-        var h = new TrackingHarness(provider, fx.ConnectString, chroot, fx.Ensemble, dataDir, audit);
+        var h = new TrackingHarness(provider, connectString, chroot, sandbox, dataDir, audit) { _settings = settings, _sessionTimeout = sessionTimeout };
         await h.Store.EnsureSchemaAsync();
         await h.Tracker.StartAsync(CancellationToken.None);
         return h;
+    }
+
+    /// <summary>"Restarts the dashboard": stops this one (its session closes) and builds a new one over the same store and chroot.</summary>
+    public async Task<TrackingHarness> RestartAsync()
+    {
+        _handedOver = true;
+        await Tracker.StopAsync(CancellationToken.None);
+        await _provider.DisposeAsync();
+        return await BuildAsync(ConnectString, Chroot, Sandbox, _dataDir, _sessionTimeout, _settings);
     }
 
     /// <summary>A separate client (its own session) under the chroot: a writer outside the dashboard.</summary>
@@ -122,6 +147,10 @@ internal sealed class TrackingHarness : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
+        if (_handedOver)
+        {
+            return;
+        }
         await Tracker.StopAsync(CancellationToken.None);
         await _provider.DisposeAsync();
         Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
