@@ -1,4 +1,5 @@
 using ZkDashboard.Benchmarks.Access;
+using ZkDashboard.Benchmarks.Api;
 using ZkDashboard.Benchmarks.Browser;
 using ZkDashboard.Benchmarks.Client;
 using ZkDashboard.Benchmarks.Fanout;
@@ -16,6 +17,7 @@ public static class BenchmarkRegistry
         new FanoutBenchmark(),
         new AccessBenchmark(),
         new HealthBenchmark(),
+        new ApiBenchmark(),
         new BrowserBenchmark(), // last: its RESULT line is the last line of ./build.sh bench
     ];
 
