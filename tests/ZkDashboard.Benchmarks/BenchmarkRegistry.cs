@@ -1,5 +1,6 @@
 using ZkDashboard.Benchmarks.Access;
 using ZkDashboard.Benchmarks.Audit;
+using ZkDashboard.Benchmarks.Api;
 using ZkDashboard.Benchmarks.Browser;
 using ZkDashboard.Benchmarks.Client;
 using ZkDashboard.Benchmarks.Fanout;
@@ -20,6 +21,7 @@ public static class BenchmarkRegistry
         new HealthBenchmark(),
         new AuditBenchmark(),
         new TrackBenchmark(),
+        new ApiBenchmark(),
         new BrowserBenchmark(), // last: its RESULT line is the last line of ./build.sh bench
     ];
 

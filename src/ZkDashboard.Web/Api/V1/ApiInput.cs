@@ -203,6 +203,6 @@ internal static class ApiInput
 
     public static IResult TooLarge(string field, long size, int maxBytes)
         => ApiProblems.Problem(StatusCodes.Status413PayloadTooLarge, ApiProblems.DataTooLarge, "The data is too large.",
-            $"{field}: {(size > maxBytes ? "more than" : "")} {size:N0} bytes; ZooKeeper allows at most {maxBytes:N0} bytes (1 MiB) of node data.",
+            string.Create(CultureInfo.InvariantCulture, $"{field}: {size:N0} bytes or more; ZooKeeper allows at most {maxBytes:N0} bytes (1 MiB) of node data. Nothing was written."),
             new Dictionary<string, object?> { ["field"] = field, ["maxBytes"] = maxBytes });
 }

@@ -269,6 +269,10 @@ public sealed class NodeEndpointTests(EnsembleFixture fx) : IAsyncLifetime
         await (await _viewer.GetAsync(location)).ProblemAsync(403, ApiProblems.JobAccessDenied);
         Assert.Equal(HttpStatusCode.OK, (await _admin.GetAsync(location)).StatusCode);
         await (await _operator.GetAsync("/api/v1/jobs/no-such-job")).ProblemAsync(404, ApiProblems.UnknownJob);
+        var id = location["/api/v1/jobs/".Length..];
+        Assert.Contains((await (await _operator.GetAsync("/api/v1/jobs")).JsonAsync()).EnumerateArray(), j => j.GetProperty("id").GetString() == id);
+        Assert.Contains((await (await _admin.GetAsync("/api/v1/jobs")).JsonAsync()).EnumerateArray(), j => j.GetProperty("id").GetString() == id);
+        Assert.DoesNotContain((await (await _viewer.GetAsync("/api/v1/jobs")).JsonAsync()).EnumerateArray(), j => j.GetProperty("id").GetString() == id);
         using var cancelFinished = await _operator.DeleteAsync(location);
         Assert.Equal(HttpStatusCode.OK, cancelFinished.StatusCode);
         await using var check = await _host.ZooKeeperAsync();
