@@ -1,5 +1,6 @@
 using ZkDashboard.Core;
 using ZkDashboard.Web.Api;
+using ZkDashboard.Web.Api.V1;
 using ZkDashboard.Web.Auth;
 using ZkDashboard.Web.Hosting;
 using ZkDashboard.Web.Hubs;
@@ -24,6 +25,7 @@ app.MapZkHub();
 app.MapZkMetrics().AllowAnonymous(); // open by default for scrapers; ZkDashboard:Security:MetricsToken closes it
 app.MapZkAlertRules();
 app.MapZkMemoryDiagnostics();
+app.MapGroup("/api/v1").MapTransfer(); // the api helper's MapZkDashboardApiV1 group replaces this on merge
 
 await app.RunAsync();
 return 0;

@@ -1,5 +1,6 @@
 using ZkDashboard.Benchmarks.Access;
 using ZkDashboard.Benchmarks.Browser;
+using ZkDashboard.Benchmarks.Bulk;
 using ZkDashboard.Benchmarks.Client;
 using ZkDashboard.Benchmarks.Fanout;
 using ZkDashboard.Benchmarks.Health;
@@ -16,6 +17,7 @@ public static class BenchmarkRegistry
         new FanoutBenchmark(),
         new AccessBenchmark(),
         new HealthBenchmark(),
+        new BulkBenchmark(),
         new BrowserBenchmark(), // last: its RESULT line is the last line of ./build.sh bench
     ];
 
