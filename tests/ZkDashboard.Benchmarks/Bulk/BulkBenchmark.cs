@@ -174,11 +174,13 @@ public sealed class BulkBenchmark : IBenchmark
         var configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
         {
             ["ZkDashboard:Sessions:BulkBatchSize"] = "500",
+            ["ZkDashboard:Access:Bindings:0:Subject"] = "group:admins",
+            ["ZkDashboard:Access:Bindings:0:Role"] = "admin",
         }).Build();
         services.AddLogging(b => b.SetMinimumLevel(LogLevel.Warning).AddConsole());
         services.AddSingleton<IEnsembleRegistry>(new FixedRegistry(
             new EnsembleDefinition(Ensemble, connectString, TimeSpan.FromSeconds(30), null, null, false, [], EnsembleSource.Configuration)));
-        services.AddSingleton<IAccessPolicy, AllowAllAccessPolicy>();
+        services.AddZkDashboardAccess(configuration); // the real policy, with group admins as admin on */** (the shipped default binding)
         services.AddZkDashboardSessions(configuration);
         services.AddZkDashboardJobs(configuration);
         services.AddZkDashboardTransfer(configuration);
