@@ -25,7 +25,7 @@ app.MapZkDashboardWeb();
 app.MapZkHub();
 app.MapZkMetrics().AllowAnonymous(); // open by default for scrapers; ZkDashboard:Security:MetricsToken closes it
 app.MapZkAlertRules();
-app.MapZkDashboardApiV1().MapAudit().MapChanges();
+app.MapZkDashboardApiV1().MapAudit().MapChanges().MapTransfer();
 app.MapZkMemoryDiagnostics();
 
 await app.RunAsync();

@@ -2,6 +2,7 @@ using ZkDashboard.Benchmarks.Access;
 using ZkDashboard.Benchmarks.Audit;
 using ZkDashboard.Benchmarks.Api;
 using ZkDashboard.Benchmarks.Browser;
+using ZkDashboard.Benchmarks.Bulk;
 using ZkDashboard.Benchmarks.Client;
 using ZkDashboard.Benchmarks.Fanout;
 using ZkDashboard.Benchmarks.Health;
@@ -22,6 +23,7 @@ public static class BenchmarkRegistry
         new AuditBenchmark(),
         new TrackBenchmark(),
         new ApiBenchmark(),
+        new BulkBenchmark(),
         new BrowserBenchmark(), // last: its RESULT line is the last line of ./build.sh bench
     ];
 

@@ -13,6 +13,9 @@ public static class TransferServiceCollectionExtensions
         ArgumentNullException.ThrowIfNull(configuration);
         services.AddOptions<TransferOptions>().Bind(configuration.GetSection(TransferOptions.SectionName));
         services.TryAddSingleton<ITransferService, TransferService>();
+        services.AddOptions<BackupOptions>().Bind(configuration.GetSection(BackupOptions.SectionName));
+        services.TryAddSingleton<ScheduledBackups>();
+        services.AddHostedService(sp => sp.GetRequiredService<ScheduledBackups>());
         return services;
     }
 }

@@ -32,6 +32,7 @@ public static class ZkDashboardWebServiceCollectionExtensions
             o.HeaderActions.Insert(0, typeof(Components.Layout.AlertBadge));
             o.HeaderActions.Add(typeof(JobsIndicator));
             o.HeaderActions.Add(typeof(Components.Layout.ChangesLink));
+            o.HeaderActions.Insert(0, typeof(Components.Layout.TransferNav));
         });
         services.AddZkDashboardExplorer();
         services.AddZkExternalSignIn(configuration);

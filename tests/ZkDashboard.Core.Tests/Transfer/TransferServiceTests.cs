@@ -248,4 +248,34 @@ public sealed class TransferServiceTests(EnsembleFixture fx)
         // Import needs create and setData at the target: a viewer is refused and nothing is written.
         await Assert.ThrowsAsync<AccessDeniedException>(() => t.Transfer.PlanImportAsync(paul, new ImportRequest(Main, "/pub"), doc));
     }
+
+    [Fact]
+    public async Task ScheduledBackups_RunThreeTimes_KeepsTheNewestReadableFiles()
+    {
+        await using var t = await TransferHarness.StartAsync(fx);
+        await SeedAsync(t, "/bk");
+        var dir = Path.Combine(Path.GetTempPath(), "zkd-backups-" + Guid.NewGuid().ToString("N"));
+        var options = new BackupOptions { Directory = dir };
+        options.Schedules.Add(new BackupSchedule { Ensemble = Main, Path = "/bk", Keep = 2 });
+        using var backups = new ScheduledBackups(t.Transfer, Microsoft.Extensions.Options.Options.Create(options), Microsoft.Extensions.Logging.Abstractions.NullLogger<ScheduledBackups>.Instance);
+        try
+        {
+            var written = new List<string>();
+            for (var i = 0; i < 3; i++)
+            {
+                written.AddRange(await backups.RunDueAsync(force: true, CancellationToken.None));
+            }
+            Assert.Equal(3, written.Distinct().Count());
+            var kept = Directory.GetFiles(dir).Order(StringComparer.Ordinal).ToList();
+            Assert.Equal(written.Skip(1).Order(StringComparer.Ordinal), kept);
+            await using var file = File.OpenRead(kept[^1]);
+            var doc = await t.Transfer.ReadFileAsync(file, kept[^1]);
+            Assert.Equal(40, doc.Nodes.Count);
+            Assert.Empty(await backups.RunDueAsync(force: false, CancellationToken.None)); // not due again within its interval
+        }
+        finally
+        {
+            Directory.Delete(dir, recursive: true);
+        }
+    }
 }
