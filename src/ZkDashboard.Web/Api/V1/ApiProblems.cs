@@ -43,6 +43,10 @@ public static class ApiProblems
     public const string JobAccessDenied = TypePrefix + "job-access-denied";
     /// <summary>412: the node is not at the version of <c>If-Match</c>; <c>currentVersion</c> says where it is.</summary>
     public const string VersionConflict = TypePrefix + "version-conflict";
+    /// <summary>Applying a change request was refused: the node moved on since its base (rebase or reject).</summary>
+    public const string ChangeConflict = TypePrefix + "change-conflict";
+    /// <summary>A change request step that its state does not allow (self-approval, already decided…).</summary>
+    public const string ChangeState = TypePrefix + "change-state";
     /// <summary>428: a write without <c>If-Match</c>.</summary>
     public const string PreconditionRequired = TypePrefix + "precondition-required";
     /// <summary>409: the node exists already.</summary>
@@ -127,6 +131,12 @@ public static class ApiProblems
         ArgumentNullException.ThrowIfNull(exception);
         return exception switch
         {
+            // Four-eyes: the write was not sent; it waits for someone else's approval (neither success nor failure).
+            ZkDashboard.Core.Changes.ChangeRequestSubmittedException e => TypedResults.Json(
+                new { status = "submittedForApproval", changeRequest = e.Request.Id, message = e.Message, location = $"/api/v1/changes/{e.Request.Id}" },
+                statusCode: StatusCodes.Status202Accepted),
+            ZkDashboard.Core.Changes.ChangeConflictException e => Problem(StatusCodes.Status409Conflict, ChangeConflict, "The node moved on since the request's base.", e.Message),
+            ZkDashboard.Core.Changes.ChangeRequestStateException e => Problem(StatusCodes.Status409Conflict, ChangeState, "The change request cannot take this step.", e.Message),
             AccessDeniedException e => Problem(StatusCodes.Status403Forbidden, AccessDenied, "The access policy refused this.", e.Message,
                 new Dictionary<string, object?>
                 {
