@@ -111,7 +111,7 @@ public sealed class AuditBenchmark : IBenchmark
         var sw = Stopwatch.StartNew();
         string[] ops = ["SetData", "SetData", "SetData", "Create", "Delete", "SetAcl", "Login", "Read"];
         var start = DateTimeOffset.UtcNow.AddDays(-30);
-        const int Chunk = 20_000;
+        const int Chunk = 5_000;
         for (var done = 0; done < records; done += Chunk)
         {
             ct.ThrowIfCancellationRequested();
@@ -130,7 +130,7 @@ public sealed class AuditBenchmark : IBenchmark
                 tasks.Add(trail.AppendAsync(record, required: true, ct).AsTask());
             }
             await Task.WhenAll(tasks).ConfigureAwait(false);
-            if ((done / Chunk) % 10 == 0)
+            if ((done / Chunk) % 40 == 0)
             {
                 Console.WriteLine(Inv($"  appended {done + Chunk:N0} records ({sw.Elapsed.TotalSeconds:0.0} s)"));
             }
@@ -180,6 +180,8 @@ public sealed class AuditBenchmark : IBenchmark
         {
             ["ZkDashboard:Store:SqlitePath"] = sqlite,
             ["ZkDashboard:Audit:MaxBatch"] = maxBatch.ToString(CultureInfo.InvariantCulture),
+            // The seeding queues thousands of records at once; their wait in the queue is not a store failure.
+            ["ZkDashboard:Audit:StoreTimeout"] = maxBatch > 256 ? "00:10:00" : "00:00:10",
             ["ZkDashboard:Access:Bindings:0:Subject"] = "group:admins",
             ["ZkDashboard:Access:Bindings:0:Role"] = "admin",
         };
