@@ -49,7 +49,7 @@ public sealed class AuditPageTests(AppFixture app)
 
         await page.GotoAndWaitForInteractiveAsync($"audit/{id}");
         await Expect(page.Heading($"Record #{id}")).ToBeVisibleAsync(new() { Timeout = 30_000 });
-        await Expect(page.GetByRole(AriaRole.Region, new() { Name = $"Record {id}" })).ToContainTextAsync("raise the limit");
+        await Expect(page.GetByRole(AriaRole.Region, new() { Name = $"Record {id}", Exact = true })).ToContainTextAsync("raise the limit");
     }
 
     [Fact]
