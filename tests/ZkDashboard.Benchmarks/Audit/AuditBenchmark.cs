@@ -146,8 +146,12 @@ public sealed class AuditBenchmark : IBenchmark
             ("outcome denied", new AuditQuery { Outcome = AuditOutcome.Denied }),
             ("exact path", new AuditQuery { PathGlob = "/configs/app421/node5" }),
             ("path glob", new AuditQuery { PathGlob = "/configs/app42*/**" }),
-            ("time range (a day, 20 days ago)", new AuditQuery { From = start.AddDays(10), To = start.AddDays(11) }),
+            ("time range (one minute, in the middle)", new AuditQuery { From = start.AddMinutes(20), To = start.AddMinutes(21) }),
         ];
+        // One query first, on other filters, so that EF's one-time query compilation of the process is not in the figures.
+        await foreach (var _ in trail.QueryAsync(admin, new AuditQuery { User = "user1", Limit = 1 }, ct).ConfigureAwait(false))
+        {
+        }
         var first = double.NaN;
         foreach (var (name, query) in filters)
         {
