@@ -73,7 +73,8 @@ internal sealed class AuditRecordRowConfiguration : IEntityTypeConfiguration<Aud
         builder.HasIndex(r => new { r.Ensemble, r.Id });
         builder.HasIndex(r => new { r.Operation, r.Id });
         builder.HasIndex(r => new { r.Outcome, r.Id });
-        builder.HasIndex(r => new { r.Ensemble, r.Path, r.Id });
+        builder.HasIndex(r => new { r.Path, r.Id });
+        builder.HasIndex(r => new { r.TargetPath, r.Id });
         builder.HasIndex(r => r.AtMs);
         builder.HasIndex(r => r.LinkedId);
         // One successor per record: a second writer that raced on the same head fails instead of forking the chain.

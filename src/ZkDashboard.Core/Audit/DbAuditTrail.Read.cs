@@ -42,6 +42,7 @@ public sealed partial class DbAuditTrail
         }
         var limit = query.Limit <= 0 ? int.MaxValue : query.Limit;
         var yielded = 0;
+        await FlushAsync(ct).ConfigureAwait(false);
         await using var db = await _store.CreateContextAsync(ct).ConfigureAwait(false);
         IQueryable<AuditRecordRow> q = db.AuditRecords.AsNoTracking();
         if (!string.IsNullOrWhiteSpace(query.User))
@@ -115,6 +116,7 @@ public sealed partial class DbAuditTrail
     public async Task<AuditEntry?> GetAsync(ActingUser user, long id, CancellationToken ct = default)
     {
         await RequireAsync(user, AccessAction.ReadAudit, $"read audit record {id}", ct).ConfigureAwait(false);
+        await FlushAsync(ct).ConfigureAwait(false);
         await using var db = await _store.CreateContextAsync(ct).ConfigureAwait(false);
         var row = await db.AuditRecords.AsNoTracking().SingleOrDefaultAsync(r => r.Id == id, ct).ConfigureAwait(false);
         return row is null ? null : ToEntry(row);
@@ -130,6 +132,7 @@ public sealed partial class DbAuditTrail
     /// <summary>Checks the chain from the anchor to the head (no access check).</summary>
     internal async Task<AuditVerification> VerifyChainAsync(CancellationToken ct)
     {
+        await FlushAsync(ct).ConfigureAwait(false);
         await using var db = await _store.CreateContextAsync(ct).ConfigureAwait(false);
         var chain = await db.AuditChain.AsNoTracking().SingleOrDefaultAsync(c => c.Id == 1, ct).ConfigureAwait(false);
         var expectedId = (chain?.AnchorId ?? 0) + 1;

@@ -61,6 +61,15 @@ public sealed partial class DbAuditTrail : IAuditSink, IAuditTrail, IAsyncDispos
             return null;
         }
         var row = ToRow(record, _options.ContentCapBytes);
+        if (!required)
+        {
+            // Not a precondition of anything (an outcome, a denial, a login): queued for the writer, which commits it with the
+            // next batch; readers of the trail flush the queue first. A failure is logged by the writer (never silently dropped).
+            var queued = EnqueueAsync(new WorkItem(row, null));
+            _ = queued.ContinueWith(t => LogStoreFailed(t.Exception!.GetBaseException(), row.Operation, row.Ensemble, row.Path, false),
+                CancellationToken.None, TaskContinuationOptions.OnlyOnFaulted, TaskScheduler.Default);
+            return queued.IsCompletedSuccessfully ? queued.Result : null;
+        }
         try
         {
             return await EnqueueAsync(new WorkItem(row, null)).WaitAsync(_options.StoreTimeout + TimeSpan.FromSeconds(5), ct).ConfigureAwait(false);
@@ -153,6 +162,10 @@ public sealed partial class DbAuditTrail : IAuditSink, IAuditTrail, IAsyncDispos
     }
 
     private static string? Clip(string? s, int max) => s is null || s.Length <= max ? s : s[..max];
+
+    /// <summary>Waits until every record queued before this call is committed (or failed).</summary>
+    public Task FlushAsync(CancellationToken ct = default)
+        => EnqueueAsync(new WorkItem(null, () => Task.FromResult(0L))).WaitAsync(ct);
 
     private Task<long> EnqueueAsync(WorkItem item)
     {

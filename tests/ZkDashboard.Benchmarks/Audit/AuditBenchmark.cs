@@ -111,7 +111,7 @@ public sealed class AuditBenchmark : IBenchmark
         var sw = Stopwatch.StartNew();
         string[] ops = ["SetData", "SetData", "SetData", "Create", "Delete", "SetAcl", "Login", "Read"];
         var start = DateTimeOffset.UtcNow.AddDays(-30);
-        const int Chunk = 20_000;
+        const int Chunk = 5_000;
         for (var done = 0; done < records; done += Chunk)
         {
             ct.ThrowIfCancellationRequested();
@@ -130,7 +130,7 @@ public sealed class AuditBenchmark : IBenchmark
                 tasks.Add(trail.AppendAsync(record, required: true, ct).AsTask());
             }
             await Task.WhenAll(tasks).ConfigureAwait(false);
-            if ((done / Chunk) % 10 == 0)
+            if ((done / Chunk) % 40 == 0)
             {
                 Console.WriteLine(Inv($"  appended {done + Chunk:N0} records ({sw.Elapsed.TotalSeconds:0.0} s)"));
             }
@@ -146,8 +146,12 @@ public sealed class AuditBenchmark : IBenchmark
             ("outcome denied", new AuditQuery { Outcome = AuditOutcome.Denied }),
             ("exact path", new AuditQuery { PathGlob = "/configs/app421/node5" }),
             ("path glob", new AuditQuery { PathGlob = "/configs/app42*/**" }),
-            ("time range (a day, 20 days ago)", new AuditQuery { From = start.AddDays(10), To = start.AddDays(11) }),
+            ("time range (one minute, in the middle)", new AuditQuery { From = start.AddMinutes(20), To = start.AddMinutes(21) }),
         ];
+        // One query first, on other filters, so that EF's one-time query compilation of the process is not in the figures.
+        await foreach (var _ in trail.QueryAsync(admin, new AuditQuery { User = "user1", Limit = 1 }, ct).ConfigureAwait(false))
+        {
+        }
         var first = double.NaN;
         foreach (var (name, query) in filters)
         {
@@ -180,6 +184,8 @@ public sealed class AuditBenchmark : IBenchmark
         {
             ["ZkDashboard:Store:SqlitePath"] = sqlite,
             ["ZkDashboard:Audit:MaxBatch"] = maxBatch.ToString(CultureInfo.InvariantCulture),
+            // The seeding queues thousands of records at once; their wait in the queue is not a store failure.
+            ["ZkDashboard:Audit:StoreTimeout"] = maxBatch > 256 ? "00:10:00" : "00:00:10",
             ["ZkDashboard:Access:Bindings:0:Subject"] = "group:admins",
             ["ZkDashboard:Access:Bindings:0:Role"] = "admin",
         };
