@@ -37,10 +37,13 @@ public static class AuditAnnotations
         {
             return record;
         }
-        var reason = string.IsNullOrWhiteSpace(record.Operation.Reason) ? a.Reason : $"{record.Operation.Reason}; {a.Reason}";
+        var given = record.Operation.Reason;
+        var reason = string.IsNullOrWhiteSpace(given) ? a.Reason
+            : string.IsNullOrWhiteSpace(a.Reason) || given.Contains(a.Reason, StringComparison.Ordinal) ? given
+            : $"{given}; {a.Reason}";
         var change = (record.Change ?? new AuditChange()) with
         {
-            LinkedId = record.Change?.LinkedId ?? a.LinkedId,
+            RestoredFromId = record.Change?.RestoredFromId ?? a.LinkedId,
             LinkedNodeVersionId = record.Change?.LinkedNodeVersionId ?? a.LinkedNodeVersionId,
         };
         return record with { Operation = record.Operation with { Reason = reason }, Change = change };

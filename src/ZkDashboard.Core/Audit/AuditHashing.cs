@@ -58,6 +58,8 @@ public static class AuditHashing
         Number(row.Done);
         Number(row.Total);
         Number(row.LinkedId);
+        Number(row.RestoredFromId);
+        Number(row.LinkedNodeVersionId);
         return Convert.ToHexStringLower(hash.GetHashAndReset());
     }
 

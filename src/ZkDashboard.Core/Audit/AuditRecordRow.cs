@@ -40,6 +40,10 @@ public sealed class AuditRecordRow
     public int? Done { get; set; }
     public int? Total { get; set; }
     public long? LinkedId { get; set; }
+    /// <summary>For a restore: the audit record whose content it wrote back.</summary>
+    public long? RestoredFromId { get; set; }
+    /// <summary>For a restore of a tracked version: the <c>NodeVersions</c> record it wrote back.</summary>
+    public long? LinkedNodeVersionId { get; set; }
     public string PrevHash { get; set; } = "";
     public string Hash { get; set; } = "";
 }

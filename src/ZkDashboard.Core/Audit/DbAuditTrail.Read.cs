@@ -206,6 +206,8 @@ public sealed partial class DbAuditTrail
         Done = r.Done,
         Total = r.Total,
         LinkedId = r.LinkedId,
+        RestoredFromId = r.RestoredFromId,
+        LinkedNodeVersionId = r.LinkedNodeVersionId,
         Hash = r.Hash,
     };
 }

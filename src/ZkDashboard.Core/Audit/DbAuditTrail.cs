@@ -145,6 +145,8 @@ public sealed partial class DbAuditTrail : IAuditSink, IAuditTrail, IAsyncDispos
             row.Done = c.Done;
             row.Total = c.Total;
             row.LinkedId = c.LinkedId;
+            row.RestoredFromId = c.RestoredFromId;
+            row.LinkedNodeVersionId = c.LinkedNodeVersionId;
             if (c.DataBefore is { } before)
             {
                 row.SizeBefore = before.Length;
@@ -325,7 +327,7 @@ public sealed partial class DbAuditTrail : IAuditSink, IAuditTrail, IAsyncDispos
     [
         "Id", "AtMs", "User", "Provider", "ClientIp", "UserAgent", "RequestId", "Ensemble", "Operation", "Path", "TargetEnsemble", "TargetPath",
         "ExpectedVersion", "ResultVersion", "ResultMzxid", "SizeBefore", "SizeAfter", "Sha256Before", "Sha256After", "DataBefore", "DataAfter",
-        "AclBefore", "AclAfter", "Reason", "Outcome", "Detail", "Done", "Total", "LinkedId", "PrevHash", "Hash",
+        "AclBefore", "AclAfter", "Reason", "Outcome", "Detail", "Done", "Total", "LinkedId", "RestoredFromId", "LinkedNodeVersionId", "PrevHash", "Hash",
     ];
 
     private static readonly string InsertSql = "INSERT INTO \"AuditRecords\" (" + string.Join(", ", Columns.Select(c => $"\"{c}\""))
@@ -343,7 +345,7 @@ public sealed partial class DbAuditTrail : IAuditSink, IAuditTrail, IAsyncDispos
             p.ParameterName = $"@c{i}";
             p.DbType = Columns[i] switch
             {
-                "Id" or "AtMs" or "ResultMzxid" or "LinkedId" => System.Data.DbType.Int64,
+                "Id" or "AtMs" or "ResultMzxid" or "LinkedId" or "RestoredFromId" or "LinkedNodeVersionId" => System.Data.DbType.Int64,
                 "ExpectedVersion" or "ResultVersion" or "SizeBefore" or "SizeAfter" or "Outcome" or "Done" or "Total" => System.Data.DbType.Int32,
                 "DataBefore" or "DataAfter" => System.Data.DbType.Binary,
                 _ => System.Data.DbType.String,
@@ -359,7 +361,7 @@ public sealed partial class DbAuditTrail : IAuditSink, IAuditTrail, IAsyncDispos
         [
             r.Id, r.AtMs, r.User, r.Provider, r.ClientIp, r.UserAgent, r.RequestId, r.Ensemble, r.Operation, r.Path, r.TargetEnsemble, r.TargetPath,
             r.ExpectedVersion, r.ResultVersion, r.ResultMzxid, r.SizeBefore, r.SizeAfter, r.Sha256Before, r.Sha256After, r.DataBefore, r.DataAfter,
-            r.AclBefore, r.AclAfter, r.Reason, r.Outcome, r.Detail, r.Done, r.Total, r.LinkedId, r.PrevHash, r.Hash,
+            r.AclBefore, r.AclAfter, r.Reason, r.Outcome, r.Detail, r.Done, r.Total, r.LinkedId, r.RestoredFromId, r.LinkedNodeVersionId, r.PrevHash, r.Hash,
         ];
         for (var i = 0; i < values.Length; i++)
         {

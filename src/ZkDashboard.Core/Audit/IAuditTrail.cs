@@ -26,8 +26,10 @@ public sealed record AuditChange
     public int? Done { get; init; }
     /// <summary>For bulk operations: how many nodes were planned.</summary>
     public int? Total { get; init; }
-    /// <summary>The audit record this one settles (unknown outcome re-read) or restores from.</summary>
+    /// <summary>The audit record this one completes: the intent record of a write, or the unknown outcome it settles.</summary>
     public long? LinkedId { get; init; }
+    /// <summary>For a restore: the audit record whose content it wrote back.</summary>
+    public long? RestoredFromId { get; init; }
     /// <summary>For a restore of a tracked version: the <c>NodeVersions</c> record it restored from.</summary>
     public long? LinkedNodeVersionId { get; init; }
 }
@@ -66,6 +68,8 @@ public sealed record AuditEntry
     public int? Done { get; init; }
     public int? Total { get; init; }
     public long? LinkedId { get; init; }
+    /// <summary>For a restore: the audit record whose content it wrote back.</summary>
+    public long? RestoredFromId { get; init; }
     /// <summary>The record's hash in the chain (SHA-256 over its content and the previous record's hash).</summary>
     public string? Hash { get; init; }
     /// <summary>For a restore of a tracked version: the <c>NodeVersions</c> record it restored from.</summary>

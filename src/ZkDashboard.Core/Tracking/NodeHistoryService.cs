@@ -162,7 +162,7 @@ public sealed partial class NodeHistoryService : INodeHistory
             Operation = a?.Operation,
             AuditId = a?.Id,
             TrackedId = r.Id,
-            LinkedAuditId = a?.LinkedId,
+            LinkedAuditId = a?.RestoredFromId,
             LinkedTrackedId = a?.LinkedNodeVersionId,
         };
     }
@@ -203,7 +203,7 @@ public sealed partial class NodeHistoryService : INodeHistory
             Reason = a.Reason,
             Operation = a.Operation,
             AuditId = a.Id,
-            LinkedAuditId = a.LinkedId,
+            LinkedAuditId = a.RestoredFromId,
             LinkedTrackedId = a.LinkedNodeVersionId,
         };
     }

@@ -41,6 +41,7 @@ public sealed class InMemoryAuditTrail : IAuditSink, IAuditTrail
                 SizeAfter = c?.DataAfter?.Length,
                 Sha256After = c?.DataAfter is { } d ? Convert.ToHexStringLower(SHA256.HashData(d.Span)) : null,
                 LinkedId = c?.LinkedId,
+                RestoredFromId = c?.RestoredFromId,
                 LinkedNodeVersionId = c?.LinkedNodeVersionId,
             });
         }

@@ -16,23 +16,28 @@ namespace ZkDashboard.E2E.Explorer;
 /// The History tab on a tracked node: versions by an outside client, "Restore this version" (a versioned write,
 /// audited with a link to the version), and the conflict path (the node changed after the restore dialog opened:
 /// the conflict diff is shown and nothing is overwritten). The app is this test's own, with the node's subtree tracked
-/// and an in-memory audit trail (the durable audit store is not on this branch).
+/// and the app's durable audit trail.
 /// </summary>
 [Collection(SandboxE2ECollection.Name)]
 public sealed class NodeHistoryTests(SandboxAppFixture app)
 {
-    private async Task<(WebAppServer Server, InMemoryAuditTrail Audit)> StartAsync(string trackedRoot)
+    private async Task<WebAppServer> StartAsync(string trackedRoot)
     {
-        var audit = new InMemoryAuditTrail();
         var settings = AppSettings.Ensembles((SandboxAppFixture.EnsembleName, app.Ensemble.ConnectString));
         settings["ZkDashboard:Tracking:Subtrees:0:Ensemble"] = SandboxAppFixture.EnsembleName;
         settings["ZkDashboard:Tracking:Subtrees:0:Glob"] = trackedRoot + "/**";
-        var server = await WebAppServer.StartAsync(settings, 0, services =>
+        return await WebAppServer.StartAsync(settings, 0, configureServices: null);
+    }
+
+    /// <summary>The newest record of <paramref name="operation"/> on <paramref name="path"/> in the app's durable audit trail.</summary>
+    private static async Task<AuditEntry> LastAuditAsync(WebAppServer server, string path, string operation)
+    {
+        var trail = server.Services.GetRequiredService<IAuditTrail>();
+        await foreach (var e in trail.QueryAsync(ActingUser.System, new AuditQuery { PathGlob = path, Operation = operation, Limit = 1 }))
         {
-            services.AddSingleton<IAuditSink>(audit);
-            services.AddSingleton<IAuditTrail>(audit);
-        });
-        return (server, audit);
+            return e;
+        }
+        throw new Xunit.Sdk.XunitException($"no {operation} record for {path} in the audit trail");
     }
 
     private static async Task WaitForVersionAsync(WebAppServer server, string path, int version)
@@ -68,7 +73,7 @@ public sealed class NodeHistoryTests(SandboxAppFixture app)
         await using var scope = await ChrootScope.CreateAsync(app.Ensemble.ConnectString, ExplorerLink.NewRoot());
         var path = scope.Chroot + "/app.json";
         await scope.Root.CreateAsync(path, "{\"limit\": 10}"u8.ToArray(), Acls.OpenUnsafe);
-        var (server, audit) = await StartAsync(scope.Chroot);
+        var server = await StartAsync(scope.Chroot);
         await using var _ = server;
         await WaitForVersionAsync(server, path, 0);
         await scope.Root.SetDataAsync(path, "{\"limit\": 99}"u8.ToArray(), 0);
@@ -93,7 +98,7 @@ public sealed class NodeHistoryTests(SandboxAppFixture app)
         var (data, stat) = await scope.Root.GetDataAsync(path);
         Assert.Equal("{\"limit\": 10}", Encoding.UTF8.GetString(data));
         Assert.Equal(2, stat.Version);
-        var record = audit.Entries.Last(e => e.Operation == nameof(ZkOperationKind.SetData));
+        var record = await LastAuditAsync(server, path, nameof(ZkOperationKind.SetData));
         Assert.Equal(AuditOutcome.Succeeded, record.Outcome);
         Assert.Equal(2, record.ResultVersion);
         Assert.NotNull(record.LinkedNodeVersionId);
@@ -112,7 +117,7 @@ public sealed class NodeHistoryTests(SandboxAppFixture app)
         await using var scope = await ChrootScope.CreateAsync(app.Ensemble.ConnectString, ExplorerLink.NewRoot());
         var path = scope.Chroot + "/flags";
         await scope.Root.CreateAsync(path, "old"u8.ToArray(), Acls.OpenUnsafe);
-        var (server, audit) = await StartAsync(scope.Chroot);
+        var server = await StartAsync(scope.Chroot);
         await using var _ = server;
         await WaitForVersionAsync(server, path, 0);
         await scope.Root.SetDataAsync(path, "new"u8.ToArray(), 0);
@@ -145,7 +150,7 @@ public sealed class NodeHistoryTests(SandboxAppFixture app)
         var (data, stat) = await scope.Root.GetDataAsync(path);
         Assert.Equal("theirs", Encoding.UTF8.GetString(data));
         Assert.Equal(2, stat.Version);
-        Assert.Equal(AuditOutcome.Failed, audit.Entries.Last(e => e.Operation == nameof(ZkOperationKind.SetData)).Outcome);
+        Assert.Equal(AuditOutcome.Failed, (await LastAuditAsync(server, path, nameof(ZkOperationKind.SetData))).Outcome);
 
         await conflict.GetByRole(AriaRole.Button, new() { Name = "Cancel", Exact = true }).ClickAsync();
         await Expect(page.GetByRole(AriaRole.Dialog)).ToHaveCountAsync(0, new() { Timeout = 30_000 });

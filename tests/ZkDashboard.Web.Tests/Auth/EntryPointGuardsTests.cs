@@ -18,6 +18,9 @@ public sealed class EntryPointGuardsTests(AppFactory factory) : IClassFixture<Ap
     private static readonly string[] OpenEndpoints =
     [
         "/login", "/setup", "/logout", "/login/external", "/healthz", "/metrics",
+        // The REST API's description and its reference page (documentation only; every /api/v1 endpoint needs sign-in).
+        "/openapi/{documentName}.json", "/api/reference/{documentName?}", "/api/reference/favicon.svg",
+        "/api/reference/scalar.aspnetcore.js", "/api/reference/scalar.js",
     ];
 
     [Fact]
