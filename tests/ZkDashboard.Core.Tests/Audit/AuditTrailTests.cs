@@ -209,6 +209,9 @@ public abstract class AuditTrailTestsBase(EnsembleFixture fx)
     {
         await using var h = await StartAsync(s => s["ZkDashboard:Audit:StoreTimeout"] = "00:00:01");
         await h.Ops.CreateAsync(Alice, Main, new CreateNodeRequest("/fc", B("before"), Acls.OpenUnsafe));
+        // Let the writer finish the create's queued outcome record first: a batch still in flight when the test takes its
+        // table locks would deadlock with it (on PostgreSQL) instead of meeting a store that is simply unavailable.
+        await ((DbAuditTrail)h.Reader).FlushAsync();
         await using (await LockStoreAsync())
         {
             var refused = await Assert.ThrowsAsync<AuditUnavailableException>(() => h.Ops.SetDataAsync(Alice, Main, "/fc", B("after"), -1));
@@ -243,6 +246,9 @@ public abstract class AuditTrailTestsBase(EnsembleFixture fx)
             s["ZkDashboard:Audit:FailOpen"] = "true";
         });
         await h.Ops.CreateAsync(Alice, Main, new CreateNodeRequest("/fo", B("before"), Acls.OpenUnsafe));
+        // Let the writer finish the create's queued outcome record first: a batch still in flight when the test takes its
+        // table locks would deadlock with it (on PostgreSQL) instead of meeting a store that is simply unavailable.
+        await ((DbAuditTrail)h.Reader).FlushAsync();
         await using (await LockStoreAsync())
         {
             await h.Ops.SetDataAsync(Alice, Main, "/fo", B("after"), -1);
