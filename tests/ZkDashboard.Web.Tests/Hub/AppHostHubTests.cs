@@ -29,6 +29,9 @@ public sealed class AppHostHubTests(EnsembleFixture fx) : IAsyncLifetime
             b.UseSetting("ZkDashboard:Ensembles:0:Name", "local");
             b.UseSetting("ZkDashboard:Ensembles:0:ConnectString", fx.ConnectString + _chroot);
             b.UseSetting("ZkDashboard:Store:DataDirectory", _dataDir);
+            // A free port even if Kestrel's listen options from UseKestrel(0) are not applied (seen once in CI: the host fell back
+            // to the default http://localhost:5000 and met another host there).
+            b.UseUrls("http://127.0.0.1:0");
         });
         _factory.UseKestrel(0);
         _factory.StartServer();

@@ -85,6 +85,7 @@ public sealed class ApiHost : IAsyncDisposable
             b.UseSetting("ZkDashboard:Access:Bindings:2:Ensembles", "*");
             b.UseSetting("ZkDashboard:Access:Bindings:2:Paths", "/**");
             b.UseSetting("ZkDashboard:Api:HeartbeatInterval", "00:00:01");
+            b.UseUrls("http://127.0.0.1:0"); // a free port even if UseKestrel(0)'s listen options are not applied
             foreach (var (k, v) in settings ?? new Dictionary<string, string>())
             {
                 b.UseSetting(k, v);
