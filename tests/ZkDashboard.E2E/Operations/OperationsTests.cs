@@ -1,7 +1,10 @@
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.RegularExpressions;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Playwright;
+using ZkDashboard.Core.Access;
+using ZkDashboard.Core.Audit;
 using ZkDashboard.E2E.Explorer;
 using ZkDashboard.E2E.Infrastructure;
 using ZkDashboard.Testing;
@@ -120,6 +123,36 @@ public sealed class OperationsTests(SandboxAppFixture app)
         await confirm.GetByRole(AriaRole.Button, new() { Name = "Delete", Exact = true }).ClickAsync();
         await Expect(page.GetByRole(AriaRole.Dialog)).ToHaveCountAsync(0, new() { Timeout = 30_000 });
         Assert.Null(await external.ExistsAsync(path));
+        await app.CloseContextsAsync();
+    }
+
+    [Fact]
+    public async Task SaveData_WithAReason_TheDurableAuditRecordCarriesItWithBeforeAndAfter()
+    {
+        await using var scope = await ChrootScope.CreateAsync(app.Ensemble.ConnectString, ExplorerLink.NewRoot());
+        var path = scope.Chroot + "/reasoned";
+        await scope.Root.CreateAsync(path, "v0"u8.ToArray(), Acls.OpenUnsafe);
+
+        var page = await OpsPage.OpenAsync(app, path);
+        await page.Button("Edit data").ClickAsync();
+        await page.GetByLabel("Edit node data", new() { Exact = true }).FillAsync("v1");
+        await page.GetByLabel("Reason for the change").FillAsync("rotate the key, ticket OPS-42");
+        await page.Button("Save").ClickAsync();
+        await Expect(OpsPage.SavedMessage(page, 1)).ToBeVisibleAsync(OpsPage.Slow);
+
+        var trail = app.Server.Services.GetRequiredService<IAuditTrail>();
+        AuditEntry? record = null;
+        await foreach (var e in trail.QueryAsync(ActingUser.System, new AuditQuery { PathGlob = path, Operation = nameof(ZkOperationKind.SetData), Limit = 1 }))
+        {
+            record = e;
+        }
+        Assert.NotNull(record);
+        Assert.Equal(AuditOutcome.Succeeded, record.Outcome);
+        Assert.Equal("rotate the key, ticket OPS-42", record.Reason);
+        Assert.Equal("v0", Encoding.UTF8.GetString(record.DataBefore!));
+        Assert.Equal("v1", Encoding.UTF8.GetString(record.DataAfter!));
+        Assert.Equal(1, record.ResultVersion);
+        Assert.Equal(app.Admin!.Name, record.User);
         await app.CloseContextsAsync();
     }
 

@@ -61,6 +61,7 @@ public partial class NodeDataEditor
     private string? _editPath;
     private bool _saveAllowed = true;
     private bool _busy;
+    private string? _reason; // the person's reason for the save, recorded with it in the audit trail (and a change request)
     private bool _confirmDiscard;
     private Message? _message;
     private Conflict? _conflict;
@@ -183,7 +184,12 @@ public partial class NodeDataEditor
         StateHasChanged();
         try
         {
-            var result = await Operations.SetDataAsync(CurrentUser.User, Ensemble, path, bytes, expectedVersion);
+            WriteResult result;
+            using (ZkDashboard.Core.Audit.AuditScope.WithReason(_reason))
+            {
+                result = await Operations.SetDataAsync(CurrentUser.User, Ensemble, path, bytes, expectedVersion);
+            }
+            _reason = null;
             _conflict = null;
             _confirmDiscard = false;
             _editing = false;
