@@ -29,7 +29,8 @@ public sealed partial class AccessPolicy
         }
         var stored = await ReadStoredAsync(_store, ct).ConfigureAwait(false);
         var fingerprint = Fingerprint(stored);
-        if (_rules is not null && string.Equals(fingerprint, _storedFingerprint, StringComparison.Ordinal))
+        var firstLoad = _rules is null;
+        if (!firstLoad && string.Equals(fingerprint, _storedFingerprint, StringComparison.Ordinal))
         {
             return false;
         }
@@ -38,7 +39,10 @@ public sealed partial class AccessPolicy
         {
             _rules = rules;
         }
-        LogReloaded(_logger, stored.Rows.Count);
+        if (!firstLoad)
+        {
+            LogReloaded(_logger, stored.Rows.Count); // not on the first load: nothing "changed" then
+        }
         return true;
     }
 

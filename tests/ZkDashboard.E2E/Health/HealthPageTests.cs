@@ -1,3 +1,4 @@
+using ZkDashboard.Testing;
 using System.Text.RegularExpressions;
 using Microsoft.Playwright;
 using ZkDashboard.E2E.Infrastructure;

@@ -1,3 +1,4 @@
+using ZkDashboard.Testing;
 using System.Net;
 using System.Text.RegularExpressions;
 using ZkDashboard.E2E.Infrastructure;

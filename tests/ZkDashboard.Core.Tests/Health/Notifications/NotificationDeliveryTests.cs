@@ -1,3 +1,4 @@
+using ZkDashboard.Testing;
 using System.Net;
 using ZkDashboard.Core.Access;
 using ZkDashboard.Core.Health;

@@ -1,3 +1,4 @@
+using ZkDashboard.Testing;
 using ZkDashboard.Core.Health;
 using ZkDashboard.Core.Tests.Support;
 using ZkDashboard.Sandbox;

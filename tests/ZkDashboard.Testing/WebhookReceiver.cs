@@ -1,10 +1,11 @@
 using System.Net;
 using System.Net.Sockets;
 using System.Text.Json;
+using Xunit;
 
-namespace ZkDashboard.E2E.Infrastructure;
+namespace ZkDashboard.Testing;
 
-/// <summary>A webhook receiver started by a test (as in the Core tests): a real HTTP receiver on loopback (HttpListener): records every POST body; answers with the status <see cref="Respond"/> picks.</summary>
+/// <summary>A real HTTP receiver on loopback (HttpListener): records every POST body; answers with the status <see cref="Respond"/> picks.</summary>
 public sealed class WebhookReceiver : IAsyncDisposable
 {
     private readonly HttpListener _listener = new();
