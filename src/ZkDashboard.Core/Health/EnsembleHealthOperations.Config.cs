@@ -16,14 +16,23 @@ internal sealed partial class EnsembleHealthOperations
         var confByServer = (_monitor.Get(ensemble)?.Servers ?? [])
             .ToDictionary(s => s.HostPort, s => s.ConfiguredServers, StringComparer.OrdinalIgnoreCase);
         string raw;
-        try
+        for (var attempt = 1; ; attempt++)
         {
-            var client = await _sessions.GetClientAsync(ensemble, ct).ConfigureAwait(false);
-            raw = Utf8((await client.GetConfigAsync(watch: false, ct).ConfigureAwait(false)).Data);
-        }
-        catch (Exception ex) when (ex is ZooKeeperException or EnsembleUnavailableException)
-        {
-            return new EnsembleConfiguration(ensemble, "", "", [], confByServer, $"{ConfigPath} could not be read: {ex.Message}");
+            try
+            {
+                var client = await _sessions.GetClientAsync(ensemble, ct).ConfigureAwait(false);
+                raw = Utf8((await client.GetConfigAsync(watch: false, ct).ConfigureAwait(false)).Data);
+                break;
+            }
+            catch (ConnectionLossException) when (attempt < 3)
+            {
+                // A read is safe to repeat. Right after a reconfig the session's server may be the one that left and
+                // closed its clients: the session moves to another server, so read again there.
+            }
+            catch (Exception ex) when (ex is ZooKeeperException or EnsembleUnavailableException)
+            {
+                return new EnsembleConfiguration(ensemble, "", "", [], confByServer, $"{ConfigPath} could not be read: {ex.Message}");
+            }
         }
         var (members, version) = ReconfigPlanner.ParseConfig(raw);
         return new EnsembleConfiguration(ensemble, raw, version, members, confByServer,
