@@ -20,6 +20,14 @@ public static class AuditAnnotations
     /// <summary>The annotation in effect, or null.</summary>
     public static AuditAnnotation? Current => Ambient.Value;
 
+    /// <summary>The person's reason in effect (null: none given).</summary>
+    public static string? Reason => Ambient.Value?.Reason;
+
+    /// <summary>Puts the person's reason for the writes inside the scope in effect (blank: none), keeping the links of an
+    /// enclosing annotation: <c>using (AuditAnnotations.WithReason("rotate the key")) await ops.SetDataAsync(...);</c>.</summary>
+    public static IDisposable WithReason(string? reason)
+        => Begin((Ambient.Value ?? new AuditAnnotation(null)) with { Reason = string.IsNullOrWhiteSpace(reason) ? null : reason.Trim() });
+
     /// <summary>Puts <paramref name="annotation"/> in effect until the returned scope is disposed.</summary>
     public static IDisposable Begin(AuditAnnotation annotation)
     {

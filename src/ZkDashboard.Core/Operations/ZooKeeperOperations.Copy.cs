@@ -28,7 +28,7 @@ public sealed partial class ZooKeeperOperations
         }
         var kind = request.Move ? ZkOperationKind.Move : ZkOperationKind.Copy;
         // The target side is checked as a write of its own.
-        var targetOp = new OperationContext(user, request.TargetEnsemble, ZkOperationKind.Create, request.TargetPath) { Reason = Audit.AuditScope.Reason };
+        var targetOp = new OperationContext(user, request.TargetEnsemble, ZkOperationKind.Create, request.TargetPath) { Reason = Audit.AuditAnnotations.Reason };
         var capture = new AuditCapture();
         try
         {

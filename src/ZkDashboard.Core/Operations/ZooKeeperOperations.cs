@@ -150,7 +150,7 @@ public sealed partial class ZooKeeperOperations : IZooKeeperOperations
         bool connect = true, Func<T, (AuditOutcome, string?)>? outcome = null, bool browse = false, AuditCapture? capture = null, Func<Changes.ChangeProposal>? approval = null)
     {
         ArgumentNullException.ThrowIfNull(op.User);
-        if (op.Reason is null && AuditScope.Reason is { } reason)
+        if (op.Reason is null && AuditAnnotations.Reason is { } reason)
         {
             op = op with { Reason = reason };
         }

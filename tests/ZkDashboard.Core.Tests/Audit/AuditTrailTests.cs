@@ -34,7 +34,7 @@ public abstract class AuditTrailTestsBase(EnsembleFixture fx)
         var ops = h.Ops;
         await ops.CreateAsync(Alice, Main, new CreateNodeRequest("/a", B("one"), Acls.OpenUnsafe));
         WriteResult set;
-        using (AuditScope.WithReason("rotate the value"))
+        using (AuditAnnotations.WithReason("rotate the value"))
         {
             set = await ops.SetDataAsync(Alice, Main, "/a", B("two"), expectedVersion: 0);
         }
@@ -305,7 +305,7 @@ public abstract class AuditTrailTestsBase(EnsembleFixture fx)
         {
             Assert.Null(await ext.ExistsAsync("/prod", false));
         }
-        using (AuditScope.WithReason("INC-42 new prod root"))
+        using (AuditAnnotations.WithReason("INC-42 new prod root"))
         {
             await h.Ops.CreateAsync(Alice, Main, new CreateNodeRequest("/prod", B(""), Acls.OpenUnsafe));
         }

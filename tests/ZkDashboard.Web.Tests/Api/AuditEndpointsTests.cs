@@ -62,7 +62,7 @@ public sealed class AuditEndpointsTests(EnsembleFixture fx) : IAsyncLifetime
     {
         var ops = _factory!.Services.GetRequiredService<IZooKeeperOperations>();
         await ops.CreateAsync(Alice, "local", new CreateNodeRequest("/w", "v0"u8.ToArray(), Acls.OpenUnsafe));
-        using (AuditScope.WithReason("bump"))
+        using (AuditAnnotations.WithReason("bump"))
         {
             await ops.SetDataAsync(Alice, "local", "/w", "v1"u8.ToArray(), 0);
         }

@@ -185,7 +185,7 @@ public partial class NodeDataEditor
         try
         {
             WriteResult result;
-            using (ZkDashboard.Core.Audit.AuditScope.WithReason(_reason))
+            using (ZkDashboard.Core.Audit.AuditAnnotations.WithReason(_reason))
             {
                 result = await Operations.SetDataAsync(CurrentUser.User, Ensemble, path, bytes, expectedVersion);
             }
