@@ -76,6 +76,7 @@ public partial class NodeActions
         _deleteUnknown = null;
         _bulkResult = null;
         _progress = null;
+        _reason = "";
         _deleteOpen = true;
         StateHasChanged();
         if (_recursive)
@@ -115,7 +116,11 @@ public partial class NodeActions
             _busy = true;
             try
             {
-                var result = await Operations.DeleteAsync(CurrentUser.User, Ensemble, path, _deleteVersion);
+                WriteResult result;
+                using (ZkDashboard.Core.Audit.AuditAnnotations.WithReason(_reason))
+                {
+                    result = await Operations.DeleteAsync(CurrentUser.User, Ensemble, path, _deleteVersion);
+                }
                 _deleteOpen = false;
                 var text = result.ConfirmedAfterConnectionLoss
                     ? $"Deleted {path}. The connection was lost during the delete; a re-read confirmed the node is gone."

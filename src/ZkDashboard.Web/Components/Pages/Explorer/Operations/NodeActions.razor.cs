@@ -53,6 +53,7 @@ public partial class NodeActions : IAsyncDisposable
     private IJSObjectReference? _module;
     private string? _status;
     private bool _busy;
+    private string _reason = ""; // the person's reason for a create or delete, kept in the audit trail
 
     private bool _createOpen;
     private string _name = string.Empty;
@@ -160,6 +161,7 @@ public partial class NodeActions : IAsyncDisposable
         _customAcl = [AclEntry.WorldAnyone()];
         _createError = null;
         _createUnknown = null;
+        _reason = "";
         _createOpen = true;
     }
 
@@ -185,7 +187,11 @@ public partial class NodeActions : IAsyncDisposable
         _createUnknown = null;
         try
         {
-            var result = await Operations.CreateAsync(CurrentUser.User, Ensemble, request);
+            WriteResult result;
+            using (ZkDashboard.Core.Audit.AuditAnnotations.WithReason(_reason))
+            {
+                result = await Operations.CreateAsync(CurrentUser.User, Ensemble, request);
+            }
             _createOpen = false;
             var text = result.ConfirmedAfterConnectionLoss
                 ? $"Created {result.Path}. The connection was lost during the create; a re-read confirmed the node exists."
