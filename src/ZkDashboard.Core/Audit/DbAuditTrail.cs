@@ -28,7 +28,6 @@ public sealed partial class DbAuditTrail : IAuditSink, IAuditTrail, IAsyncDispos
     private readonly Lock _startLock = new();
     private Task? _writer;
     private long _reads;
-    private bool _sqlitePrepared;
 
     /// <summary>Creates the trail over <paramref name="store"/>.</summary>
     public DbAuditTrail(IDashboardStore store, IOptions<AuditOptions> options, IAccessPolicy policy, ILogger<DbAuditTrail> logger, TimeProvider? time = null)
@@ -282,17 +281,6 @@ public sealed partial class DbAuditTrail : IAuditSink, IAuditTrail, IAsyncDispos
         await tx.CommitAsync(ct).ConfigureAwait(false);
     }
 
-    private async Task PrepareSqliteAsync(DbConnection conn, CancellationToken ct)
-    {
-        if (!_sqlitePrepared)
-        {
-            // WAL: appends do not block readers of the page; set once, it stays on the database file.
-            await ExecAsync(conn, null, "PRAGMA journal_mode=WAL", ct).ConfigureAwait(false);
-            _sqlitePrepared = true;
-        }
-        await ExecAsync(conn, null, "PRAGMA synchronous=NORMAL", ct).ConfigureAwait(false);
-    }
-
     /// <summary>Takes the chain lock and returns the chain row (created on first use).</summary>
     private async Task<AuditChainRow> LockChainAsync(DbConnection conn, DbTransaction tx, bool postgres, CancellationToken ct)
     {
@@ -393,6 +381,7 @@ public sealed partial class DbAuditTrail : IAuditSink, IAuditTrail, IAsyncDispos
         {
             await w.WaitAsync(TimeSpan.FromSeconds(10)).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
         }
+        await StopCheckpointsAsync().ConfigureAwait(false);
     }
 
     private sealed record WorkItem(AuditRecordRow? Row, Func<Task<long>>? Purge)
