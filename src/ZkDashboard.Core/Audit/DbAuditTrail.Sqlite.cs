@@ -9,7 +9,8 @@ namespace ZkDashboard.Core.Audit;
 /// off the commit path. SQLite's automatic checkpoint runs inside the commit that crosses 1,000 WAL pages and fsyncs the log
 /// and the database there, which made that append (and the write waiting on it) several milliseconds slower. Here the
 /// writer's connection turns it off and a background connection checkpoints PASSIVE-ly (without blocking the writer) every
-/// <see cref="AuditOptions.SqliteCheckpointInterval"/>.
+/// <see cref="AuditOptions.SqliteCheckpointInterval"/>. The writer keeps one open connection (no context, pool round trip or
+/// PRAGMAs per batch); after a failed batch it closes it and the next batch opens a new one.
 /// </summary>
 public sealed partial class DbAuditTrail
 {
@@ -17,6 +18,48 @@ public sealed partial class DbAuditTrail
     private bool _sqlitePrepared;
     private Task? _checkpoints;
     private int _checkpointsStopped;
+    private SqliteConnection? _sqliteWriter; // used by the writer task only
+    private bool _notSqlite;
+
+    /// <summary>The writer's open SQLite connection (opened on first use), or null when the store is not SQLite.</summary>
+    private async Task<SqliteConnection?> SqliteWriterAsync(CancellationToken ct)
+    {
+        if (_sqliteWriter is not null || _notSqlite)
+        {
+            return _sqliteWriter;
+        }
+        string connectionString;
+        await using (var db = await _store.CreateContextAsync(ct).ConfigureAwait(false))
+        {
+            if (Microsoft.EntityFrameworkCore.RelationalDatabaseFacadeExtensions.GetDbConnection(db.Database) is not SqliteConnection sqlite)
+            {
+                _notSqlite = true;
+                return null;
+            }
+            connectionString = sqlite.ConnectionString;
+        }
+        // DefaultTimeout: how long BEGIN waits for a locked file before the append fails.
+        var conn = new SqliteConnection(connectionString) { DefaultTimeout = Math.Max(1, (int)_options.StoreTimeout.TotalSeconds) };
+        try
+        {
+            await conn.OpenAsync(ct).ConfigureAwait(false);
+            await PrepareSqliteAsync(conn, ct).ConfigureAwait(false);
+        }
+        catch
+        {
+            await conn.DisposeAsync().ConfigureAwait(false);
+            throw;
+        }
+        return _sqliteWriter = conn;
+    }
+
+    private async Task CloseSqliteWriterAsync()
+    {
+        if (Interlocked.Exchange(ref _sqliteWriter, null) is { } conn)
+        {
+            await conn.DisposeAsync().ConfigureAwait(false);
+        }
+    }
 
     private async Task PrepareSqliteAsync(DbConnection conn, CancellationToken ct)
     {
@@ -31,7 +74,7 @@ public sealed partial class DbAuditTrail
             }
             _sqlitePrepared = true;
         }
-        // Per connection (a pooled connection may have been opened by someone else): set on every batch.
+        // Per connection: set once when the writer opens it.
         var sync = _options.SqliteDurability == AuditSqliteDurability.Full ? "FULL" : "NORMAL";
         await ExecAsync(conn, null, $"PRAGMA synchronous={sync}; PRAGMA wal_autocheckpoint={(background ? 0 : 1000)}", ct).ConfigureAwait(false);
     }

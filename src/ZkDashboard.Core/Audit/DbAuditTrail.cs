@@ -249,18 +249,27 @@ public sealed partial class DbAuditTrail : IAuditSink, IAuditTrail, IAsyncDispos
     /// <summary>Appends <paramref name="rows"/> in one transaction under the store's lock (sets their ids and hashes).</summary>
     private async Task AppendRowsAsync(List<AuditRecordRow> rows, CancellationToken ct)
     {
+        if (await SqliteWriterAsync(ct).ConfigureAwait(false) is { } sqlite)
+        {
+            try
+            {
+                await AppendRowsOnAsync(sqlite, postgres: false, rows, ct).ConfigureAwait(false);
+            }
+            catch
+            {
+                await CloseSqliteWriterAsync().ConfigureAwait(false); // the next batch opens a fresh connection
+                throw;
+            }
+            return;
+        }
         await using var db = await _store.CreateContextAsync(ct).ConfigureAwait(false);
         var conn = db.Database.GetDbConnection();
-        if (conn is Microsoft.Data.Sqlite.SqliteConnection sqlite)
-        {
-            sqlite.DefaultTimeout = Math.Max(1, (int)_options.StoreTimeout.TotalSeconds); // how long BEGIN waits for a locked file
-        }
         await conn.OpenAsync(ct).ConfigureAwait(false);
-        var postgres = db.Database.IsNpgsql();
-        if (!postgres)
-        {
-            await PrepareSqliteAsync(conn, ct).ConfigureAwait(false);
-        }
+        await AppendRowsOnAsync(conn, db.Database.IsNpgsql(), rows, ct).ConfigureAwait(false);
+    }
+
+    private async Task AppendRowsOnAsync(DbConnection conn, bool postgres, List<AuditRecordRow> rows, CancellationToken ct)
+    {
         await using var tx = await conn.BeginTransactionAsync(ct).ConfigureAwait(false);
         var chain = await LockChainAsync(conn, tx, postgres, ct).ConfigureAwait(false);
         var id = chain.HeadId;
@@ -382,6 +391,7 @@ public sealed partial class DbAuditTrail : IAuditSink, IAuditTrail, IAsyncDispos
             await w.WaitAsync(TimeSpan.FromSeconds(10)).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
         }
         await StopCheckpointsAsync().ConfigureAwait(false);
+        await CloseSqliteWriterAsync().ConfigureAwait(false);
     }
 
     private sealed record WorkItem(AuditRecordRow? Row, Func<Task<long>>? Purge)
