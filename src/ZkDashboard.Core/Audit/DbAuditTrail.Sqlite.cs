@@ -19,6 +19,7 @@ public sealed partial class DbAuditTrail
     private Task? _checkpoints;
     private int _checkpointsStopped;
     private SqliteConnection? _sqliteWriter; // used by the writer task only
+    private DbCommand? _sqliteInsert; // prepared on _sqliteWriter
     private bool _notSqlite;
 
     /// <summary>The writer's open SQLite connection (opened on first use), or null when the store is not SQLite.</summary>
@@ -55,6 +56,10 @@ public sealed partial class DbAuditTrail
 
     private async Task CloseSqliteWriterAsync()
     {
+        if (Interlocked.Exchange(ref _sqliteInsert, null) is { } insert)
+        {
+            await insert.DisposeAsync().ConfigureAwait(false);
+        }
         if (Interlocked.Exchange(ref _sqliteWriter, null) is { } conn)
         {
             await conn.DisposeAsync().ConfigureAwait(false);

@@ -274,7 +274,11 @@ public sealed partial class DbAuditTrail : IAuditSink, IAuditTrail, IAsyncDispos
         var chain = await LockChainAsync(conn, tx, postgres, ct).ConfigureAwait(false);
         var id = chain.HeadId;
         var prev = chain.HeadHash;
-        await using (var insert = CreateInsert(conn, tx))
+        // The SQLite writer's connection keeps its insert command (prepared once); other connections make one per batch.
+        var kept = ReferenceEquals(conn, _sqliteWriter);
+        var insert = kept ? _sqliteInsert ??= CreateInsert(conn, tx) : CreateInsert(conn, tx);
+        insert.Transaction = tx;
+        try
         {
             foreach (var row in rows)
             {
@@ -284,6 +288,13 @@ public sealed partial class DbAuditTrail : IAuditSink, IAuditTrail, IAsyncDispos
                 prev = row.Hash;
                 Bind(insert, row);
                 await insert.ExecuteNonQueryAsync(ct).ConfigureAwait(false);
+            }
+        }
+        finally
+        {
+            if (!kept)
+            {
+                await insert.DisposeAsync().ConfigureAwait(false);
             }
         }
         await ExecAsync(conn, tx, "UPDATE \"AuditChain\" SET \"HeadId\" = @p0, \"HeadHash\" = @p1 WHERE \"Id\" = 1", ct, id, prev).ConfigureAwait(false);
