@@ -11,6 +11,16 @@ public enum AuditReadRecording
     All,
 }
 
+/// <summary>How the SQLite store syncs audit commits to disk (PRAGMA synchronous, in WAL mode). See the folder README.</summary>
+public enum AuditSqliteDurability
+{
+    /// <summary>synchronous=NORMAL (default): a committed record survives a crash of the dashboard process, but the last
+    /// commits before an OS crash or power loss may be lost (the file is never corrupted). No fsync per commit.</summary>
+    Normal,
+    /// <summary>synchronous=FULL: each commit is fsynced, so it also survives an OS crash or power loss (slower writes).</summary>
+    Full,
+}
+
 /// <summary>"ZkDashboard:Audit": the durable audit trail.</summary>
 public sealed class AuditOptions
 {
@@ -46,4 +56,11 @@ public sealed class AuditOptions
 
     /// <summary>Most records written in one store transaction (appends are batched by a single writer).</summary>
     public int MaxBatch { get; set; } = 256;
+
+    /// <summary>SQLite only: how commits are synced to disk (PostgreSQL keeps its own server settings).</summary>
+    public AuditSqliteDurability SqliteDurability { get; set; } = AuditSqliteDurability.Normal;
+
+    /// <summary>SQLite only: how often a background connection checkpoints the write-ahead log, so no append pays for a
+    /// checkpoint (and its fsync) in its commit. Zero: SQLite's automatic checkpoint in the commit path.</summary>
+    public TimeSpan SqliteCheckpointInterval { get; set; } = TimeSpan.FromSeconds(1);
 }

@@ -28,7 +28,6 @@ public sealed partial class DbAuditTrail : IAuditSink, IAuditTrail, IAsyncDispos
     private readonly Lock _startLock = new();
     private Task? _writer;
     private long _reads;
-    private bool _sqlitePrepared;
 
     /// <summary>Creates the trail over <paramref name="store"/>.</summary>
     public DbAuditTrail(IDashboardStore store, IOptions<AuditOptions> options, IAccessPolicy policy, ILogger<DbAuditTrail> logger, TimeProvider? time = null)
@@ -250,23 +249,36 @@ public sealed partial class DbAuditTrail : IAuditSink, IAuditTrail, IAsyncDispos
     /// <summary>Appends <paramref name="rows"/> in one transaction under the store's lock (sets their ids and hashes).</summary>
     private async Task AppendRowsAsync(List<AuditRecordRow> rows, CancellationToken ct)
     {
+        if (await SqliteWriterAsync(ct).ConfigureAwait(false) is { } sqlite)
+        {
+            try
+            {
+                await AppendRowsOnAsync(sqlite, postgres: false, rows, ct).ConfigureAwait(false);
+            }
+            catch
+            {
+                await CloseSqliteWriterAsync().ConfigureAwait(false); // the next batch opens a fresh connection
+                throw;
+            }
+            return;
+        }
         await using var db = await _store.CreateContextAsync(ct).ConfigureAwait(false);
         var conn = db.Database.GetDbConnection();
-        if (conn is Microsoft.Data.Sqlite.SqliteConnection sqlite)
-        {
-            sqlite.DefaultTimeout = Math.Max(1, (int)_options.StoreTimeout.TotalSeconds); // how long BEGIN waits for a locked file
-        }
         await conn.OpenAsync(ct).ConfigureAwait(false);
-        var postgres = db.Database.IsNpgsql();
-        if (!postgres)
-        {
-            await PrepareSqliteAsync(conn, ct).ConfigureAwait(false);
-        }
+        await AppendRowsOnAsync(conn, db.Database.IsNpgsql(), rows, ct).ConfigureAwait(false);
+    }
+
+    private async Task AppendRowsOnAsync(DbConnection conn, bool postgres, List<AuditRecordRow> rows, CancellationToken ct)
+    {
         await using var tx = await conn.BeginTransactionAsync(ct).ConfigureAwait(false);
         var chain = await LockChainAsync(conn, tx, postgres, ct).ConfigureAwait(false);
         var id = chain.HeadId;
         var prev = chain.HeadHash;
-        await using (var insert = CreateInsert(conn, tx))
+        // The SQLite writer's connection keeps its insert command (prepared once); other connections make one per batch.
+        var kept = ReferenceEquals(conn, _sqliteWriter);
+        var insert = kept ? _sqliteInsert ??= CreateInsert(conn, tx) : CreateInsert(conn, tx);
+        insert.Transaction = tx;
+        try
         {
             foreach (var row in rows)
             {
@@ -278,19 +290,15 @@ public sealed partial class DbAuditTrail : IAuditSink, IAuditTrail, IAsyncDispos
                 await insert.ExecuteNonQueryAsync(ct).ConfigureAwait(false);
             }
         }
+        finally
+        {
+            if (!kept)
+            {
+                await insert.DisposeAsync().ConfigureAwait(false);
+            }
+        }
         await ExecAsync(conn, tx, "UPDATE \"AuditChain\" SET \"HeadId\" = @p0, \"HeadHash\" = @p1 WHERE \"Id\" = 1", ct, id, prev).ConfigureAwait(false);
         await tx.CommitAsync(ct).ConfigureAwait(false);
-    }
-
-    private async Task PrepareSqliteAsync(DbConnection conn, CancellationToken ct)
-    {
-        if (!_sqlitePrepared)
-        {
-            // WAL: appends do not block readers of the page; set once, it stays on the database file.
-            await ExecAsync(conn, null, "PRAGMA journal_mode=WAL", ct).ConfigureAwait(false);
-            _sqlitePrepared = true;
-        }
-        await ExecAsync(conn, null, "PRAGMA synchronous=NORMAL", ct).ConfigureAwait(false);
     }
 
     /// <summary>Takes the chain lock and returns the chain row (created on first use).</summary>
@@ -393,6 +401,8 @@ public sealed partial class DbAuditTrail : IAuditSink, IAuditTrail, IAsyncDispos
         {
             await w.WaitAsync(TimeSpan.FromSeconds(10)).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
         }
+        await StopCheckpointsAsync().ConfigureAwait(false);
+        await CloseSqliteWriterAsync().ConfigureAwait(false);
     }
 
     private sealed record WorkItem(AuditRecordRow? Row, Func<Task<long>>? Purge)

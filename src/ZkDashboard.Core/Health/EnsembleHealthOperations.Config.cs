@@ -1,4 +1,5 @@
 using ZkDashboard.Core.Access;
+using ZkDashboard.Core.Audit;
 using ZkDashboard.Core.Sessions;
 using ZkDashboard.ZooKeeper;
 
@@ -97,6 +98,9 @@ internal sealed partial class EnsembleHealthOperations
             {
                 throw new ReconfigRefusedException(plan.Summary);
             }
+            // Fail-closed like a node write: the intent record is stored before the reconfig is sent; if it cannot be, the
+            // reconfig is refused (AuditUnavailableException) and nothing is sent.
+            await _audit.AppendAsync(new AuditRecord(_time.GetUtcNow(), op, AuditOutcome.Pending, $"sending: {plan.Summary}"), required: true, ct).ConfigureAwait(false);
             var client = await _sessions.GetClientAsync(ensemble, ct).ConfigureAwait(false);
             long fromConfig = long.TryParse(config.Version, System.Globalization.NumberStyles.HexNumber, System.Globalization.CultureInfo.InvariantCulture, out var v) ? v : -1;
             DataResult result;

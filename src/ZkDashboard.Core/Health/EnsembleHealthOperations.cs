@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Text;
 using Microsoft.Extensions.Options;
 using ZkDashboard.Core.Access;
+using ZkDashboard.Core.Audit;
 using ZkDashboard.Core.Ensembles;
 using ZkDashboard.Core.Sessions;
 using ZkDashboard.ZooKeeper;
@@ -230,6 +231,10 @@ internal sealed partial class EnsembleHealthOperations : IEnsembleHealthOperatio
             var (o, detail) = outcome?.Invoke(result) ?? (AuditOutcome.Succeeded, null);
             await AuditAsync(op, o, detail).ConfigureAwait(false);
             return result;
+        }
+        catch (AuditUnavailableException)
+        {
+            throw; // refused before sending (fail-closed); the sink has logged why
         }
         catch (ReconfigOutcomeUnknownException ex)
         {

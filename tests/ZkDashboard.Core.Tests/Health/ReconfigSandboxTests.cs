@@ -1,5 +1,7 @@
+using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.DependencyInjection;
 using ZkDashboard.Core.Access;
+using ZkDashboard.Core.Audit;
 using ZkDashboard.Core.Health;
 using ZkDashboard.Core.Sessions;
 using ZkDashboard.Core.Tests.Support;
@@ -15,27 +17,10 @@ public sealed class ReconfigSandboxTests
     {
         await using var ensemble = await SandboxEnsemble.StartAsync(new SandboxOptions { Servers = 3 });
         await ensemble.WaitForQuorumAsync();
-        await using var host = await HealthTestHost.StartAsync(new()
-        {
-            ["ZkDashboard:Ensembles:0:Name"] = "rc",
-            ["ZkDashboard:Ensembles:0:ConnectString"] = ensemble.ConnectString,
-            ["ZkDashboard:Ensembles:0:Digest:User"] = SandboxEnsemble.SuperUser,
-            ["ZkDashboard:Ensembles:0:Digest:Password"] = ensemble.SuperPassword,
-        }, startPolling: false, configure: (s, c) =>
-        {
-            s.AddZkDashboardSessions(c);
-            s.AddZkDashboardHealthOperations();
-        });
+        await using var host = await StartHostAsync(ensemble);
         var ops = host.Services.GetRequiredService<IEnsembleHealthOperations>();
         var admin = new ActingUser("root", ["admins"], null);
         var deadline = DateTime.UtcNow.AddSeconds(60);
-        EnsembleHealth? polled;
-        do
-        {
-            polled = await host.Monitor.PollNowAsync("rc");
-        }
-        while (polled!.Quorum.VotersServing < 3 && DateTime.UtcNow < deadline);
-        Assert.Equal(3, polled.Quorum.VotersServing);
 
         var before = await ops.GetConfigurationAsync(admin, "rc");
         Assert.Equal(3, before.Voters);
@@ -62,5 +47,66 @@ public sealed class ReconfigSandboxTests
         Assert.Equal(result.NewVersion, after.Version);
         Assert.DoesNotContain(after.Members, m => m.Id == removed.Id);
         Assert.Equal(2, after.Voters);
+    }
+
+    [Fact]
+    public async Task ReconfigAsync_AuditStoreUnavailable_RefusedBeforeSending_ConfigUnchanged()
+    {
+        await using var ensemble = await SandboxEnsemble.StartAsync(new SandboxOptions { Servers = 3 });
+        await ensemble.WaitForQuorumAsync();
+        using var store = new StoreTestHost();
+        await using var host = await StartHostAsync(ensemble, store, audit: true);
+        var ops = host.Services.GetRequiredService<IEnsembleHealthOperations>();
+        var admin = new ActingUser("root", ["admins"], null);
+        var before = await ops.GetConfigurationAsync(admin, "rc");
+        var change = new ReconfigChange(ReconfigAction.Remove, before.Members[^1].Id);
+        Assert.True((await ops.PlanReconfigAsync(admin, "rc", change)).Allowed);
+        await host.Services.GetRequiredService<DbAuditTrail>().FlushAsync();
+
+        await using (var locked = new SqliteConnection($"Data Source={store.DatabasePath};Pooling=False"))
+        {
+            await locked.OpenAsync();
+            await using (var cmd = locked.CreateCommand())
+            {
+                cmd.CommandText = "BEGIN EXCLUSIVE"; // the store is unavailable until this connection is closed
+                await cmd.ExecuteNonQueryAsync();
+            }
+            var refused = await Assert.ThrowsAsync<AuditUnavailableException>(() => ops.ReconfigAsync(admin, "rc", change, before.Version));
+            Assert.Contains("Nothing was changed", refused.Message, StringComparison.Ordinal);
+        }
+
+        var after = await ops.GetConfigurationAsync(admin, "rc");
+        Assert.Equal(before.Version, after.Version);
+        Assert.Equal(3, after.Voters);
+    }
+
+    /// <summary>The health boundary over the sandbox as super user, once the monitor sees all 3 voters serving.</summary>
+    private static async Task<HealthTestHost> StartHostAsync(SandboxEnsemble ensemble, StoreTestHost? store = null, bool audit = false)
+    {
+        var host = await HealthTestHost.StartAsync(new()
+        {
+            ["ZkDashboard:Ensembles:0:Name"] = "rc",
+            ["ZkDashboard:Ensembles:0:ConnectString"] = ensemble.ConnectString,
+            ["ZkDashboard:Ensembles:0:Digest:User"] = SandboxEnsemble.SuperUser,
+            ["ZkDashboard:Ensembles:0:Digest:Password"] = ensemble.SuperPassword,
+            ["ZkDashboard:Audit:StoreTimeout"] = "00:00:01",
+        }, startPolling: false, store: store, configure: (s, c) =>
+        {
+            s.AddZkDashboardSessions(c);
+            s.AddZkDashboardHealthOperations();
+            if (audit)
+            {
+                s.AddZkDashboardAudit(c);
+            }
+        });
+        var deadline = DateTime.UtcNow.AddSeconds(60);
+        EnsembleHealth? polled;
+        do
+        {
+            polled = await host.Monitor.PollNowAsync("rc");
+        }
+        while (polled!.Quorum.VotersServing < 3 && DateTime.UtcNow < deadline);
+        Assert.Equal(3, polled.Quorum.VotersServing);
+        return host;
     }
 }
