@@ -157,6 +157,47 @@ public sealed class OperationsTests(SandboxAppFixture app)
     }
 
     [Fact]
+    public async Task CreateAndDelete_WithAReason_TheAuditRecordsCarryIt()
+    {
+        await using var scope = await ChrootScope.CreateAsync(app.Ensemble.ConnectString, ExplorerLink.NewRoot());
+        var parent = scope.Chroot + "/why";
+        await scope.Root.CreateAsync(parent, ReadOnlyMemory<byte>.Empty, Acls.OpenUnsafe);
+        await using var observer = await OpsPage.ObserverAsync(app.Ensemble.ConnectString);
+        var path = parent + "/flag";
+
+        var page = await OpsPage.OpenAsync(app, parent);
+        var dialog = await OpsPage.FillCreateAsync(page, "flag", "Persistent", "on", null);
+        await dialog.GetByLabel("Reason").FillAsync("feature flag for OPS-7");
+        await OpsPage.DialogButton(dialog, "Create").ClickAsync();
+        await OpsPage.WaitForNoDialogAsync(page);
+        await Expect(page.Locator("#zk-node-title")).ToHaveTextAsync("flag", OpsPage.SlowHave);
+        Assert.NotNull(await observer.ExistsAsync(path));
+
+        await page.Button("Delete").ClickAsync();
+        var confirm = OpsPage.Dialog(page);
+        await Expect(confirm).ToContainTextAsync($"Delete {path} (version 0)?", OpsPage.SlowText);
+        await confirm.GetByLabel("Reason").FillAsync("flag retired, OPS-8");
+        await OpsPage.DialogButton(confirm, "Delete").ClickAsync();
+        await OpsPage.WaitForNoDialogAsync(page);
+        Assert.Null(await observer.ExistsAsync(path));
+
+        var trail = app.Server.Services.GetRequiredService<IAuditTrail>();
+        foreach (var (operation, reason) in new[] { (ZkOperationKind.Create, "feature flag for OPS-7"), (ZkOperationKind.Delete, "flag retired, OPS-8") })
+        {
+            AuditEntry? record = null;
+            await foreach (var e in trail.QueryAsync(ActingUser.System, new AuditQuery { PathGlob = path, Operation = operation.ToString(), Limit = 1 }))
+            {
+                record = e;
+            }
+            Assert.NotNull(record);
+            Assert.Equal(AuditOutcome.Succeeded, record.Outcome);
+            Assert.Equal(reason, record.Reason);
+            Assert.Equal(app.Admin!.Name, record.User);
+        }
+        await app.CloseContextsAsync();
+    }
+
+    [Fact]
     public async Task RecursiveDelete_TypedConfirmation_DeletesWholeSubtree()
     {
         await using var scope = await ChrootScope.CreateAsync(app.Ensemble.ConnectString, ExplorerLink.NewRoot());
