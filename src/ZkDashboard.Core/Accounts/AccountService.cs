@@ -9,7 +9,7 @@ using ZkDashboard.Core.Store;
 namespace ZkDashboard.Core.Accounts;
 
 internal sealed partial class AccountService(IDashboardStore store, IAuthSessionStore sessions, IOptions<AuthOptions> options,
-    TimeProvider clock, ILogger<AccountService> logger, IAuditSink audit) : IAccountService
+    TimeProvider clock, ILogger<AccountService> logger, IAuditSink audit, ApiTokenCache tokenCache) : IAccountService
 {
     private static readonly PasswordHasher<AccountRecord> Hasher = new();
 
@@ -185,6 +185,7 @@ internal sealed partial class AccountService(IDashboardStore store, IAuthSession
         }
         Touch(row, by);
         await db.SaveChangesAsync(ct).ConfigureAwait(false);
+        tokenCache.DropUser(row.Name);
         if (disabled)
         {
             await sessions.RevokeAllAsync(row.Name, "account disabled", null, ct).ConfigureAwait(false);
@@ -213,6 +214,7 @@ internal sealed partial class AccountService(IDashboardStore store, IAuthSession
         row.SecurityStamp = NewStamp();
         Touch(row, by);
         await db.SaveChangesAsync(ct).ConfigureAwait(false);
+        tokenCache.DropUser(row.Name);
         await sessions.RevokeAllAsync(row.Name, "groups changed", null, ct).ConfigureAwait(false);
         logger.LogInformation("Groups of {User} set to {Groups} by {By}", row.Name, string.Join(", ", AccountNames.SplitGroups(row.Groups)), by);
         await AuditAsync(by, $"set the groups of {row.Name} to {string.Join(", ", AccountNames.SplitGroups(row.Groups))}").ConfigureAwait(false);

@@ -20,6 +20,7 @@ public static class AccountsServiceCollectionExtensions
         services.TryAddSingleton<Access.IAuditSink, Access.LoggingAuditSink>();
         services.TryAddSingleton<IAuthSessionStore, AuthSessionStore>();
         services.TryAddSingleton<IAccountService, AccountService>();
+        services.TryAddSingleton<ApiTokenCache>();
         services.TryAddSingleton<IApiTokenService, ApiTokenService>();
         services.TryAddSingleton<SetupToken>();
         services.AddHostedService(sp => sp.GetRequiredService<SetupToken>());

@@ -49,7 +49,7 @@ public interface IApiTokenService
 }
 
 internal sealed class ApiTokenService(IDashboardStore store, IOptions<AuthOptions> options, TimeProvider clock,
-    ILogger<ApiTokenService> logger, IAuditSink audit) : IApiTokenService
+    ILogger<ApiTokenService> logger, IAuditSink audit, ApiTokenCache cache) : IApiTokenService
 {
     public const string Prefix = "zkd_";
     private const long LastUsedGranularityMs = 60_000;
@@ -100,10 +100,32 @@ internal sealed class ApiTokenService(IDashboardStore store, IOptions<AuthOption
         }
         var hash = HashOf(token);
         var now = clock.GetUtcNow().ToUnixTimeMilliseconds();
+        var today = DayOf(now);
+        if (cache.Find(hash) is { } cached)
+        {
+            if (cached.ExpiresAt <= now)
+            {
+                cache.Forget(hash);
+                return null;
+            }
+            // A fresh entry answers alone, except on the day's first use: that one goes to the store so LastUsedAt
+            // (which the next day's first use is judged by, also after a restart) is written.
+            if (now - cached.CheckedAt < cache.Ttl && cached.LastUseDay >= today)
+            {
+                return cached.Identity with { FirstUseToday = false };
+            }
+        }
+        return await ValidateInStoreAsync(hash, now, today, ct).ConfigureAwait(false);
+    }
+
+    private async Task<ApiTokenIdentity?> ValidateInStoreAsync(string hash, long now, long today, CancellationToken ct)
+    {
+        var generation = cache.Generation;
         await using var db = await store.CreateContextAsync(ct).ConfigureAwait(false);
         var row = await db.ApiTokens.FirstOrDefaultAsync(t => t.Hash == hash, ct).ConfigureAwait(false);
         if (row is null || row.RevokedAt is not null || row.ExpiresAt <= now)
         {
+            cache.Forget(hash);
             return null;
         }
         var groups = AccountNames.SplitGroups(row.Groups);
@@ -112,19 +134,25 @@ internal sealed class ApiTokenService(IDashboardStore store, IOptions<AuthOption
             var account = await db.Accounts.AsNoTracking().FirstOrDefaultAsync(a => a.NormalizedName == row.NormalizedUserName, ct).ConfigureAwait(false);
             if (account is null || account.Disabled)
             {
+                cache.Forget(hash);
                 return null;
             }
             groups = AccountNames.SplitGroups(account.Groups);
         }
-        var firstToday = row.LastUsedAt is not { } last
-            || DateTimeOffset.FromUnixTimeMilliseconds(last).UtcDateTime.Date != DateTimeOffset.FromUnixTimeMilliseconds(now).UtcDateTime.Date;
-        if (row.LastUsedAt is not { } used || now - used >= LastUsedGranularityMs)
+        var storeLastUseDay = row.LastUsedAt is { } last ? DayOf(last) : long.MinValue;
+        // At most once a minute, and on the day's first use (the next day's first use, also after a restart, is judged by it).
+        if (row.LastUsedAt is not { } used || now - used >= LastUsedGranularityMs || storeLastUseDay < today)
         {
             row.LastUsedAt = now;
             await db.SaveChangesAsync(ct).ConfigureAwait(false);
         }
-        return new ApiTokenIdentity(row.Id, row.UserName, row.Provider, groups, AccountNames.SplitGroups(row.Roles)) { TokenName = row.Name, FirstUseToday = firstToday };
+        var identity = new ApiTokenIdentity(row.Id, row.UserName, row.Provider, groups, AccountNames.SplitGroups(row.Roles)) { TokenName = row.Name };
+        var entry = cache.Store(hash, identity, row.NormalizedUserName, row.ExpiresAt, now, storeLastUseDay, generation);
+        var firstToday = entry?.ClaimDay(today) ?? storeLastUseDay < today;
+        return identity with { FirstUseToday = firstToday };
     }
+
+    private static long DayOf(long unixMs) => Math.DivRem(unixMs, 86_400_000L, out var rem) - (rem < 0 ? 1 : 0);
 
     public async Task<IReadOnlyList<ApiTokenInfo>> ListAsync(string userName, CancellationToken ct = default)
     {
@@ -150,6 +178,7 @@ internal sealed class ApiTokenService(IDashboardStore store, IOptions<AuthOption
             logger.LogInformation("API token {Token} ({Prefix}…) of {User} revoked", row.Name, row.Prefix, row.UserName);
             await AuditAsync(row.UserName, $"revoked API token '{row.Name}' ({row.Prefix}…)").ConfigureAwait(false);
         }
+        cache.DropToken(row.Id);
         return true;
     }
 
@@ -164,6 +193,7 @@ internal sealed class ApiTokenService(IDashboardStore store, IOptions<AuthOption
             row.RevokedAt = now;
         }
         await db.SaveChangesAsync(ct).ConfigureAwait(false);
+        cache.DropUser(userName);
         if (rows.Count > 0)
         {
             await AuditAsync(userName, $"revoked all {rows.Count} API token(s) of {userName}").ConfigureAwait(false);

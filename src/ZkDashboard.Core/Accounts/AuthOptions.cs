@@ -39,6 +39,10 @@ public sealed class AuthOptions
         {
             problems.Add($"{Section}:Tokens:DefaultLifetime must be positive and not above MaxLifetime.");
         }
+        if (Tokens.ValidationCacheTtl < TimeSpan.Zero || Tokens.ValidationCacheTtl > TimeSpan.FromMinutes(1))
+        {
+            problems.Add($"{Section}:Tokens:ValidationCacheTtl must be from 00:00:00 (off) to 00:01:00 (e.g. 00:00:10).");
+        }
         return problems;
     }
 }
@@ -80,4 +84,8 @@ public sealed class ApiTokenOptions
     public TimeSpan DefaultLifetime { get; set; } = TimeSpan.FromDays(90);
 
     public TimeSpan MaxLifetime { get; set; } = TimeSpan.FromDays(366);
+
+    /// <summary>How long a validated token is trusted without reading the store again (0 turns the cache off). A revoke,
+    /// disable or group change made on another instance takes effect here within this time.</summary>
+    public TimeSpan ValidationCacheTtl { get; set; } = TimeSpan.FromSeconds(10);
 }

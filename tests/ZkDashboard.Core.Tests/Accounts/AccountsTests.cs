@@ -206,6 +206,94 @@ public abstract class AccountsTests : IAsyncLifetime
         Assert.False(await Tokens.RevokeAsync("someone-else", b.Token.Id));
     }
 
+    [Fact]
+    public async Task CachedApiToken_IsRefusedAtOnce_AfterRevoke_RevokeAll_Disable_OrGroupChange()
+    {
+        await Accounts.CreateAsync("kim", null, ["operators"], Password, "test");
+        var a = await Tokens.CreateAsync("kim", "local", ["operators"], "a", [], TimeSpan.FromDays(1));
+        var b = await Tokens.CreateAsync("kim", "local", ["operators"], "b", [], TimeSpan.FromDays(1));
+        Assert.NotNull(await Tokens.ValidateAsync(a.Secret));
+        Assert.NotNull(await Tokens.ValidateAsync(a.Secret));
+        Assert.NotNull(await Tokens.ValidateAsync(b.Secret));
+
+        Assert.True(await Tokens.RevokeAsync("kim", a.Token.Id));
+        Assert.Null(await Tokens.ValidateAsync(a.Secret));
+        Assert.NotNull(await Tokens.ValidateAsync(b.Secret));
+
+        await Accounts.SetGroupsAsync("kim", ["viewers"], "admin");
+        Assert.Equal(["viewers"], (await Tokens.ValidateAsync(b.Secret))!.Groups);
+
+        await Accounts.SetDisabledAsync("kim", true, "admin");
+        Assert.Null(await Tokens.ValidateAsync(b.Secret));
+        await Accounts.SetDisabledAsync("kim", false, "admin");
+        Assert.NotNull(await Tokens.ValidateAsync(b.Secret));
+
+        Assert.Equal(1, await Tokens.RevokeAllAsync("KIM"));
+        Assert.Null(await Tokens.ValidateAsync(b.Secret));
+    }
+
+    [Fact]
+    public async Task CachedApiToken_IsRefused_OnceExpired_AndRechecksTheStore_AfterTheTtl()
+    {
+        await Accounts.CreateAsync("lea", null, ["operators"], Password, "test");
+        var shortLived = await Tokens.CreateAsync("lea", "local", ["operators"], "short", [], TimeSpan.FromSeconds(5));
+        var token = await Tokens.CreateAsync("lea", "local", ["operators"], "long", [], TimeSpan.FromDays(1));
+        Assert.NotNull(await Tokens.ValidateAsync(shortLived.Secret));
+        Assert.NotNull(await Tokens.ValidateAsync(token.Secret));
+
+        // Revoked in the store behind this instance's back (as another instance would): trusted until the TTL (10 s).
+        await using (var db = await _sp.GetRequiredService<IDashboardStore>().CreateContextAsync())
+        {
+            var row = await db.ApiTokens.SingleAsync(t => t.Id == token.Token.Id);
+            row.RevokedAt = _clock.GetUtcNow().ToUnixTimeMilliseconds();
+            await db.SaveChangesAsync();
+        }
+        _clock.Advance(TimeSpan.FromSeconds(6));
+        Assert.Null(await Tokens.ValidateAsync(shortLived.Secret));
+        Assert.NotNull(await Tokens.ValidateAsync(token.Secret));
+
+        _clock.Advance(TimeSpan.FromSeconds(5));
+        Assert.Null(await Tokens.ValidateAsync(token.Secret));
+    }
+
+    [Fact]
+    public async Task CachedApiToken_ReportsFirstUseToday_OncePerDay_AndWritesLastUsedAtAtMostOncePerMinute()
+    {
+        await Accounts.CreateAsync("max", null, ["operators"], Password, "test");
+        var token = await Tokens.CreateAsync("max", "local", ["operators"], "ci", [], TimeSpan.FromDays(30));
+        _clock.Advance(TimeSpan.FromHours(23) + TimeSpan.FromMinutes(59) + TimeSpan.FromSeconds(55));
+
+        var firstUses = new List<bool>();
+        for (var i = 0; i < 3; i++)
+        {
+            firstUses.Add((await Tokens.ValidateAsync(token.Secret))!.FirstUseToday);
+        }
+        Assert.Equal([true, false, false], firstUses);
+
+        // Midnight passes within the cache TTL: the next day's first use is still reported, once, and recorded.
+        _clock.Advance(TimeSpan.FromSeconds(6));
+        Assert.True((await Tokens.ValidateAsync(token.Secret))!.FirstUseToday);
+        Assert.False((await Tokens.ValidateAsync(token.Secret))!.FirstUseToday);
+        var midnightWrite = _clock.GetUtcNow();
+        Assert.Equal(midnightWrite, (await Tokens.ListAsync("max")).Single().LastUsedAt);
+
+        var concurrent = await Task.WhenAll(Enumerable.Range(0, 8).Select(_ => Tokens.ValidateAsync(token.Secret)));
+        Assert.All(concurrent, id => Assert.False(id!.FirstUseToday));
+
+        // Past the TTL the store is read again, but LastUsedAt is written at most once a minute.
+        _clock.Advance(TimeSpan.FromSeconds(30));
+        Assert.False((await Tokens.ValidateAsync(token.Secret))!.FirstUseToday);
+        Assert.Equal(midnightWrite, (await Tokens.ListAsync("max")).Single().LastUsedAt);
+
+        _clock.Advance(TimeSpan.FromMinutes(2));
+        Assert.False((await Tokens.ValidateAsync(token.Secret))!.FirstUseToday);
+        Assert.Equal(_clock.GetUtcNow(), (await Tokens.ListAsync("max")).Single().LastUsedAt);
+
+        _clock.Advance(TimeSpan.FromDays(1));
+        var nextDay = await Task.WhenAll(Enumerable.Range(0, 8).Select(_ => Tokens.ValidateAsync(token.Secret)));
+        Assert.Single(nextDay, id => id!.FirstUseToday);
+    }
+
     private sealed class ManualClock(DateTimeOffset start) : TimeProvider
     {
         private DateTimeOffset _now = start;
