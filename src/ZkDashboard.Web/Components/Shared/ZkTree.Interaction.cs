@@ -289,6 +289,9 @@ public partial class ZkTree
         }
 
         _activeIndex = index;
+        // Not found yet: the cached listing of an ancestor may predate the node (its watch event is on the way).
+        // The next children change retries the reveal (ResyncSelectionAsync).
+        _revealPending = index >= 0 ? null : path;
         if (index >= 0)
         {
             _contextPath = _model.IsExpanded(path) ? path : TreeModel.ParentOf(path);
@@ -303,10 +306,19 @@ public partial class ZkTree
     }
 
     /// <summary>After the list changed shape, finds the selected node's new row.</summary>
+    /// <summary>A selected path the tree could not show yet (see <see cref="RevealCoreAsync"/>).</summary>
+    private string? _revealPending;
+
     private async Task ResyncSelectionAsync()
     {
         if (_model is null || _selectedPath is null)
         {
+            return;
+        }
+
+        if (_revealPending is { } pending && pending == _selectedPath)
+        {
+            await RevealCoreAsync(pending, scroll: true);
             return;
         }
 

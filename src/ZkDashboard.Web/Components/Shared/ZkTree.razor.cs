@@ -94,6 +94,7 @@ public partial class ZkTree : IAsyncDisposable
             _model = new TreeModel(DataSource, RootPath, Time);
             _activeIndex = -1;
             _selectedPath = null;
+            _revealPending = null;
             _contextPath = RootPath;
             await LoadAsync();
         }
