@@ -47,7 +47,14 @@ public class AppFixture : IAsyncLifetime
     public async Task<IPage> NewPageAsync(string path = "")
     {
         var page = await NewBlankPageAsync();
-        await page.GotoAndWaitForInteractiveAsync(path);
+        try
+        {
+            await page.GotoAndWaitForInteractiveAsync(path);
+        }
+        catch (TimeoutException ex)
+        {
+            throw new TimeoutException(ex.Message + await Server.DiagnoseAsync(), ex);
+        }
         return page;
     }
 

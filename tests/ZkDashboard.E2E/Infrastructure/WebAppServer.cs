@@ -95,6 +95,36 @@ public sealed class WebAppServer : IAsyncDisposable
         });
     }
 
+    /// <summary>
+    /// What a test's timeout message needs to tell "the app hangs" from "the page is slow": whether /healthz answers
+    /// within 5 s, the thread pool's state (the app runs in this process), and the app's last warnings and errors.
+    /// </summary>
+    public async Task<string> DiagnoseAsync()
+    {
+        var report = new System.Text.StringBuilder("\n--- app diagnosis ---\n");
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        try
+        {
+            using var http = new HttpClient { BaseAddress = BaseUri, Timeout = TimeSpan.FromSeconds(5) };
+            using var response = await http.GetAsync("healthz");
+            report.Append($"GET /healthz: {(int)response.StatusCode} in {clock.ElapsedMilliseconds} ms\n");
+        }
+        catch (Exception ex) when (ex is HttpRequestException or TaskCanceledException)
+        {
+            report.Append($"GET /healthz: no answer after {clock.ElapsedMilliseconds} ms ({ex.GetType().Name}: {ex.Message})\n");
+        }
+        ThreadPool.GetAvailableThreads(out var workers, out var io);
+        ThreadPool.GetMaxThreads(out var maxWorkers, out var maxIo);
+        report.Append($"thread pool: {ThreadPool.ThreadCount} threads, {ThreadPool.PendingWorkItemCount} queued items, ")
+            .Append($"{maxWorkers - workers} busy workers, {maxIo - io} busy I/O\n");
+        report.Append("last warnings and errors of the app:\n");
+        foreach (var line in Logs.Where(l => !l.StartsWith("Information ", StringComparison.Ordinal)).TakeLast(25))
+        {
+            report.Append("  ").Append(line.Length > 600 ? line[..600] + "…" : line).Append('\n');
+        }
+        return report.ToString();
+    }
+
     /// <summary>Stops the app (open circuits are cut after the short shutdown timeout). Safe to call twice.</summary>
     public async Task StopAsync()
     {
@@ -150,8 +180,12 @@ public sealed class WebAppServer : IAsyncDisposable
 
         public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter)
         {
-            if (IsEnabled(logLevel) && logs.Count < 100_000)
+            if (IsEnabled(logLevel))
             {
+                // The newest 100,000 lines: a diagnosis late in a long run needs the recent ones.
+                while (logs.Count >= 100_000 && logs.TryDequeue(out _))
+                {
+                }
                 logs.Enqueue($"{logLevel} {category}: {formatter(state, exception)}");
             }
         }
