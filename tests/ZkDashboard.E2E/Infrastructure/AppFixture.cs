@@ -53,7 +53,17 @@ public class AppFixture : IAsyncLifetime
         }
         catch (TimeoutException ex)
         {
-            throw new TimeoutException(ex.Message + await Server.DiagnoseAsync(), ex);
+            string diagnosis;
+            try
+            {
+                var cookies = await page.Context.CookiesAsync([BaseUrl]);
+                diagnosis = await Server.DiagnoseAsync(path, string.Join("; ", cookies.Select(c => $"{c.Name}={c.Value}")));
+            }
+            catch (Exception failed)
+            {
+                diagnosis = $"\n(no diagnosis: {failed.GetType().Name}: {failed.Message})";
+            }
+            throw new TimeoutException(ex.Message + diagnosis, ex);
         }
         return page;
     }

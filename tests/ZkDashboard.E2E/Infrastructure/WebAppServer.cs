@@ -99,19 +99,15 @@ public sealed class WebAppServer : IAsyncDisposable
     /// What a test's timeout message needs to tell "the app hangs" from "the page is slow": whether /healthz answers
     /// within 5 s, the thread pool's state (the app runs in this process), and the app's last warnings and errors.
     /// </summary>
-    public async Task<string> DiagnoseAsync()
+    /// <param name="path">The page the browser could not load, fetched again here without a browser.</param>
+    /// <param name="cookieHeader">The browser's cookies for that fetch (a Cookie header), or null.</param>
+    public async Task<string> DiagnoseAsync(string? path = null, string? cookieHeader = null)
     {
         var report = new System.Text.StringBuilder("\n--- app diagnosis ---\n");
-        var clock = System.Diagnostics.Stopwatch.StartNew();
-        try
+        await ProbeAsync(report, "healthz", null, TimeSpan.FromSeconds(5));
+        if (path is not null)
         {
-            using var http = new HttpClient { BaseAddress = BaseUri, Timeout = TimeSpan.FromSeconds(5) };
-            using var response = await http.GetAsync("healthz");
-            report.Append($"GET /healthz: {(int)response.StatusCode} in {clock.ElapsedMilliseconds} ms\n");
-        }
-        catch (Exception ex) when (ex is HttpRequestException or TaskCanceledException)
-        {
-            report.Append($"GET /healthz: no answer after {clock.ElapsedMilliseconds} ms ({ex.GetType().Name}: {ex.Message})\n");
+            await ProbeAsync(report, path.TrimStart('/'), cookieHeader, TimeSpan.FromSeconds(20));
         }
         ThreadPool.GetAvailableThreads(out var workers, out var io);
         ThreadPool.GetMaxThreads(out var maxWorkers, out var maxIo);
@@ -123,6 +119,31 @@ public sealed class WebAppServer : IAsyncDisposable
             report.Append("  ").Append(line.Length > 600 ? line[..600] + "…" : line).Append('\n');
         }
         return report.ToString();
+    }
+
+    private async Task ProbeAsync(System.Text.StringBuilder report, string path, string? cookieHeader, TimeSpan timeout)
+    {
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        try
+        {
+            using var http = new HttpClient(new HttpClientHandler { UseCookies = false, AllowAutoRedirect = false })
+            {
+                BaseAddress = BaseUri,
+                Timeout = timeout,
+            };
+            using var request = new HttpRequestMessage(HttpMethod.Get, path);
+            if (cookieHeader is not null)
+            {
+                request.Headers.Add("Cookie", cookieHeader);
+            }
+            using var response = await http.SendAsync(request);
+            var body = await response.Content.ReadAsStringAsync();
+            report.Append($"GET /{path} without the browser: {(int)response.StatusCode}, {body.Length} chars in {clock.ElapsedMilliseconds} ms\n");
+        }
+        catch (Exception ex) when (ex is HttpRequestException or TaskCanceledException)
+        {
+            report.Append($"GET /{path} without the browser: no answer after {clock.ElapsedMilliseconds} ms ({ex.GetType().Name}: {ex.Message})\n");
+        }
     }
 
     /// <summary>Stops the app (open circuits are cut after the short shutdown timeout). Safe to call twice.</summary>
