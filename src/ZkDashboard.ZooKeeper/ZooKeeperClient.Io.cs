@@ -373,7 +373,7 @@ public sealed partial class ZooKeeperClient
             call.Fail(ex);
             throw;
         }
-        if (call.Watch != WatchKind.None && call.ClientPath is { } watchPath) _watches.OnReply(call.Watch, watchPath, header.Err);
+        if (call.Watch != WatchRegistration.None && call.ClientPath is { } watchPath) _watches.OnReply(call.Watch, watchPath, header.Err);
         if (_dispatcher.HasBacklog)
         {
             _dispatcher.EnqueueCompletion(call);

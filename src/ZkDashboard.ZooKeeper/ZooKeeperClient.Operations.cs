@@ -25,7 +25,7 @@ public sealed partial class ZooKeeperClient
     {
         var serverPath = ServerPath(path, mode.IsSequential());
         ValidateCreate(path, data, acl, mode, ttl);
-        return Submit<CreateRequest, CreateResult>(new CreateRequest(serverPath, data, acl, mode, ttl), path, WatchKind.None, isWrite: true, ct);
+        return Submit<CreateRequest, CreateResult>(new CreateRequest(serverPath, data, acl, mode, ttl), path, WatchRegistration.None, isWrite: true, ct);
     }
 
     private void ValidateCreate(string path, ReadOnlyMemory<byte> data, IReadOnlyList<Acl> acl, CreateMode mode, long ttl)
@@ -52,17 +52,17 @@ public sealed partial class ZooKeeperClient
     {
         var serverPath = ServerPath(path);
         if (path == "/") throw new BadArgumentsException(path, "The root node / cannot be deleted.");
-        return Submit<DeleteRequest, bool>(new DeleteRequest(serverPath, version), path, WatchKind.None, isWrite: true, ct);
+        return Submit<DeleteRequest, bool>(new DeleteRequest(serverPath, version), path, WatchRegistration.None, isWrite: true, ct);
     }
 
     /// <summary>Returns the node's Stat, or null when it does not exist. With <paramref name="watch"/>, the next create, delete or data change fires a <see cref="WatchEvent"/> once.</summary>
     public Task<Stat?> ExistsAsync(string path, bool watch = false, CancellationToken ct = default) =>
-        Submit<ExistsRequest, Stat?>(new ExistsRequest(ServerPath(path), watch), path, watch ? WatchKind.Exists : WatchKind.None, isWrite: false, ct);
+        Submit<ExistsRequest, Stat?>(new ExistsRequest(ServerPath(path), watch), path, watch ? WatchRegistration.Exists : WatchRegistration.None, isWrite: false, ct);
 
     /// <summary>Reads a node's data and Stat. With <paramref name="watch"/>, the next data change or delete fires a <see cref="WatchEvent"/> once.</summary>
     /// <exception cref="NoNodeException">The node does not exist.</exception>
     public Task<DataResult> GetDataAsync(string path, bool watch = false, CancellationToken ct = default) =>
-        Submit<GetDataRequest, DataResult>(new GetDataRequest(ServerPath(path), watch), path, watch ? WatchKind.Data : WatchKind.None, isWrite: false, ct);
+        Submit<GetDataRequest, DataResult>(new GetDataRequest(ServerPath(path), watch), path, watch ? WatchRegistration.Data : WatchRegistration.None, isWrite: false, ct);
 
     /// <summary>Sets a node's data if it is at <paramref name="version"/> (-1: any) and returns the new Stat.</summary>
     /// <exception cref="BadVersionException">The node is at another version.</exception>
@@ -70,17 +70,17 @@ public sealed partial class ZooKeeperClient
     {
         var serverPath = ServerPath(path);
         CheckData(path, data);
-        return Submit<SetDataRequest, Stat>(new SetDataRequest(serverPath, data, version), path, WatchKind.None, isWrite: true, ct);
+        return Submit<SetDataRequest, Stat>(new SetDataRequest(serverPath, data, version), path, WatchRegistration.None, isWrite: true, ct);
     }
 
     /// <summary>Lists a node's children (getChildren2: names and the node's Stat). With <paramref name="watch"/>, the next child change or delete fires once.</summary>
     /// <remarks>Replies up to <see cref="ZooKeeperClientOptions.MaxReplyLength"/> (64 MiB by default) are read, so nodes with 100k+ children list fine.</remarks>
     public Task<ChildrenResult> GetChildrenAsync(string path, bool watch = false, CancellationToken ct = default) =>
-        Submit<GetChildren2Request, ChildrenResult>(new GetChildren2Request(ServerPath(path), watch), path, watch ? WatchKind.Child : WatchKind.None, isWrite: false, ct);
+        Submit<GetChildren2Request, ChildrenResult>(new GetChildren2Request(ServerPath(path), watch), path, watch ? WatchRegistration.Child : WatchRegistration.None, isWrite: false, ct);
 
     /// <summary>Reads a node's ACL and Stat.</summary>
     public Task<AclResult> GetAclAsync(string path, CancellationToken ct = default) =>
-        Submit<GetAclRequest, AclResult>(new GetAclRequest(ServerPath(path)), path, WatchKind.None, isWrite: false, ct);
+        Submit<GetAclRequest, AclResult>(new GetAclRequest(ServerPath(path)), path, WatchRegistration.None, isWrite: false, ct);
 
     /// <summary>Sets a node's ACL if its ACL version is <paramref name="aclVersion"/> (-1: any); returns the new Stat.</summary>
     public Task<Stat> SetAclAsync(string path, IReadOnlyList<Acl> acl, int aclVersion = -1, CancellationToken ct = default)
@@ -88,24 +88,24 @@ public sealed partial class ZooKeeperClient
         var serverPath = ServerPath(path);
         ArgumentNullException.ThrowIfNull(acl);
         if (acl.Count == 0) throw new InvalidAclException(path, $"Cannot set an empty ACL on {path}.");
-        return Submit<SetAclRequest, Stat>(new SetAclRequest(serverPath, acl, aclVersion), path, WatchKind.None, isWrite: true, ct);
+        return Submit<SetAclRequest, Stat>(new SetAclRequest(serverPath, acl, aclVersion), path, WatchRegistration.None, isWrite: true, ct);
     }
 
     /// <summary>Counts all descendants of a node (getAllChildrenNumber, ZooKeeper 3.6+).</summary>
     public Task<int> GetAllChildrenNumberAsync(string path, CancellationToken ct = default) =>
-        Submit<GetAllChildrenNumberRequest, int>(new GetAllChildrenNumberRequest(ServerPath(path)), path, WatchKind.None, isWrite: false, ct);
+        Submit<GetAllChildrenNumberRequest, int>(new GetAllChildrenNumberRequest(ServerPath(path)), path, WatchRegistration.None, isWrite: false, ct);
 
     /// <summary>Lists this session's ephemeral nodes whose paths start with <paramref name="prefixPath"/> (getEphemerals, 3.6+).</summary>
     public Task<IReadOnlyList<string>> GetEphemeralsAsync(string prefixPath = "/", CancellationToken ct = default)
     {
         ArgumentNullException.ThrowIfNull(prefixPath);
         if (!prefixPath.StartsWith('/')) throw new InvalidPathException(prefixPath, $"The prefix \"{prefixPath}\" must start with /.");
-        return Submit<GetEphemeralsRequest, IReadOnlyList<string>>(new GetEphemeralsRequest(_chroot.ToServer(prefixPath)), prefixPath, WatchKind.None, isWrite: false, ct);
+        return Submit<GetEphemeralsRequest, IReadOnlyList<string>>(new GetEphemeralsRequest(_chroot.ToServer(prefixPath)), prefixPath, WatchRegistration.None, isWrite: false, ct);
     }
 
     /// <summary>Makes the connected server catch up with the leader for <paramref name="path"/>, so a following read sees every write committed before.</summary>
     public Task SyncAsync(string path, CancellationToken ct = default) =>
-        Submit<SyncRequest, string>(new SyncRequest(ServerPath(path)), path, WatchKind.None, isWrite: false, ct);
+        Submit<SyncRequest, string>(new SyncRequest(ServerPath(path)), path, WatchRegistration.None, isWrite: false, ct);
 
     /// <summary>
     /// Runs create/delete/setData/check ops atomically. Returns one result per op. When an op fails nothing
@@ -115,7 +115,7 @@ public sealed partial class ZooKeeperClient
     {
         var list = PrepareOps(ops, read: false);
         if (list.Count == 0) return [];
-        var results = await Submit<MultiRequest, IReadOnlyList<OpResult>>(new MultiRequest(list, false, _chroot), list[0].Path, WatchKind.None, isWrite: true, ct).ConfigureAwait(false);
+        var results = await Submit<MultiRequest, IReadOnlyList<OpResult>>(new MultiRequest(list, false, _chroot), list[0].Path, WatchRegistration.None, isWrite: true, ct).ConfigureAwait(false);
         for (var i = 0; i < results.Count; i++)
         {
             if (results[i] is ErrorOpResult { Code: not ErrorCode.Ok and not ErrorCode.RuntimeInconsistency } e)
@@ -135,7 +135,7 @@ public sealed partial class ZooKeeperClient
     {
         var list = PrepareOps(ops, read: true);
         if (list.Count == 0) return Task.FromResult<IReadOnlyList<OpResult>>([]);
-        return Submit<MultiRequest, IReadOnlyList<OpResult>>(new MultiRequest(list, true, _chroot), list[0].Path, WatchKind.None, isWrite: false, ct);
+        return Submit<MultiRequest, IReadOnlyList<OpResult>>(new MultiRequest(list, true, _chroot), list[0].Path, WatchRegistration.None, isWrite: false, ct);
     }
 
     private List<Op> PrepareOps(IEnumerable<Op> ops, bool read)

@@ -20,7 +20,7 @@ public sealed partial class ZooKeeperClient
     }
 
     /// <summary>Queues a request and returns its task; applies the per-call timeout and cancellation.</summary>
-    private Task<TRes> Submit<TReq, TRes>(TReq request, string? clientPath, WatchKind watch, bool isWrite, CancellationToken ct)
+    private Task<TRes> Submit<TReq, TRes>(TReq request, string? clientPath, WatchRegistration watch, bool isWrite, CancellationToken ct)
         where TReq : IRequest<TRes>
     {
         ct.ThrowIfCancellationRequested();

@@ -17,7 +17,7 @@ public sealed partial class ZooKeeperClient
     /// </summary>
     public Task AddWatchAsync(string path, AddWatchMode mode, CancellationToken ct = default) =>
         Submit<AddWatchRequest, bool>(new AddWatchRequest(ServerPath(path), mode), path,
-            mode == AddWatchMode.PersistentRecursive ? WatchKind.PersistentRecursive : WatchKind.Persistent, isWrite: false, ct);
+            mode == AddWatchMode.PersistentRecursive ? WatchRegistration.PersistentRecursive : WatchRegistration.Persistent, isWrite: false, ct);
 
     /// <summary>
     /// Removes this client's watches of <paramref name="type"/> on a node (Any includes persistent ones),
@@ -32,7 +32,7 @@ public sealed partial class ZooKeeperClient
         if (!_watches.Has(path, type))
             throw new NoWatcherException(path, $"No {type} watch is set on {path} by this client.");
         if (!local)
-            await Submit<WatchesRequest, bool>(new WatchesRequest(OpCode.RemoveWatches, serverPath, type), path, WatchKind.None, isWrite: false, ct).ConfigureAwait(false);
+            await Submit<WatchesRequest, bool>(new WatchesRequest(OpCode.RemoveWatches, serverPath, type), path, WatchRegistration.None, isWrite: false, ct).ConfigureAwait(false);
         var state = State == ConnectionState.Connected ? KeeperState.SyncConnected : KeeperState.Disconnected;
         foreach (var e in _watches.Remove(path, type, state)) _dispatcher.EnqueueWatch(e, force: true);
     }
@@ -44,7 +44,7 @@ public sealed partial class ZooKeeperClient
         var serverPath = WatchServerPath(path);
         if (!_watches.Has(path, type))
             throw new NoWatcherException(path, $"No {type} watch is set on {path} by this client.");
-        return Submit<WatchesRequest, bool>(new WatchesRequest(OpCode.CheckWatches, serverPath, type), path, WatchKind.None, isWrite: false, ct);
+        return Submit<WatchesRequest, bool>(new WatchesRequest(OpCode.CheckWatches, serverPath, type), path, WatchRegistration.None, isWrite: false, ct);
     }
 
     /// <summary>The config node is watched outside the chroot (see <see cref="GetConfigAsync"/>).</summary>
@@ -68,11 +68,11 @@ public sealed partial class ZooKeeperClient
 
     /// <summary>Returns the identities the server associates with this session (whoAmI, ZooKeeper 3.9+; older servers: <see cref="UnimplementedException"/>).</summary>
     public Task<IReadOnlyList<ClientIdentity>> WhoAmIAsync(CancellationToken ct = default) =>
-        Submit<WhoAmIRequest, IReadOnlyList<ClientIdentity>>(default, null, WatchKind.None, isWrite: false, ct);
+        Submit<WhoAmIRequest, IReadOnlyList<ClientIdentity>>(default, null, WatchRegistration.None, isWrite: false, ct);
 
     /// <summary>Reads the ensemble configuration (<see cref="ConfigNode"/>, outside any chroot). With <paramref name="watch"/>, the next change fires once with path <see cref="ConfigNode"/>.</summary>
     public Task<DataResult> GetConfigAsync(bool watch = false, CancellationToken ct = default) =>
-        Submit<GetDataRequest, DataResult>(new GetDataRequest(ConfigNode, watch), ConfigNode, watch ? WatchKind.Data : WatchKind.None, isWrite: false, ct);
+        Submit<GetDataRequest, DataResult>(new GetDataRequest(ConfigNode, watch), ConfigNode, watch ? WatchRegistration.Data : WatchRegistration.None, isWrite: false, ct);
 
     /// <summary>
     /// Changes the ensemble membership (reconfig; needs reconfigEnabled and, usually, super-user rights).
@@ -86,6 +86,6 @@ public sealed partial class ZooKeeperClient
             throw new ArgumentException("Give either joining/leaving (incremental) or newMembers (non-incremental), not both.", nameof(newMembers));
         if (newMembers is null && joining is null && leaving is null)
             throw new ArgumentException("Give joining and/or leaving servers, or newMembers.", nameof(joining));
-        return Submit<ReconfigRequest, DataResult>(new ReconfigRequest(joining, leaving, newMembers, fromConfig), ConfigNode, WatchKind.None, isWrite: true, ct);
+        return Submit<ReconfigRequest, DataResult>(new ReconfigRequest(joining, leaving, newMembers, fromConfig), ConfigNode, WatchRegistration.None, isWrite: true, ct);
     }
 }

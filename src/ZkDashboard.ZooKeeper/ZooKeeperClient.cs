@@ -231,7 +231,7 @@ public sealed partial class ZooKeeperClient : IAsyncDisposable
         {
             try
             {
-                var call = new Call<CloseSessionRequest, bool>(default, null, WatchKind.None, isWrite: true);
+                var call = new Call<CloseSessionRequest, bool>(default, null, WatchRegistration.None, isWrite: true);
                 if (_requests.Writer.TryWrite(call))
                 {
                     KickWriter();

@@ -2,6 +2,7 @@ using System.Collections.Concurrent;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using ZkDashboard.Core.Diagnostics;
+using ZkDashboard.Core.Metrics;
 using ZkDashboard.Core.Ensembles;
 using ZkDashboard.ZooKeeper;
 

@@ -1,5 +1,5 @@
 using Microsoft.Extensions.Logging;
-using ZkDashboard.Core.Diagnostics;
+using ZkDashboard.Core.Metrics;
 using ZkDashboard.Core.Sessions;
 using ZkDashboard.ZooKeeper;
 

@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Logging;
 using ZkDashboard.Core.Diagnostics;
+using ZkDashboard.Core.Metrics;
 
 namespace ZkDashboard.Core.Watches;
 

@@ -3,8 +3,8 @@ using ZkDashboard.ZooKeeper.Protocol.Records;
 
 namespace ZkDashboard.ZooKeeper.Internal;
 
-/// <summary>Which one-shot watch a read registers when its reply arrives.</summary>
-internal enum WatchKind : byte { None, Data, Exists, Child, Persistent, PersistentRecursive }
+/// <summary>Which watch a read registers when its reply arrives (the client's own bookkeeping; the dashboard's subscription kind is Core's WatchKind).</summary>
+internal enum WatchRegistration : byte { None, Data, Exists, Child, Persistent, PersistentRecursive }
 
 /// <summary>A request waiting in the write queue or for its reply (the pending FIFO).</summary>
 internal interface IPendingCall
@@ -12,7 +12,7 @@ internal interface IPendingCall
     int Xid { get; set; }
     OpCode OpCode { get; }
     string? ClientPath { get; }
-    WatchKind Watch { get; }
+    WatchRegistration Watch { get; }
     bool IsWrite { get; }
     /// <summary>Moves the call from queued to sent; false when the caller gave up before it was written.</summary>
     bool TryMarkSent();
@@ -43,7 +43,7 @@ internal sealed class Call<TReq, TRes> : TaskCompletionSource<TRes>, IPendingCal
     private Exception? _error;
     private CancellationTokenRegistration _cancellation;
 
-    public Call(TReq request, string? clientPath, WatchKind watch, bool isWrite, bool continueOnReader = true)
+    public Call(TReq request, string? clientPath, WatchRegistration watch, bool isWrite, bool continueOnReader = true)
         : base(continueOnReader ? TaskCreationOptions.None : TaskCreationOptions.RunContinuationsAsynchronously)
     {
         _request = request;
@@ -55,7 +55,7 @@ internal sealed class Call<TReq, TRes> : TaskCompletionSource<TRes>, IPendingCal
     public int Xid { get; set; }
     public OpCode OpCode => _request.OpCode;
     public string? ClientPath { get; }
-    public WatchKind Watch { get; }
+    public WatchRegistration Watch { get; }
     public bool IsWrite { get; }
     public bool Succeeded => _error is null;
     public bool WasSent => Volatile.Read(ref _state) == Sent;

@@ -15,28 +15,28 @@ internal sealed class WatchManager
     private readonly HashSet<string> _recursive = new(StringComparer.Ordinal);
 
     /// <summary>Registers the watch of a read whose reply just arrived (exists registers an exist watch on NoNode).</summary>
-    public void OnReply(WatchKind kind, string path, ErrorCode err)
+    public void OnReply(WatchRegistration kind, string path, ErrorCode err)
     {
         lock (_lock)
         {
             switch (kind)
             {
-                case WatchKind.Data when err == ErrorCode.Ok:
+                case WatchRegistration.Data when err == ErrorCode.Ok:
                     _data.Add(path);
                     break;
-                case WatchKind.Exists when err == ErrorCode.Ok:
+                case WatchRegistration.Exists when err == ErrorCode.Ok:
                     _data.Add(path);
                     break;
-                case WatchKind.Exists when err == ErrorCode.NoNode:
+                case WatchRegistration.Exists when err == ErrorCode.NoNode:
                     _exist.Add(path);
                     break;
-                case WatchKind.Child when err == ErrorCode.Ok:
+                case WatchRegistration.Child when err == ErrorCode.Ok:
                     _child.Add(path);
                     break;
-                case WatchKind.Persistent when err == ErrorCode.Ok:
+                case WatchRegistration.Persistent when err == ErrorCode.Ok:
                     _persistent.Add(path);
                     break;
-                case WatchKind.PersistentRecursive when err == ErrorCode.Ok:
+                case WatchRegistration.PersistentRecursive when err == ErrorCode.Ok:
                     _recursive.Add(path);
                     break;
             }

@@ -5,7 +5,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using ZkDashboard.Core.Access;
 using ZkDashboard.Core.Cache;
-using ZkDashboard.Core.Diagnostics;
+using ZkDashboard.Core.Metrics;
 using ZkDashboard.Core.Ensembles;
 using ZkDashboard.Core.Sessions;
 using ZkDashboard.Core.Watches;

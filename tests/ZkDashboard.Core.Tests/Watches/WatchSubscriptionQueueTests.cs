@@ -1,5 +1,5 @@
 using Microsoft.Extensions.Logging.Abstractions;
-using ZkDashboard.Core.Diagnostics;
+using ZkDashboard.Core.Metrics;
 using ZkDashboard.Core.Tests.Sessions;
 using ZkDashboard.Core.Watches;
 using ZkDashboard.ZooKeeper;

@@ -63,7 +63,7 @@ public sealed class WatchManagerTests
     public void Materialize_FiresOneShotDataWatchOnce()
     {
         var w = new WatchManager();
-        w.OnReply(WatchKind.Data, "/a", ErrorCode.Ok);
+        w.OnReply(WatchRegistration.Data, "/a", ErrorCode.Ok);
         Assert.True(w.Materialize(EventType.NodeDataChanged, "/a"));
         Assert.False(w.Materialize(EventType.NodeDataChanged, "/a"));
     }
@@ -72,8 +72,8 @@ public sealed class WatchManagerTests
     public void OnReply_RegistersExistWatch_OnNoNode_AndNothingForFailedGetData()
     {
         var w = new WatchManager();
-        w.OnReply(WatchKind.Exists, "/a", ErrorCode.NoNode);
-        w.OnReply(WatchKind.Data, "/b", ErrorCode.NoNode);
+        w.OnReply(WatchRegistration.Exists, "/a", ErrorCode.NoNode);
+        w.OnReply(WatchRegistration.Data, "/b", ErrorCode.NoNode);
         Assert.True(w.Materialize(EventType.NodeCreated, "/a"));
         Assert.False(w.Materialize(EventType.NodeCreated, "/b"));
     }
@@ -82,10 +82,10 @@ public sealed class WatchManagerTests
     public void Materialize_ChildWatch_FiresOnChildrenChangedAndDelete()
     {
         var w = new WatchManager();
-        w.OnReply(WatchKind.Child, "/a", ErrorCode.Ok);
+        w.OnReply(WatchRegistration.Child, "/a", ErrorCode.Ok);
         Assert.False(w.Materialize(EventType.NodeDataChanged, "/a"));
         Assert.True(w.Materialize(EventType.NodeChildrenChanged, "/a"));
-        w.OnReply(WatchKind.Child, "/a", ErrorCode.Ok);
+        w.OnReply(WatchRegistration.Child, "/a", ErrorCode.Ok);
         Assert.True(w.Materialize(EventType.NodeDeleted, "/a"));
     }
 
@@ -104,8 +104,8 @@ public sealed class WatchManagerTests
     public void Remove_ReturnsRemovalEvents_PerKind()
     {
         var w = new WatchManager();
-        w.OnReply(WatchKind.Data, "/a", ErrorCode.Ok);
-        w.OnReply(WatchKind.Child, "/a", ErrorCode.Ok);
+        w.OnReply(WatchRegistration.Data, "/a", ErrorCode.Ok);
+        w.OnReply(WatchRegistration.Child, "/a", ErrorCode.Ok);
         w.AddPersistent("/a", AddWatchMode.Persistent);
         var events = w.Remove("/a", WatcherType.Any, KeeperState.SyncConnected);
         Assert.Equal([EventType.DataWatchRemoved, EventType.ChildWatchRemoved, EventType.PersistentWatchRemoved], events.Select(e => e.Type));

@@ -1,6 +1,6 @@
 using System.Diagnostics;
 
-namespace ZkDashboard.Core.Diagnostics;
+namespace ZkDashboard.Core.Metrics;
 
 /// <summary>
 /// The dashboard's own figures (sessions, subscriptions, server watches, events, coalescing), exported on

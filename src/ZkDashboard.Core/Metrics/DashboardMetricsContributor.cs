@@ -1,6 +1,6 @@
 using ZkDashboard.Core.Metrics;
 
-namespace ZkDashboard.Core.Diagnostics;
+namespace ZkDashboard.Core.Metrics;
 
 /// <summary>Adds the dashboard's own figures (<see cref="DashboardMetrics"/>) to <c>/metrics</c>.</summary>
 public sealed class DashboardMetricsContributor(DashboardMetrics metrics) : IMetricsContributor
