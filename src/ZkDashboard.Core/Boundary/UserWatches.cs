@@ -18,7 +18,7 @@ public interface IUserWatches
     Task<IWatchSubscription> SubscribeAsync(ActingUser user, string ensemble, string path, WatchKind kind, IWatchSubscriber subscriber, CancellationToken ct = default);
 }
 
-internal sealed class UserWatches(IWatchHub hub, BoundaryGuard guard) : IUserWatches
+internal sealed class UserWatches(IWatchFanout hub, BoundaryGuard guard) : IUserWatches
 {
     public async Task<IWatchSubscription> SubscribeAsync(ActingUser user, string ensemble, string path, WatchKind kind, IWatchSubscriber subscriber, CancellationToken ct = default)
     {

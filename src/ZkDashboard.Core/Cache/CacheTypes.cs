@@ -87,7 +87,7 @@ public sealed record NodeCacheChangedEventArgs(string Ensemble, string Path, boo
 /// <summary>
 /// Node cache for what viewers have open: children lists with each child's stat (held once per ensemble
 /// and path, however many viewers, even for 100k+ children), and the data of open nodes. Entries are
-/// kept live by watches (through <see cref="Watches.IWatchHub"/>) and pages are served from memory.
+/// kept live by watches (through <see cref="Watches.IWatchFanout"/>) and pages are served from memory.
 /// </summary>
 /// <remarks>
 /// <para>Loading a children list reads the names first (one getChildren2), so a page sorted by name is served

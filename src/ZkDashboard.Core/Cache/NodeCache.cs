@@ -15,7 +15,7 @@ public sealed class NodeCache : INodeCache, IDisposable
     private long _lastSweep = Environment.TickCount64;
 
     /// <summary>Creates the cache.</summary>
-    public NodeCache(IEnsembleSessions sessions, IWatchHub hub, IOptions<SessionOptions> options, ILogger<NodeCache> logger)
+    public NodeCache(IEnsembleSessions sessions, IWatchFanout hub, IOptions<SessionOptions> options, ILogger<NodeCache> logger)
     {
         Sessions = sessions;
         Hub = hub;
@@ -25,7 +25,7 @@ public sealed class NodeCache : INodeCache, IDisposable
     }
 
     internal IEnsembleSessions Sessions { get; }
-    internal IWatchHub Hub { get; }
+    internal IWatchFanout Hub { get; }
     internal SessionOptions Options { get; }
     internal ILogger Logger { get; }
 

@@ -29,7 +29,7 @@ public interface IRecipeInsights
     Task<IDisposable> WatchAsync(ActingUser user, string ensemble, string path, Action changed, CancellationToken ct = default);
 }
 
-internal sealed class RecipeInsights(IEnsembleSessions sessions, IWatchHub hub, ISessionInsights sessionInsights, IAccessPolicy policy, IAuditSink audit,
+internal sealed class RecipeInsights(IEnsembleSessions sessions, IWatchFanout hub, ISessionInsights sessionInsights, IAccessPolicy policy, IAuditSink audit,
     ILogger<RecipeInsights> logger, TimeProvider? time = null) : IRecipeInsights
 {
     public const int MaxChildren = 1000;

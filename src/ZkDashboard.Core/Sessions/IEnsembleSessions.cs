@@ -5,7 +5,7 @@ namespace ZkDashboard.Core.Sessions;
 /// <summary>
 /// One shared <see cref="ZooKeeperClient"/> per ensemble, opened lazily on first use and kept open.
 /// Viewers never open their own sessions; they go through <see cref="Operations.IZooKeeperOperations"/>,
-/// <see cref="Watches.IWatchHub"/> and <see cref="Cache.INodeCache"/>, which use these.
+/// <see cref="Watches.IWatchFanout"/> and <see cref="Cache.INodeCache"/>, which use these.
 /// Ensemble names compare case-insensitively, as in the registry: "MAIN" and "main" are one session, and every
 /// status, event and entry carries the registry's spelling (<see cref="EnsembleSession.Name"/>). Pages
 /// canonicalize at the edge (the explorer redirects <c>/e/SANDBOX/x</c> to <c>/e/sandbox/x</c>).

@@ -21,10 +21,10 @@ public sealed class SessionOptions
     /// <summary>Distinct paths a subscriber's queue may hold before it is collapsed into one resync notice.</summary>
     public int SubscriberQueueCapacity { get; set; } = 1024;
 
-    /// <summary>Stat reads in flight at once when the watch hub resolves events into versions.</summary>
+    /// <summary>Stat reads in flight at once when the watch fan-out resolves events into versions.</summary>
     public int WatchReadConcurrency { get; set; } = 64;
 
-    /// <summary>Distinct dirty paths the watch hub tracks per ensemble before it resyncs subscribers instead.</summary>
+    /// <summary>Distinct dirty paths the watch fan-out tracks per ensemble before it resyncs subscribers instead.</summary>
     public int MaxDirtyPaths { get; set; } = 50_000;
 
     /// <summary>Child stat reads in flight at once when the node cache loads a children list.</summary>

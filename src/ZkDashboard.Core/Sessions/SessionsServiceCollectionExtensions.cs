@@ -15,7 +15,7 @@ namespace ZkDashboard.Core.Sessions;
 public static class SessionsServiceCollectionExtensions
 {
     /// <summary>
-    /// Registers <see cref="IEnsembleSessions"/>, <see cref="IWatchHub"/>, <see cref="INodeCache"/>,
+    /// Registers <see cref="IEnsembleSessions"/>, <see cref="IWatchFanout"/>, <see cref="INodeCache"/>,
     /// <see cref="IZooKeeperOperations"/> and <see cref="DashboardMetrics"/>, with settings from
     /// <c>ZkDashboard:Sessions</c>. Defaults that later issues replace (register yours before or after; the
     /// last registration wins for these): <see cref="IAccessPolicy"/> (allow all), <see cref="IAuditSink"/>
@@ -30,8 +30,8 @@ public static class SessionsServiceCollectionExtensions
         services.TryAddSingleton<DashboardMetrics>();
         services.TryAddSingleton<EnsembleSessions>();
         services.TryAddSingleton<IEnsembleSessions>(sp => sp.GetRequiredService<EnsembleSessions>());
-        services.TryAddSingleton<WatchHub>();
-        services.TryAddSingleton<IWatchHub>(sp => sp.GetRequiredService<WatchHub>());
+        services.TryAddSingleton<WatchFanout>();
+        services.TryAddSingleton<IWatchFanout>(sp => sp.GetRequiredService<WatchFanout>());
         services.TryAddSingleton<NodeCache>();
         services.TryAddSingleton<INodeCache>(sp => sp.GetRequiredService<NodeCache>());
         services.TryAddSingleton<IZooKeeperOperations, ZooKeeperOperations>();

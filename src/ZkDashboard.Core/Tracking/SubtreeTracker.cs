@@ -40,12 +40,12 @@ public sealed class NodeVersionsRecordedEventArgs(IReadOnlyList<NodeVersionRecor
 /// <summary>
 /// The hosted service behind tracked subtrees: one <see cref="TrackedRoot"/> per (ensemble, root) of the tracked globs
 /// (<c>ZkDashboard:Tracking:Subtrees</c> and the <c>TrackedSubtrees</c> table), each on the ensemble's shared session
-/// through the watch hub, writing to the <c>NodeVersions</c> table through one batching writer.
+/// through the watch fan-out, writing to the <c>NodeVersions</c> table through one batching writer.
 /// </summary>
 public sealed partial class SubtreeTracker : ISubtreeTracker, IHostedService, IAsyncDisposable
 {
     private readonly IEnsembleSessions _sessions;
-    private readonly IWatchHub _hub;
+    private readonly IWatchFanout _hub;
     private readonly IEnsembleRegistry _registry;
     private readonly ILoggerFactory _loggerFactory;
     private readonly ILogger _logger;
@@ -56,7 +56,7 @@ public sealed partial class SubtreeTracker : ISubtreeTracker, IHostedService, IA
     private bool _stopped;
 
     /// <summary>Creates the tracker (started by the host).</summary>
-    public SubtreeTracker(IEnsembleSessions sessions, IWatchHub hub, IDashboardStore store, IEnsembleRegistry registry,
+    public SubtreeTracker(IEnsembleSessions sessions, IWatchFanout hub, IDashboardStore store, IEnsembleRegistry registry,
         IOptions<TrackingOptions> options, ILoggerFactory loggerFactory)
     {
         _sessions = sessions;

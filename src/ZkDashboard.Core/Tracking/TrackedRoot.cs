@@ -11,7 +11,7 @@ using ZkDashboard.ZooKeeper;
 namespace ZkDashboard.Core.Tracking;
 
 /// <summary>
-/// One tracked root of one ensemble: one <see cref="WatchKind.Subtree"/> subscription on the shared watch hub (a single
+/// One tracked root of one ensemble: one <see cref="WatchKind.Subtree"/> subscription on the shared watch fan-out (a single
 /// PERSISTENT_RECURSIVE server watch), the latest recorded version of every node below it, and one loop that turns
 /// events into recorded versions and re-reads the whole subtree after every gap.
 /// </summary>
@@ -87,7 +87,7 @@ internal sealed partial class TrackedRoot : IWatchSubscriber, IAsyncDisposable
         }
     }
 
-    public void Start(IWatchHub hub)
+    public void Start(IWatchFanout hub)
     {
         _subscription = hub.Subscribe(Ensemble, Root, WatchKind.Subtree, this);
         _loop = Task.Run(RunAsync);
@@ -96,7 +96,7 @@ internal sealed partial class TrackedRoot : IWatchSubscriber, IAsyncDisposable
 
     /// <summary>Servers before 3.6 have no persistent watches: the hub then watches only the root, so the subtree is
     /// re-read periodically instead (changes in between are recorded as observed after a gap).</summary>
-    private async Task RereadWithoutPersistentWatchesAsync(IWatchHub hub)
+    private async Task RereadWithoutPersistentWatchesAsync(IWatchFanout hub)
     {
         try
         {

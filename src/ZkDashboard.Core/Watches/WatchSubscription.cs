@@ -6,7 +6,7 @@ namespace ZkDashboard.Core.Watches;
 
 /// <summary>
 /// A subscription and its delivery queue: bounded, coalesced by path, drained on the thread pool one
-/// notification at a time (see the delivery policy on <see cref="IWatchHub"/>).
+/// notification at a time (see the delivery policy on <see cref="IWatchFanout"/>).
 /// </summary>
 internal sealed class WatchSubscription : IWatchSubscription
 {

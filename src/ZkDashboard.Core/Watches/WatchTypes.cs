@@ -137,7 +137,7 @@ public interface IWatchSubscription : IDisposable
 /// after a session expiry every server watch is registered again on the new session and every subscriber
 /// gets a <see cref="WatchChange.Resync"/>.</para>
 /// </remarks>
-public interface IWatchHub
+public interface IWatchFanout
 {
     /// <summary>Subscribes <paramref name="subscriber"/> to changes of <paramref name="path"/> in <paramref name="ensemble"/>.</summary>
     IWatchSubscription Subscribe(string ensemble, string path, WatchKind kind, IWatchSubscriber subscriber);

@@ -282,7 +282,7 @@ public sealed class FanoutBenchmark : IBenchmark
         private Stack(ServiceProvider provider) => _provider = provider;
 
         public IEnsembleSessions Sessions => _provider.GetRequiredService<IEnsembleSessions>();
-        public IWatchHub Hub => _provider.GetRequiredService<IWatchHub>();
+        public IWatchFanout Hub => _provider.GetRequiredService<IWatchFanout>();
         public INodeCache Cache => _provider.GetRequiredService<INodeCache>();
         public DashboardMetrics Metrics => _provider.GetRequiredService<DashboardMetrics>();
 

@@ -79,7 +79,7 @@ public sealed class NodeCacheLiveStatsTests(EnsembleFixture fx, Xunit.Abstractio
         Assert.Equal(1, onServer.Count(p => p == "/m/a"));
 
         // 100 grandchildren of /m/a (great-grandchildren of /m), both parents watching recursively.
-        var hub = (WatchHub)h.Services.GetService(typeof(WatchHub))!;
+        var hub = (WatchFanout)h.Services.GetService(typeof(WatchFanout))!;
         var before = h.Metrics.EventsReceived;
         var readsBefore = hub.ResolveReads(SessionsHarness.Main);
         await ext.MultiAsync(Enumerable.Range(0, 100).Select(i => (Op)Op.Create($"/m/a/b/n-{i}", ReadOnlyMemory<byte>.Empty, Acls.OpenUnsafe)));

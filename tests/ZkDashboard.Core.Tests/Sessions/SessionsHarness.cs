@@ -26,7 +26,7 @@ public sealed class SessionsEnsembleCollection : ICollectionFixture<EnsembleFixt
 }
 
 /// <summary>
-/// The sessions stack (registry double, sessions, watch hub, cache, operations) over the sandbox, with the
+/// The sessions stack (registry double, sessions, watch fan-out, cache, operations) over the sandbox, with the
 /// ensemble "main" under a fresh chroot that is deleted afterwards.
 /// </summary>
 internal sealed class SessionsHarness : IAsyncDisposable
@@ -50,7 +50,7 @@ internal sealed class SessionsHarness : IAsyncDisposable
     public SandboxEnsemble Sandbox { get; }
     public IServiceProvider Services => _provider;
     public IEnsembleSessions Sessions => _provider.GetRequiredService<IEnsembleSessions>();
-    public IWatchHub Hub => _provider.GetRequiredService<IWatchHub>();
+    public IWatchFanout Hub => _provider.GetRequiredService<IWatchFanout>();
     public INodeCache Cache => _provider.GetRequiredService<INodeCache>();
     public IZooKeeperOperations Ops => _provider.GetRequiredService<IZooKeeperOperations>();
     public DashboardMetrics Metrics => _provider.GetRequiredService<DashboardMetrics>();

@@ -17,7 +17,7 @@ using Microsoft.EntityFrameworkCore;
 namespace ZkDashboard.Core.Tests.Tracking;
 
 /// <summary>
-/// Sessions, watch hub, operations, a real SQLite store and the subtree tracker over the sandbox, with ensemble "main"
+/// Sessions, watch fan-out, operations, a real SQLite store and the subtree tracker over the sandbox, with ensemble "main"
 /// under a fresh chroot where <c>/configs/**</c> is tracked (from settings), and an in-memory audit trail.
 /// </summary>
 internal sealed class TrackingHarness : IAsyncDisposable

@@ -14,7 +14,7 @@ public sealed record NodeEventEntry(long Sequence, WatchNotification Notificatio
 }
 
 /// <summary>
-/// The live watch log of the open node (or its subtree) through <see cref="IWatchHub"/>: bounded, pausable,
+/// The live watch log of the open node (or its subtree) through <see cref="IWatchFanout"/>: bounded, pausable,
 /// clearable. It survives tab switches (owned by the page). Notifications for the node itself are also
 /// raised as <see cref="NodeChanged"/> so the page re-reads it.
 /// </summary>

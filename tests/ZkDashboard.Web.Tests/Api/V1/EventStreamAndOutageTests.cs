@@ -60,7 +60,7 @@ public sealed class EventStreamAndOutageTests(EnsembleFixture fx) : IAsyncLifeti
         Assert.Equal(": heartbeat", heartbeat);
 
         // The client goes away: the server watch of the subscription goes with it.
-        var hub = _host.Services.GetRequiredService<IWatchHub>();
+        var hub = _host.Services.GetRequiredService<IWatchFanout>();
         Assert.Contains(hub.GetServerWatches("local"), w => w.Path == "/sse");
         response.Dispose();
         await Answers.Within(() => Task.FromResult(hub.GetServerWatches("local").Any(w => w.Path == "/sse") ? null : "gone"),

@@ -7,8 +7,8 @@ using ZkDashboard.ZooKeeper;
 
 namespace ZkDashboard.Core.Watches;
 
-/// <summary>The watch fan-out over the shared sessions. See <see cref="IWatchHub"/> for the policy.</summary>
-public sealed class WatchHub : IWatchHub, IDisposable
+/// <summary>The watch fan-out over the shared sessions. See <see cref="IWatchFanout"/> for the policy.</summary>
+public sealed class WatchFanout : IWatchFanout, IDisposable
 {
     private readonly IEnsembleSessions _sessions;
     private readonly SessionOptions _options;
@@ -18,7 +18,7 @@ public sealed class WatchHub : IWatchHub, IDisposable
     private readonly ConcurrentDictionary<string, EnsembleWatches> _ensembles = new(StringComparer.OrdinalIgnoreCase);
 
     /// <summary>Creates the hub (one per application).</summary>
-    public WatchHub(IEnsembleSessions sessions, IOptions<SessionOptions> options, DashboardMetrics metrics, ILoggerFactory loggerFactory)
+    public WatchFanout(IEnsembleSessions sessions, IOptions<SessionOptions> options, DashboardMetrics metrics, ILoggerFactory loggerFactory)
     {
         _sessions = sessions;
         _options = options.Value;
