@@ -356,6 +356,39 @@ public abstract class AuditTrailTestsBase(EnsembleFixture fx)
         Assert.Equal(Enumerable.Range(1, 82).Select(i => (long)i), all.Select(e => e.Id));
         Assert.Equal(new AuditVerification(true, 82, null), await h.Reader.VerifyAsync(Alice));
     }
+
+    [Fact]
+    public async Task Append_RequiredInlineAndQueuedMixed_EveryRecordOnceInOneChain()
+    {
+        // Records a write waits for are committed by the caller when the writer is idle, queued ones by the writer task:
+        // both kinds, from many callers at once, end up once each in one unbroken chain.
+        await using var h = await StartAsync();
+        var required = new System.Collections.Concurrent.ConcurrentBag<long>();
+        await Task.WhenAll(Enumerable.Range(0, 8).Select(caller => Task.Run(async () =>
+        {
+            for (var i = 0; i < 40; i++)
+            {
+                var record = new AuditRecord(DateTimeOffset.UtcNow, new OperationContext(Alice, Main, ZkOperationKind.SetData, $"/mix/{caller}/{i}"), AuditOutcome.Pending, "mixed");
+                if (i % 2 == 0)
+                {
+                    required.Add((await h.Trail.AppendAsync(record, required: true, default)).GetValueOrDefault(-1));
+                }
+                else
+                {
+                    await h.Trail.AppendAsync(record, required: false, default);
+                }
+            }
+        })));
+        await h.Trail.FlushAsync();
+        var all = await h.AllAsync();
+        Assert.Equal(320, all.Count);
+        Assert.Equal(320, all.Select(e => e.Path).Distinct().Count());
+        Assert.Equal(Enumerable.Range(1, 320).Select(i => (long)i), all.Select(e => e.Id).Order());
+        Assert.Equal(160, required.Count);
+        Assert.All(required, id => Assert.InRange(id, 1, 320));
+        Assert.Equal(160, required.Distinct().Count());
+        Assert.Equal(new AuditVerification(true, 320, null), await h.Reader.VerifyAsync(Alice));
+    }
 }
 
 [Collection(SessionsEnsembleCollection.Name)]
