@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Options;
 using ZkDashboard.Web.Auth;
 using ZkDashboard.Web.Auth.External;
 using ZkDashboard.Web.Components;
@@ -31,9 +32,13 @@ public static class ZkDashboardWebApplicationExtensions
         app.MapHealthChecks(HealthPath).AllowAnonymous();
         app.MapStaticAssets().AllowAnonymous();
         app.MapZkExternalSignIn();
-        app.MapRazorComponents<App>()
+        var components = app.MapRazorComponents<App>()
             // Auth/SecurityMiddleware.cs sends the whole CSP, with frame-ancestors 'none' (stricter than Blazor's 'self').
             .AddInteractiveServerRenderMode(o => o.ContentSecurityFrameAncestorsPolicy = null);
+        if (app.Services.GetRequiredService<IOptions<ComponentAssemblyOptions>>().Value.Additional is { Count: > 0 } extra)
+        {
+            components.AddAdditionalAssemblies([.. extra]);
+        }
         return app;
     }
 }

@@ -177,6 +177,8 @@ public sealed class WebAppServer : IAsyncDisposable
             builder.ConfigureServices(services =>
             {
                 services.Configure<HostOptions>(o => o.ShutdownTimeout = TimeSpan.FromSeconds(3));
+                // The explorer component gallery (/dev/explorer-preview) lives in a test assembly, outside the product.
+                services.Configure<ZkDashboard.Web.Hosting.ComponentAssemblyOptions>(o => o.Additional.Add(typeof(ZkDashboard.Web.Preview.ExplorerPreview).Assembly));
                 configureServices?.Invoke(services);
             });
             builder.ConfigureLogging(logging => logging.AddProvider(new QueueLoggerProvider(logs)));

@@ -1,5 +1,6 @@
 using ZkDashboard.Web.Components.Shared;
 using ZkDashboard.Web.Explorer.Tree;
+using ZkDashboard.Web.Preview;
 
 namespace ZkDashboard.Web.Tests.Components;
 

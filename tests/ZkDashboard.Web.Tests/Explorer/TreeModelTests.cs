@@ -1,5 +1,6 @@
 using ZkDashboard.Core.Cache;
 using ZkDashboard.Web.Explorer.Tree;
+using ZkDashboard.Web.Preview;
 
 namespace ZkDashboard.Web.Tests.Explorer;
 

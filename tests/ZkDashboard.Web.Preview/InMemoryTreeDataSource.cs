@@ -1,4 +1,6 @@
-namespace ZkDashboard.Web.Explorer.Tree;
+using ZkDashboard.Web.Explorer.Tree;
+
+namespace ZkDashboard.Web.Preview;
 
 /// <summary>
 /// A tree held in memory: for tests, demos and previews. Thread-safe (one lock). Paths are absolute, "/" is the root.

@@ -1,15 +1,14 @@
 using System.Text;
-using Microsoft.AspNetCore.Components;
 using ZkDashboard.Web.Components.Shared;
 using ZkDashboard.Web.Explorer.Acl;
 using ZkDashboard.Web.Explorer.Tree;
 using ZkDashboard.ZooKeeper;
 
-namespace ZkDashboard.Web.Components.Pages.Explorer;
+namespace ZkDashboard.Web.Preview;
 
 /// <summary>
-/// Development-only gallery of the explorer components over an in-memory tree (100,000 children under /big,
-/// hostile names, ephemeral, NoAuth and created-here markers), for visual checks and screenshots.
+/// Test-only gallery of the explorer components over an in-memory tree (100,000 children under /big, hostile names,
+/// ephemeral, NoAuth and created-here markers), for visual checks and screenshots. It ships in no product assembly.
 /// </summary>
 public partial class ExplorerPreview
 {
@@ -17,9 +16,6 @@ public partial class ExplorerPreview
     private const string Mine = "{\n  \"feature\": false,\n  \"limit\": 10,\n  \"owner\": \"ops\",\n  \"note\": \"<img src=x onerror=alert(1)>\"\n}";
 
     private static readonly InMemoryTreeDataSource SharedSource = BuildSource();
-
-    [Inject]
-    private IWebHostEnvironment Environment { get; set; } = default!;
 
     private readonly InMemoryTreeDataSource _source = SharedSource;
     private ZkTree? _tree;
