@@ -31,6 +31,12 @@ public static class SecurityMiddleware
         "connect-src 'self'; " +
         "object-src 'none'; base-uri 'self'; form-action 'self'; frame-ancestors 'none'";
 
+    /// <summary>
+    /// The Content-Security-Policy of the REST API (<c>/api/v1</c>): its answers are JSON, ProblemDetails and event streams,
+    /// never a page, so nothing may load or run from them at all, and no per-response nonce is needed.
+    /// </summary>
+    public const string ApiContentSecurityPolicy = "default-src 'none'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'";
+
     /// <summary>Adds the headers, the Origin check, the remote-address capture for static renders and the /metrics token.</summary>
     public static IApplicationBuilder UseZkSecurity(this IApplicationBuilder app)
     {
@@ -38,12 +44,21 @@ public static class SecurityMiddleware
         var options = app.ApplicationServices.GetRequiredService<IOptions<HardeningOptions>>().Value;
         return app.Use(async (context, next) =>
         {
+            // The REST API is never a page (nor a circuit): a fixed CSP, no nonce, no circuit address to capture.
+            var api = context.Request.Path.StartsWithSegments(Api.V1.ApiV1.Prefix, StringComparison.OrdinalIgnoreCase);
             if (options.SecurityHeaders)
             {
-                var nonce = Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(16)); // hex: nothing for HTML encoding to change
-                context.Items[NonceItem] = nonce;
                 var headers = context.Response.Headers;
-                headers.ContentSecurityPolicy = ContentSecurityPolicy(nonce);
+                if (api)
+                {
+                    headers.ContentSecurityPolicy = ApiContentSecurityPolicy;
+                }
+                else
+                {
+                    var nonce = Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(16)); // hex: nothing for HTML encoding to change
+                    context.Items[NonceItem] = nonce;
+                    headers.ContentSecurityPolicy = ContentSecurityPolicy(nonce);
+                }
                 headers.XContentTypeOptions = "nosniff";
                 headers.XFrameOptions = "DENY";
                 headers["Referrer-Policy"] = "same-origin";
@@ -66,7 +81,7 @@ public static class SecurityMiddleware
                     context.RequestAborted).ConfigureAwait(false);
                 return;
             }
-            if (context.RequestServices.GetService<CircuitRemoteAddress>() is { } address)
+            if (!api && context.RequestServices.GetService<CircuitRemoteAddress>() is { } address)
             {
                 address.Value ??= context.Connection.RemoteIpAddress;
                 address.UserAgent ??= context.Request.Headers.UserAgent.ToString();

@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json.Serialization;
@@ -78,10 +79,12 @@ public static class ApiV1
     public static RouteGroupBuilder MapZkDashboardApiV1(this IEndpointRouteBuilder endpoints)
     {
         ArgumentNullException.ThrowIfNull(endpoints);
+        // One guard for every endpoint of the group: AddEndpointFilter<T>() would build a new instance on every request.
+        var guard = ActivatorUtilities.CreateInstance<ApiGuardFilter>(endpoints.ServiceProvider);
         var api = endpoints.MapGroup(Prefix)
             .RequireAuthorization()
             .RequireRateLimiting(RateLimitPolicy)
-            .AddEndpointFilter<ApiGuardFilter>()
+            .AddEndpointFilter(guard)
             .WithTags("zkdashboard");
         api.MapGet("/antiforgery", (HttpContext context, IAntiforgery antiforgery) =>
             {
@@ -122,7 +125,7 @@ public sealed record AntiforgeryTokenResponse(string HeaderName, string Token);
 
 /// <summary>
 /// The group's filter: antiforgery for unsafe cookie requests, and the mapping of the Core boundary's exceptions to
-/// ProblemDetails (a request whose client went away ends quietly).
+/// ProblemDetails (a request whose client went away ends quietly). One instance serves every request (it keeps no state).
 /// </summary>
 internal sealed class ApiGuardFilter(IAntiforgery antiforgery, ILogger<ApiGuardFilter> logger) : IEndpointFilter
 {
@@ -205,8 +208,23 @@ internal sealed class ApiAuthorizationResultHandler(IProblemDetailsService probl
 /// <see cref="ApiOptions.RequestsPerMinute"/>; a refusal is a 429 ProblemDetails with <c>Retry-After</c>.
 /// Runs after authentication (see <see cref="AuthApplicationExtensions"/>), so the partition is the caller.
 /// </summary>
-internal sealed class ApiRateLimitPolicy(IOptionsMonitor<ApiOptions> options) : IRateLimiterPolicy<string>
+internal sealed class ApiRateLimitPolicy : IRateLimiterPolicy<string>
 {
+    /// <summary>Token partition keys kept at most (more distinct tokens than this start the cache over).</summary>
+    private const int MaxCachedKeys = 4096;
+
+    private readonly IOptionsMonitor<ApiOptions> _options;
+    private readonly Func<string, RateLimiter> _createLimiter;
+    private readonly ConcurrentDictionary<string, string> _tokenKeys = new(StringComparer.Ordinal);
+    private FixedWindowRateLimiterOptions? _window;
+
+    public ApiRateLimitPolicy(IOptionsMonitor<ApiOptions> options)
+    {
+        _options = options;
+        // Built once: the limiter of a new partition takes the window of the current RequestsPerMinute.
+        _createLimiter = _ => new FixedWindowRateLimiter(Window());
+    }
+
     public Func<OnRejectedContext, CancellationToken, ValueTask>? OnRejected { get; } = async (ctx, ct) =>
     {
         var http = ctx.HttpContext;
@@ -218,26 +236,45 @@ internal sealed class ApiRateLimitPolicy(IOptionsMonitor<ApiOptions> options) : 
             null, StatusCodes.Status429TooManyRequests, "Too many requests.", ApiProblems.RateLimited).ExecuteAsync(http).ConfigureAwait(false);
     };
 
-    public RateLimitPartition<string> GetPartition(HttpContext httpContext)
+    public RateLimitPartition<string> GetPartition(HttpContext httpContext) => RateLimitPartition.Get(PartitionKey(httpContext), _createLimiter);
+
+    /// <summary>One fixed window of a minute (replenished by the partitioned limiter's own timer, as
+    /// <see cref="RateLimitPartition.GetFixedWindowLimiter{TKey}"/> does), rebuilt only when RequestsPerMinute changes.</summary>
+    private FixedWindowRateLimiterOptions Window()
     {
-        var key = PartitionKey(httpContext);
-        var permits = options.CurrentValue.RequestsPerMinute;
-        return RateLimitPartition.GetFixedWindowLimiter(key, _ => new FixedWindowRateLimiterOptions
+        var permits = _options.CurrentValue.RequestsPerMinute;
+        var window = _window;
+        if (window is null || window.PermitLimit != permits)
         {
-            PermitLimit = permits,
-            Window = TimeSpan.FromMinutes(1),
-            QueueLimit = 0,
-        });
+            window = new FixedWindowRateLimiterOptions
+            {
+                PermitLimit = permits,
+                Window = TimeSpan.FromMinutes(1),
+                QueueLimit = 0,
+                AutoReplenishment = false,
+            };
+            _window = window;
+        }
+        return window;
     }
 
-    internal static string PartitionKey(HttpContext context)
+    /// <summary>The caller's partition; the key of a token is built once per token id.</summary>
+    internal string PartitionKey(HttpContext context)
     {
         var user = context.User;
         if (user.Identity is { IsAuthenticated: true } identity)
         {
             if (user.FindFirst("zkd:token-id")?.Value is { } tokenId)
             {
-                return "token:" + tokenId;
+                if (_tokenKeys.TryGetValue(tokenId, out var cached))
+                {
+                    return cached;
+                }
+                if (_tokenKeys.Count >= MaxCachedKeys)
+                {
+                    _tokenKeys.Clear();
+                }
+                return _tokenKeys.GetOrAdd(tokenId, static id => "token:" + id);
             }
             return "user:" + (user.FindFirst(ZkClaimTypes.Provider)?.Value ?? "local") + ":" + identity.Name;
         }

@@ -136,9 +136,9 @@ public static class NodeEndpoints
             return Results.StatusCode(StatusCodes.Status304NotModified);
         }
         var (data, declared) = DataEncoding.Encode(node.Data, encoding.Length == 0 ? null : encoding);
-        return TypedResults.Ok(new NodeResponse(node.Ensemble, node.Path, data, declared, node.DataHiddenReason, StatResponse.From(node.Stat)!,
+        return TypedResults.Json(new NodeResponse(node.Ensemble, node.Path, data, declared, node.DataHiddenReason, StatResponse.From(node.Stat)!,
             node.Acl?.Select(AclEntryDto.From).ToList(), node.AclError, node.CreatedHere is { } c ? ModeName(c.Mode) : null,
-            node.CreatedHere is { TtlMs: > 0 } t ? t.TtlMs : null));
+            node.CreatedHere is { TtlMs: > 0 } t ? t.TtlMs : null), ApiJsonContext.Default.NodeResponse);
     }
 
     private static async Task<IResult> ChildrenAsync(HttpContext context, string e, string path, IZooKeeperOperations ops, CancellationToken ct)
@@ -203,8 +203,8 @@ public static class NodeEndpoints
         }
         var end = offset + items.Count;
         var nextCursor = items.Count > 0 && end < page.MatchingChildren ? Cursor(end, items[^1].Name) : null;
-        return TypedResults.Ok(new ChildrenResponse(page.Ensemble, page.Path, items.Select(i => new ChildResponse(i.Name, i.Path, StatResponse.From(i.Stat))).ToList(),
-            page.TotalChildren, page.HiddenChildren, nextCursor, page.Stale, page.AsOf));
+        return TypedResults.Json(new ChildrenResponse(page.Ensemble, page.Path, items.Select(i => new ChildResponse(i.Name, i.Path, StatResponse.From(i.Stat))).ToList(),
+            page.TotalChildren, page.HiddenChildren, nextCursor, page.Stale, page.AsOf), ApiJsonContext.Default.ChildrenResponse);
     }
 
     private static int IndexOf(IReadOnlyList<ChildEntry> items, string name)
@@ -269,7 +269,7 @@ public static class NodeEndpoints
             {
                 context.Response.Headers.ETag = ETagFor(stat.Version);
             }
-            return TypedResults.Ok(WriteResponse.From(result));
+            return TypedResults.Json(WriteResponse.From(result), ApiJsonContext.Default.WriteResponse);
         }
         catch (BadVersionException)
         {

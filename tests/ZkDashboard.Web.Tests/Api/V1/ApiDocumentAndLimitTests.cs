@@ -56,6 +56,30 @@ public sealed class ApiDocumentAndLimitTests(AppFactory factory) : IClassFixture
     }
 
     [Fact]
+    public async Task ApiAnswers_CarryTheFixedNonceFreeCsp_AndTheOtherSecurityHeaders()
+    {
+        using var client = factory.CreateAnonymousClient();
+        client.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", await TestSignIn.AdminTokenAsync(factory.Services));
+
+        using var answer = await client.GetAsync("/api/v1/ensembles");
+        using var anonymous = factory.CreateAnonymousClient();
+        using var refused = await anonymous.GetAsync("/api/v1/ensembles");
+
+        Assert.Equal(HttpStatusCode.OK, answer.StatusCode);
+        Assert.Equal(HttpStatusCode.Unauthorized, refused.StatusCode);
+        foreach (var response in new[] { answer, refused })
+        {
+            var csp = response.Headers.GetValues("Content-Security-Policy").Single();
+            Assert.Equal(ZkDashboard.Web.Auth.SecurityMiddleware.ApiContentSecurityPolicy, csp);
+            Assert.StartsWith("default-src 'none';", csp, StringComparison.Ordinal);
+            Assert.Contains("frame-ancestors 'none'", csp, StringComparison.Ordinal);
+            Assert.DoesNotContain("nonce", csp, StringComparison.Ordinal);
+            Assert.Equal("nosniff", response.Headers.GetValues("X-Content-Type-Options").Single());
+            Assert.Equal("DENY", response.Headers.GetValues("X-Frame-Options").Single());
+        }
+    }
+
+    [Fact]
     public async Task RateLimit_PerToken_Answers429WithRetryAfter()
     {
         await using var limited = factory.WithWebHostBuilder(b => b.UseSetting("ZkDashboard:Api:RequestsPerMinute", "3"));
