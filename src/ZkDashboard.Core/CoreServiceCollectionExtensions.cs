@@ -26,7 +26,7 @@ public static class CoreServiceCollectionExtensions
         services.AddZkDashboardAccess(configuration);
         services.AddZkDashboardEnsembles(configuration);
         services.AddZkDashboardSessions(configuration);
-        services.AddZkDashboardChanges();
+        services.AddZkDashboardChanges(configuration);
         services.AddZkDashboardUserSessions();
         services.AddZkDashboardJobs(configuration);
         services.AddZkDashboardTransfer(configuration);

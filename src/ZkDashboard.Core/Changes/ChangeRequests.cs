@@ -91,12 +91,14 @@ public sealed partial class ChangeRequests : IChangeRequests
                 : $"Change request #{id} is {r.State.ToString().ToLowerInvariant()}, not pending; nothing to approve.");
         }
         var reviewer = user;
+        var approvedAt = _store.Now;
         if (!await _store.UpdateAsync(id, row.Stamp, x =>
             {
                 x.State = ChangeRequestState.Applying.ToString();
                 x.Reviewer = reviewer.Name;
                 x.ReviewerProvider = reviewer.Provider;
                 x.Comment = comment;
+                x.DecidedAt = approvedAt; // when applying began: recovery settles only requests applying for longer than StuckApplyingAfter
             }, ct).ConfigureAwait(false))
         {
             throw Raced(id);
@@ -228,6 +230,7 @@ public sealed partial class ChangeRequests : IChangeRequests
                 x.State = ChangeRequestState.Pending.ToString();
                 x.Reviewer = null;
                 x.ReviewerProvider = null;
+                x.DecidedAt = null;
                 x.Result = (unknown ? "outcome unknown when " : "applying failed when ") + $"{user.Name} approved it: {ex.Message}";
             }, CancellationToken.None).ConfigureAwait(false);
             await RecordAsync(op, "Approval", unknown ? AuditOutcome.Unknown : AuditOutcome.Failed,
@@ -297,6 +300,7 @@ public sealed partial class ChangeRequests : IChangeRequests
             x.State = ChangeRequestState.Conflict.ToString();
             x.Reviewer = null;
             x.ReviewerProvider = null;
+            x.DecidedAt = null;
             x.Result = $"not applied when {user.Name} approved it: {why}";
             x.ServerVersion = three.ServerVersion;
             x.ServerData = three.ServerData;

@@ -16,7 +16,8 @@ namespace ZkDashboard.Core.Changes;
 /// revision with the server's current version and content as base and the same proposed content, still authored by the
 /// author; the old one becomes <see cref="ChangeRequestState.Superseded"/>), and an approver other than the author
 /// applies that, or rejects. Seeing requests needs read on the node (data under a sensitive-data mask needs readData).
-/// Every step is audited (<c>ChangeRequest</c>, <c>Approval</c>, <c>Rejection</c>, <c>Withdrawal</c>, <c>Rebase</c>).
+/// Every step is audited (<c>ChangeRequest</c>, <c>Approval</c>, <c>Rejection</c>, <c>Withdrawal</c>, <c>Rebase</c>, and
+/// <c>Recovery</c> when <see cref="ChangeRequestRecovery"/> settles a request left applying by a dashboard that stopped).
 /// </remarks>
 public interface IChangeRequests
 {

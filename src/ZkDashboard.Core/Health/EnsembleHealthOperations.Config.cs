@@ -77,6 +77,7 @@ internal sealed partial class EnsembleHealthOperations
         ArgumentNullException.ThrowIfNull(change);
         ArgumentNullException.ThrowIfNull(expectedVersion);
         var op = Op(user, ensemble, ZkOperationKind.Reconfig, ConfigPath);
+        var intent = new IntentLink();
         return RunAsync(op, async () =>
         {
             var session = _sessions.Get(ensemble);
@@ -100,7 +101,8 @@ internal sealed partial class EnsembleHealthOperations
             }
             // Fail-closed like a node write: the intent record is stored before the reconfig is sent; if it cannot be, the
             // reconfig is refused (AuditUnavailableException) and nothing is sent.
-            await _audit.AppendAsync(new AuditRecord(_time.GetUtcNow(), op, AuditOutcome.Pending, $"sending: {plan.Summary}"), required: true, ct).ConfigureAwait(false);
+            // The outcome record (succeeded, refused, or unknown, also when a re-read settles a lost reply) links to it.
+            intent.Id = await _audit.AppendAsync(new AuditRecord(_time.GetUtcNow(), op, AuditOutcome.Pending, $"sending: {plan.Summary}"), required: true, ct).ConfigureAwait(false);
             var client = await _sessions.GetClientAsync(ensemble, ct).ConfigureAwait(false);
             long fromConfig = long.TryParse(config.Version, System.Globalization.NumberStyles.HexNumber, System.Globalization.CultureInfo.InvariantCulture, out var v) ? v : -1;
             DataResult result;
@@ -142,7 +144,7 @@ internal sealed partial class EnsembleHealthOperations
                 newVersion = result.Stat.Mzxid.ToString("x", System.Globalization.CultureInfo.InvariantCulture);
             }
             return new ReconfigResult(plan, newVersion, newRaw);
-        }, ct, r => (AuditOutcome.Succeeded, $"{r.Plan.Change.Action} server {r.Plan.Change.ServerId}: version {expectedVersion} -> {r.NewVersion}"));
+        }, ct, r => (AuditOutcome.Succeeded, $"{r.Plan.Change.Action} server {r.Plan.Change.ServerId}: version {expectedVersion} -> {r.NewVersion}"), intent);
     }
 
     private async Task<ReconfigResult> ResolveLostReconfigAsync(string ensemble, EnsembleConfiguration before, ReconfigPlan plan, ZooKeeperException lost, CancellationToken ct)

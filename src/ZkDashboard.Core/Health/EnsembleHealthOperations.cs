@@ -213,8 +213,16 @@ internal sealed partial class EnsembleHealthOperations : IEnsembleHealthOperatio
         return new OperationContext(user, ensemble, kind, path);
     }
 
-    /// <summary>Access check, the call, the audit record (like ZooKeeperOperations.RunAsync).</summary>
-    private async Task<T> RunAsync<T>(OperationContext op, Func<Task<T>> body, CancellationToken ct, Func<T, (AuditOutcome, string?)>? outcome = null)
+    /// <summary>The intent record of a write (set by the body once stored); the outcome record links to it.</summary>
+    private sealed class IntentLink
+    {
+        public long? Id { get; set; }
+    }
+
+    /// <summary>Access check, the call, the audit record (like ZooKeeperOperations.RunAsync); with <paramref name="intent"/>,
+    /// the outcome record links to the intent record the body stored (<see cref="AuditChange.LinkedId"/>).</summary>
+    private async Task<T> RunAsync<T>(OperationContext op, Func<Task<T>> body, CancellationToken ct, Func<T, (AuditOutcome, string?)>? outcome = null,
+        IntentLink? intent = null)
     {
         try
         {
@@ -229,7 +237,7 @@ internal sealed partial class EnsembleHealthOperations : IEnsembleHealthOperatio
         {
             var result = await body().ConfigureAwait(false);
             var (o, detail) = outcome?.Invoke(result) ?? (AuditOutcome.Succeeded, null);
-            await AuditAsync(op, o, detail).ConfigureAwait(false);
+            await AuditAsync(op, o, detail, intent?.Id).ConfigureAwait(false);
             return result;
         }
         catch (AuditUnavailableException)
@@ -238,18 +246,21 @@ internal sealed partial class EnsembleHealthOperations : IEnsembleHealthOperatio
         }
         catch (ReconfigOutcomeUnknownException ex)
         {
-            await AuditAsync(op, AuditOutcome.Unknown, ex.Message).ConfigureAwait(false);
+            await AuditAsync(op, AuditOutcome.Unknown, ex.Message, intent?.Id).ConfigureAwait(false);
             throw;
         }
         catch (Exception ex)
         {
-            await AuditAsync(op, AuditOutcome.Failed, ex is OperationCanceledException ? "cancelled" : ex.Message).ConfigureAwait(false);
+            await AuditAsync(op, AuditOutcome.Failed, ex is OperationCanceledException ? "cancelled" : ex.Message, intent?.Id).ConfigureAwait(false);
             throw;
         }
     }
 
-    private async Task AuditAsync(OperationContext op, AuditOutcome outcome, string? detail)
-        => await _audit.RecordAsync(new AuditRecord(_time.GetUtcNow(), op, outcome, detail), CancellationToken.None).ConfigureAwait(false);
+    private async Task AuditAsync(OperationContext op, AuditOutcome outcome, string? detail, long? linkedId = null)
+        => await _audit.RecordAsync(new AuditRecord(_time.GetUtcNow(), op, outcome, detail)
+        {
+            Change = linkedId is { } id ? new AuditChange { LinkedId = id } : null,
+        }, CancellationToken.None).ConfigureAwait(false);
 
     private static string Utf8(byte[]? data) => data is null ? "" : Encoding.UTF8.GetString(data);
 }

@@ -56,6 +56,16 @@ public sealed class TrackingOptions
 
     /// <summary>Set false to switch the tracker off entirely (history then shows only the audit trail's writes).</summary>
     public bool Enabled { get; set; } = true;
+
+    /// <summary>Retention: versions whose change is older than this many days are purged (default 90; 0 or null: no age
+    /// limit). The newest version of each node is always kept.</summary>
+    public int? RetentionDays { get; set; } = 90;
+
+    /// <summary>Retention: at most this many versions per node, newest first (default 1000; 0 or null: no limit).</summary>
+    public int? RetentionRowsPerNode { get; set; } = 1000;
+
+    /// <summary>How often the retention sweep runs (default hourly; the first sweep runs at start-up).</summary>
+    public TimeSpan RetentionInterval { get; set; } = TimeSpan.FromHours(1);
 }
 
 /// <summary>One tracked subtree in settings.</summary>

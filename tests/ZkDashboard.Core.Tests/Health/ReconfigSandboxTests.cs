@@ -80,17 +80,64 @@ public sealed class ReconfigSandboxTests
         Assert.Equal(3, after.Voters);
     }
 
-    /// <summary>The health boundary over the sandbox as super user, once the monitor sees all 3 voters serving.</summary>
-    private static async Task<HealthTestHost> StartHostAsync(SandboxEnsemble ensemble, StoreTestHost? store = null, bool audit = false)
+    [Fact]
+    public async Task ReconfigAsync_RefusedAndApplied_EachOutcomeRecordLinksToItsIntent()
     {
-        var host = await HealthTestHost.StartAsync(new()
+        await using var ensemble = await SandboxEnsemble.StartAsync(new SandboxOptions { Servers = 3 });
+        await ensemble.WaitForQuorumAsync();
+        using var store = new StoreTestHost();
+        // "anon" is the same ensemble without credentials: ZooKeeper refuses its reconfig (no super user, no write on /zookeeper/config).
+        await using var host = await StartHostAsync(ensemble, store, audit: true, anonymous: true);
+        var ops = host.Services.GetRequiredService<IEnsembleHealthOperations>();
+        var admin = new ActingUser("root", ["admins"], null);
+        var before = await ops.GetConfigurationAsync(admin, "rc");
+        var change = new ReconfigChange(ReconfigAction.Remove, before.Members[^1].Id);
+
+        var refused = await Assert.ThrowsAsync<ReconfigRefusedException>(() => ops.ReconfigAsync(admin, "anon", change, before.Version));
+        Assert.Contains("refused the reconfig", refused.Message, StringComparison.Ordinal);
+        await ops.ReconfigAsync(admin, "rc", change, before.Version);
+
+        var trail = host.Services.GetRequiredService<DbAuditTrail>();
+        var records = new List<AuditEntry>();
+        await foreach (var e in trail.QueryAsync(ActingUser.System, new AuditQuery { Operation = nameof(ZkOperationKind.Reconfig), IncludeIntents = true, Limit = 0 }))
+        {
+            records.Add(e);
+        }
+        records.Reverse();
+        var intents = records.Where(e => e.Outcome == AuditOutcome.Pending).ToList();
+        Assert.Equal(["anon", "rc"], intents.Select(e => e.Ensemble));
+        Assert.All(intents, e => Assert.StartsWith("sending: ", e.Detail, StringComparison.Ordinal));
+        var failed = Assert.Single(records, e => e.Outcome == AuditOutcome.Failed);
+        Assert.Equal(("anon", intents[0].Id), (failed.Ensemble, failed.LinkedId));
+        var applied = Assert.Single(records, e => e.Outcome == AuditOutcome.Succeeded);
+        Assert.Equal(("rc", intents[1].Id), (applied.Ensemble, applied.LinkedId));
+        // With the links, the audit page's default list shows no intent as "outcome never recorded".
+        var listed = new List<AuditEntry>();
+        await foreach (var e in trail.QueryAsync(ActingUser.System, new AuditQuery { Operation = nameof(ZkOperationKind.Reconfig), Limit = 0 }))
+        {
+            listed.Add(e);
+        }
+        Assert.Equal(2, listed.Count);
+        Assert.DoesNotContain(listed, e => e.Outcome == AuditOutcome.Pending);
+    }
+
+    /// <summary>The health boundary over the sandbox as super user, once the monitor sees all 3 voters serving.</summary>
+    private static async Task<HealthTestHost> StartHostAsync(SandboxEnsemble ensemble, StoreTestHost? store = null, bool audit = false, bool anonymous = false)
+    {
+        var settings = new Dictionary<string, string?>
         {
             ["ZkDashboard:Ensembles:0:Name"] = "rc",
             ["ZkDashboard:Ensembles:0:ConnectString"] = ensemble.ConnectString,
             ["ZkDashboard:Ensembles:0:Digest:User"] = SandboxEnsemble.SuperUser,
             ["ZkDashboard:Ensembles:0:Digest:Password"] = ensemble.SuperPassword,
             ["ZkDashboard:Audit:StoreTimeout"] = "00:00:01",
-        }, startPolling: false, store: store, configure: (s, c) =>
+        };
+        if (anonymous)
+        {
+            settings["ZkDashboard:Ensembles:1:Name"] = "anon";
+            settings["ZkDashboard:Ensembles:1:ConnectString"] = ensemble.ConnectString;
+        }
+        var host = await HealthTestHost.StartAsync(settings, startPolling: false, store: store, configure: (s, c) =>
         {
             s.AddZkDashboardSessions(c);
             s.AddZkDashboardHealthOperations();
@@ -107,6 +154,15 @@ public sealed class ReconfigSandboxTests
         }
         while (polled!.Quorum.VotersServing < 3 && DateTime.UtcNow < deadline);
         Assert.Equal(3, polled.Quorum.VotersServing);
+        if (anonymous)
+        {
+            do
+            {
+                polled = await host.Monitor.PollNowAsync("anon");
+            }
+            while (polled!.Quorum.VotersServing < 3 && DateTime.UtcNow < deadline);
+            Assert.Equal(3, polled.Quorum.VotersServing);
+        }
         return host;
     }
 }
