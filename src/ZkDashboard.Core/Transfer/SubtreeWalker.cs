@@ -7,14 +7,19 @@ namespace ZkDashboard.Core.Transfer;
 
 /// <summary>
 /// Reads a subtree in pre-order with children sorted by name (<see cref="TransferPaths.Compare"/> order), without
-/// holding the tree: only the child names of the nodes on the current path and one chunk of prefetched siblings per
-/// level are in memory. Siblings are read concurrently, a chunk at a time (data and ACL, then the children of those
-/// that have some). Nodes the user may not see are left out; nodes they may only browse come by name only; masked
-/// data is not read into the result.
+/// holding the tree: only the child names of the nodes on the current path and a few chunks of siblings per level are
+/// in memory. Siblings are read concurrently, a chunk at a time (data and children by multiRead, ACLs beside them).
+/// With <see cref="ReadAhead"/>, while a chunk is emitted the next chunk of the same level and the first chunk of the
+/// next sibling's children are already being read (at most three chunks per level, so reads stay bounded), and with
+/// <see cref="ReadClients"/> the chunks are spread over extra sessions; the output is the same either way. Nodes the
+/// user may not see are left out; nodes they may only browse come by name only; masked data is not read into the result.
 /// </summary>
 internal sealed class SubtreeWalker
 {
     private const int Chunk = 512;
+    private readonly List<Task> _started = [];
+    private bool _filter;
+    private long _omitted;
 
     private readonly Func<CancellationToken, ValueTask<ZooKeeperClient>> _client;
     private readonly string _root;
@@ -46,7 +51,10 @@ internal sealed class SubtreeWalker
     /// <summary>Nodes without data (mask).</summary>
     public long Masked { get; private set; }
     /// <summary>Subtrees left out.</summary>
-    public long Omitted { get; private set; }
+    public long Omitted => Interlocked.Read(ref _omitted);
+
+    /// <summary>Read the next siblings (and the next sibling's first children) while the current ones are emitted.</summary>
+    public bool ReadAhead { get; init; } = true;
     /// <summary>Nodes ZooKeeper would not let the dashboard's session read (NoAuth): left out.</summary>
     public List<string> Unreadable { get; } = [];
 
@@ -61,6 +69,8 @@ internal sealed class SubtreeWalker
         public string[]? Children { get; set; }
         public bool Gone { get; set; }
         public CreatedNodeRecord? Mode { get; set; }
+        /// <summary>This node's frame when its first children were read ahead.</summary>
+        public Frame? Frame { get; set; }
     }
 
     private sealed class Frame(string parent, string parentRelative, string[] names)
@@ -71,13 +81,15 @@ internal sealed class SubtreeWalker
         public int Next { get; set; }
         public List<Fetched> Buffer { get; set; } = [];
         public int BufferIndex { get; set; }
+        /// <summary>The next chunk, being read.</summary>
+        public Task<List<Fetched>>? Ahead { get; set; }
     }
 
     /// <summary>The walk. Throws <see cref="NoNodeException"/> when the root does not exist.</summary>
     public async IAsyncEnumerable<TransferNode> WalkAsync([EnumeratorCancellation] CancellationToken ct = default)
     {
         var rootScope = _scope is null ? AllScope : await _scope(_root).ConfigureAwait(false);
-        var filter = _scope is not null && !rootScope.HasFlag(ReadScope.Subtree);
+        _filter = _scope is not null && !rootScope.HasFlag(ReadScope.Subtree);
         var rootNode = new Fetched { Path = _root, Relative = "", Scope = rootScope };
         await FetchAsync([rootNode], ct).ConfigureAwait(false);
         if (rootNode.Gone)
@@ -94,57 +106,128 @@ internal sealed class SubtreeWalker
         {
             stack.Push(new Frame(_root, "", rc));
         }
-        while (stack.Count > 0)
+        try
         {
-            ct.ThrowIfCancellationRequested();
-            var f = stack.Peek();
-            if (f.BufferIndex >= f.Buffer.Count)
+            while (stack.Count > 0)
             {
-                if (f.Next >= f.Names.Length)
+                ct.ThrowIfCancellationRequested();
+                var f = stack.Peek();
+                if (f.BufferIndex >= f.Buffer.Count)
                 {
-                    stack.Pop();
+                    if (f.Ahead is null)
+                    {
+                        if (f.Next >= f.Names.Length)
+                        {
+                            stack.Pop();
+                            continue;
+                        }
+                        f.Ahead = StartBatch(f, ct);
+                    }
+                    var ahead = f.Ahead;
+                    f.Ahead = null;
+                    f.Buffer = await ahead.ConfigureAwait(false);
+                    f.BufferIndex = 0;
+                    if (ReadAhead && f.Next < f.Names.Length)
+                    {
+                        f.Ahead = StartBatch(f, ct); // the next siblings are read while these are emitted
+                    }
                     continue;
                 }
-                var count = Math.Min(Chunk, f.Names.Length - f.Next);
-                var batch = new List<Fetched>(count);
-                for (var i = 0; i < count; i++)
+                var node = f.Buffer[f.BufferIndex];
+                f.Buffer[f.BufferIndex++] = null!; // let it go once emitted
+                if (node.Gone)
                 {
-                    var name = f.Names[f.Next + i];
-                    var relative = f.ParentRelative + "/" + name;
-                    if (Visit is { } visit && !visit(relative))
-                    {
-                        continue;
-                    }
-                    var path = PathUtils.Join(f.Parent, name);
-                    var scope = filter ? await _scope!(path).ConfigureAwait(false) : AllScope;
-                    if (!scope.HasFlag(ReadScope.Browse))
-                    {
-                        Omitted++;
-                        continue;
-                    }
-                    batch.Add(new Fetched { Path = path, Relative = relative, Scope = scope });
+                    continue;
                 }
-                f.Next += count;
-                await FetchAsync(batch, ct).ConfigureAwait(false);
-                f.Buffer = batch;
-                f.BufferIndex = 0;
-                continue;
+                var t = Emit(node);
+                if (t is not null)
+                {
+                    yield return t;
+                }
+                if (node.Children is { Length: > 0 } children)
+                {
+                    stack.Push(node.Frame ?? new Frame(node.Path, node.Relative, children));
+                    node.Frame = null;
+                    if (ReadAhead)
+                    {
+                        PrefetchNextSibling(f, ct);
+                    }
+                }
             }
-            var node = f.Buffer[f.BufferIndex];
-            f.Buffer[f.BufferIndex++] = null!; // let it go once emitted
-            if (node.Gone)
+        }
+        finally
+        {
+            await DrainAsync().ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>Starts reading the first children of the next sibling (in the buffer) that has some, unless already started.</summary>
+    private void PrefetchNextSibling(Frame f, CancellationToken ct)
+    {
+        for (var i = f.BufferIndex; i < f.Buffer.Count; i++)
+        {
+            var next = f.Buffer[i];
+            if (next.Gone || next.Children is not { Length: > 0 } names)
             {
                 continue;
             }
-            var t = Emit(node);
-            if (t is not null)
+            if (next.Frame is null)
             {
-                yield return t;
+                next.Frame = new Frame(next.Path, next.Relative, names);
+                next.Frame.Ahead = StartBatch(next.Frame, ct);
             }
-            if (node.Children is { Length: > 0 } children)
+            return;
+        }
+    }
+
+    /// <summary>Starts reading the frame's next chunk of siblings.</summary>
+    private Task<List<Fetched>> StartBatch(Frame f, CancellationToken ct)
+    {
+        var start = f.Next;
+        var count = Math.Min(Chunk, f.Names.Length - start);
+        f.Next += count;
+        var task = BatchAsync(f, start, count, ct);
+        _started.RemoveAll(t => t.IsCompleted);
+        _started.Add(task);
+        return task;
+    }
+
+    private async Task<List<Fetched>> BatchAsync(Frame f, int start, int count, CancellationToken ct)
+    {
+        var batch = new List<Fetched>(count);
+        for (var i = 0; i < count; i++)
+        {
+            var name = f.Names[start + i];
+            var relative = f.ParentRelative + "/" + name;
+            if (Visit is { } visit && !visit(relative))
             {
-                stack.Push(new Frame(node.Path, node.Relative, children));
+                continue;
             }
+            var path = PathUtils.Join(f.Parent, name);
+            var scope = _filter ? await _scope!(path).ConfigureAwait(false) : AllScope;
+            if (!scope.HasFlag(ReadScope.Browse))
+            {
+                Interlocked.Increment(ref _omitted);
+                continue;
+            }
+            batch.Add(new Fetched { Path = path, Relative = relative, Scope = scope });
+        }
+        await FetchAsync(batch, ct).ConfigureAwait(false);
+        return batch;
+    }
+
+    /// <summary>Waits for reads started ahead that the walk did not get to (it ended early or failed): none outlives it.</summary>
+    private async Task DrainAsync()
+    {
+        Task[] started = [.. _started];
+        _started.Clear();
+        try
+        {
+            await Task.WhenAll(started).ConfigureAwait(false);
+        }
+        catch (Exception)
+        {
+            // Their failures belong to reads nobody asked for any more; the walk reports its own.
         }
     }
 
@@ -186,6 +269,7 @@ internal sealed class SubtreeWalker
         var client = await _client(ct).ConfigureAwait(false);
         if (!IncludeContent)
         {
+            client = NextReader(client);
             await Task.WhenAll(batch.Select(async n =>
             {
                 try
@@ -210,16 +294,21 @@ internal sealed class SubtreeWalker
             if (n.Scope.HasFlag(ReadScope.Node) && UseMultiRead)
             {
                 readable.Add(n);
-                tasks.Add(ReadAclAsync(client, n, ct));
             }
             else
             {
                 tasks.Add(ReadAsync(client, n, ct));
             }
         }
+        // Each chunk (its multiRead and its ACL reads) goes to the next session in turn when there are extra ones.
         foreach (var chunk in readable.Chunk(MultiReadChunk))
         {
-            tasks.Add(MultiReadAsync(client, chunk, ct));
+            var reader = NextReader(client);
+            foreach (var n in chunk)
+            {
+                tasks.Add(ReadAclAsync(reader, n, ct));
+            }
+            tasks.Add(MultiReadAsync(reader, chunk, ct));
         }
         await Task.WhenAll(tasks).ConfigureAwait(false);
         var withChildren = batch.Where(n => !n.Gone && n.Children is null && n.Stat is { NumChildren: > 0 }).ToList();
@@ -247,6 +336,22 @@ internal sealed class SubtreeWalker
     }
 
     private const int MultiReadChunk = 64;
+
+    /// <summary>Extra read-only sessions to spread the reads over, beside the shared one (none: the shared one only).</summary>
+    public IReadOnlyList<ZooKeeperClient> ReadClients { get; init; } = [];
+
+    private int _nextReader;
+
+    private ZooKeeperClient NextReader(ZooKeeperClient shared)
+    {
+        var readers = ReadClients;
+        if (readers.Count == 0)
+        {
+            return shared;
+        }
+        var i = (int)((uint)Interlocked.Increment(ref _nextReader) % (uint)(readers.Count + 1));
+        return i == readers.Count ? shared : readers[i];
+    }
 
     /// <summary>Read data and children with multiRead (ZooKeeper 3.6+); false falls back to one request per read.</summary>
     public bool UseMultiRead { get; init; } = true;

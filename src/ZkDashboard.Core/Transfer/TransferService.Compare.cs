@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Threading.Channels;
 using ZkDashboard.Core.Access;
 using ZkDashboard.Core.Operations;
+using ZkDashboard.Core.Sessions;
 using ZkDashboard.ZooKeeper;
 
 namespace ZkDashboard.Core.Transfer;
@@ -27,9 +28,41 @@ public sealed partial class TransferService
                 await RequireBrowseAsync(new OperationContext(user, side.Ensemble, ZkOperationKind.Read, side.Path), "compare", ct).ConfigureAwait(false);
             }
         }
+        var leftReads = await OpenReadSessionsAsync(left, ct).ConfigureAwait(false);
+        try
+        {
+            var rightReads = await OpenReadSessionsAsync(right, ct).ConfigureAwait(false);
+            try
+            {
+                return await CompareAsync(user, left, right, leftReads, rightReads, progress, sw, ct).ConfigureAwait(false);
+            }
+            finally
+            {
+                if (rightReads is not null)
+                {
+                    await rightReads.DisposeAsync().ConfigureAwait(false);
+                }
+            }
+        }
+        finally
+        {
+            if (leftReads is not null)
+            {
+                await leftReads.DisposeAsync().ConfigureAwait(false);
+            }
+        }
+    }
+
+    private Task<EnsembleSession.ReadSessionLease?> OpenReadSessionsAsync(CompareSide side, CancellationToken ct)
+        => side.File is null ? OpenReadSessionsAsync(_sessions.Get(side.Ensemble!), side.Path, null, ct) : Task.FromResult<EnsembleSession.ReadSessionLease?>(null);
+
+    /// <summary>The compare proper, once the extra read sessions (if any) are open; it returns only when both walks ended.</summary>
+    private async Task<CompareResult> CompareAsync(ActingUser user, CompareSide left, CompareSide right, EnsembleSession.ReadSessionLease? leftReads,
+        EnsembleSession.ReadSessionLease? rightReads, IProgress<BulkProgress>? progress, Stopwatch sw, CancellationToken ct)
+    {
         using var linked = CancellationTokenSource.CreateLinkedTokenSource(ct);
-        var (leftNodes, leftCount, leftTask) = Produce(user, left, linked.Token);
-        var (rightNodes, rightCount, rightTask) = Produce(user, right, linked.Token);
+        var (leftNodes, leftCount, leftTask) = Produce(user, left, leftReads?.Clients ?? [], linked.Token);
+        var (rightNodes, rightCount, rightTask) = Produce(user, right, rightReads?.Clients ?? [], linked.Token);
         var entries = new List<CompareEntry>();
         long identical = 0;
         long seen = 0;
@@ -95,7 +128,8 @@ public sealed partial class TransferService
     }
 
     /// <summary>Reads one side on its own task into a bounded channel, so both sides are read at the same time.</summary>
-    private (IAsyncEnumerable<TransferNode> Nodes, Func<long> Count, Task Done) Produce(ActingUser user, CompareSide side, CancellationToken ct)
+    private (IAsyncEnumerable<TransferNode> Nodes, Func<long> Count, Task Done) Produce(ActingUser user, CompareSide side, IReadOnlyList<ZooKeeperClient> readers,
+        CancellationToken ct)
     {
         if (side.File is { } file)
         {
@@ -103,7 +137,7 @@ public sealed partial class TransferService
         }
         var channel = Channel.CreateBounded<TransferNode>(new BoundedChannelOptions(ComparePrefetch) { SingleReader = true, SingleWriter = true });
         var session = _sessions.Get(side.Ensemble!);
-        var walker = new SubtreeWalker(c => session.GetClientAsync(c), side.Path, Scope(user, side.Ensemble!), Created(side.Ensemble!));
+        var walker = new SubtreeWalker(c => session.GetClientAsync(c), side.Path, Scope(user, side.Ensemble!), Created(side.Ensemble!)) { ReadClients = readers };
         var task = Task.Run(async () =>
         {
             try

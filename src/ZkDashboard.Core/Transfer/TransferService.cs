@@ -21,6 +21,15 @@ public sealed class TransferOptions
 
     /// <summary>Operations per multi when importing (default: the sessions' BulkBatchSize).</summary>
     public int? BatchSize { get; set; }
+
+    /// <summary>
+    /// Extra read-only sessions an export or compare opens for a large subtree (per subtree read; 0: the shared session
+    /// only). ZooKeeper serves one session's reads one after the other; several sessions read faster.
+    /// </summary>
+    public int ReadConnections { get; set; } = 4;
+
+    /// <summary>Fewest nodes (the subtree's getAllChildrenNumber + 1) for which the extra read sessions are opened.</summary>
+    public long ReadConnectionsMinNodes { get; set; } = 20_000;
 }
 
 /// <summary>The transfer boundary (see <see cref="ITransferService"/>).</summary>
@@ -33,6 +42,8 @@ public sealed partial class TransferService : ITransferService
     private readonly IBulkJobs _jobs;
     private readonly int _batchSize;
     private readonly string _exportDirectory;
+    private readonly int _readConnections;
+    private readonly long _readConnectionsMinNodes;
     private readonly ILogger _logger;
     private readonly ConcurrentDictionary<string, string> _exportFiles = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, ExportRequest> _exportRequests = new(StringComparer.Ordinal);
@@ -49,6 +60,8 @@ public sealed partial class TransferService : ITransferService
         _jobs = jobs;
         _batchSize = Math.Max(1, options.Value.BatchSize ?? sessionOptions.Value.BulkBatchSize);
         _exportDirectory = options.Value.ExportDirectory ?? Path.Combine(Path.GetTempPath(), "zkdashboard-exports");
+        _readConnections = Math.Clamp(options.Value.ReadConnections, 0, 32);
+        _readConnectionsMinNodes = Math.Max(0, options.Value.ReadConnectionsMinNodes);
         _logger = logger;
     }
 
@@ -68,7 +81,12 @@ public sealed partial class TransferService : ITransferService
             progress?.Report(new BulkProgress("counting", 0, 0, request.Path));
             var client = await session.GetClientAsync(ct).ConfigureAwait(false);
             var total = await client.GetAllChildrenNumberAsync(request.Path, ct).ConfigureAwait(false) + 1L;
-            var walker = new SubtreeWalker(c => session.GetClientAsync(c), request.Path, Scope(user, request.Ensemble), Created(request.Ensemble)) { IncludeStats = request.IncludeStats };
+            await using var reads = await OpenReadSessionsAsync(session, request.Path, total, ct).ConfigureAwait(false);
+            var walker = new SubtreeWalker(c => session.GetClientAsync(c), request.Path, Scope(user, request.Ensemble), Created(request.Ensemble))
+            {
+                IncludeStats = request.IncludeStats,
+                ReadClients = reads?.Clients ?? [],
+            };
             var counting = new CountingStream(output);
             Stream target = counting;
             GZipStream? gzip = null;
@@ -216,6 +234,38 @@ public sealed partial class TransferService : ITransferService
     {
         var session = _sessions.Get(ensemble);
         return new SubtreeWalker(c => session.GetClientAsync(c), root, Scope(user, ensemble), Created(ensemble)) { IncludeContent = includeContent };
+    }
+
+    /// <summary>
+    /// The extra read sessions for a walk of <paramref name="root"/> when it has at least ReadConnectionsMinNodes nodes
+    /// (<paramref name="nodes"/>, counted here when null); null for smaller subtrees or when none is configured.
+    /// </summary>
+    private async Task<EnsembleSession.ReadSessionLease?> OpenReadSessionsAsync(EnsembleSession session, string root, long? nodes, CancellationToken ct)
+    {
+        if (_readConnections == 0)
+        {
+            return null;
+        }
+        if (nodes is null)
+        {
+            try
+            {
+                var client = await session.GetClientAsync(ct).ConfigureAwait(false);
+                nodes = await client.GetAllChildrenNumberAsync(root, ct).ConfigureAwait(false) + 1L;
+            }
+            catch (ZooKeeperException) when (!ct.IsCancellationRequested)
+            {
+                return null; // the walk itself reports a missing or unreadable root
+            }
+        }
+        if (nodes < _readConnectionsMinNodes)
+        {
+            return null;
+        }
+        var lease = await session.OpenReadSessionsAsync(_readConnections, root, ct).ConfigureAwait(false);
+        _logger.LogInformation("Reading {Ensemble}:{Path} ({Nodes} nodes) over {Extra} extra read session(s) beside the shared one",
+            session.Name, root, nodes, lease.Clients.Count);
+        return lease;
     }
 
     private Func<string, ValueTask<ReadScope>>? Scope(ActingUser user, string ensemble)

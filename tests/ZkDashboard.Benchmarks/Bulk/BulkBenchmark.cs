@@ -18,7 +18,8 @@ namespace ZkDashboard.Benchmarks.Bulk;
 /// Export, import and compare of a 100k-node subtree through the transfer boundary (<see cref="ITransferService"/>) on a
 /// sandbox: export nodes/s (streamed to a counting sink) with the managed-heap and working-set growth during it, import
 /// nodes/s (dry run + apply into a new path), and the time to compare two 100k subtrees.
-/// Options: --servers N (default 1), --nodes N (default 100000), --fanout N (children per parent, default 1000).
+/// Options: --servers N (default 1), --nodes N (default 100000), --fanout N (children per parent, default 1000),
+/// --read-connections N (ZkDashboard:Transfer:ReadConnections, default: the shipped default; 0 reads over the shared session only).
 /// </summary>
 public sealed class BulkBenchmark : IBenchmark
 {
@@ -34,6 +35,7 @@ public sealed class BulkBenchmark : IBenchmark
         var servers = args.GetInt("servers", 1);
         var nodes = args.GetInt("nodes", 100_000);
         var fanout = Math.Max(1, args.GetInt("fanout", 1000));
+        var readConnections = args.GetInt("read-connections", new TransferOptions().ReadConnections);
         Console.WriteLine($"starting a {servers}-server sandbox...");
         await using var sandbox = await SandboxEnsemble.StartAsync(new SandboxOptions { Servers = servers, MaxHeap = "1g" }, ct).ConfigureAwait(false);
         await using var ext = await ZooKeeperClient.ConnectAsync(new ZooKeeperClientOptions { ConnectString = sandbox.ConnectString }, ct).ConfigureAwait(false);
@@ -41,7 +43,7 @@ public sealed class BulkBenchmark : IBenchmark
         var total = await BuildAsync(ext, "/src", nodes, fanout, ct).ConfigureAwait(false);
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"built /src: {total:N0} nodes in {sw.Elapsed.TotalSeconds:0.0} s"));
 
-        await using var provider = Build(sandbox.ConnectString);
+        await using var provider = Build(sandbox.ConnectString, readConnections);
         var transfer = provider.GetRequiredService<ITransferService>();
         // Warm-up (JIT, connection) on a small export.
         await transfer.ExportAsync(User, new ExportRequest(Ensemble, "/src/p00000"), Stream.Null, null, ct).ConfigureAwait(false);
@@ -71,16 +73,18 @@ public sealed class BulkBenchmark : IBenchmark
             }
         }, CancellationToken.None);
         var sink = new CountingSink();
+        var cpu0 = Cpu(sandbox);
         sw.Restart();
         var summary = await transfer.ExportAsync(User, new ExportRequest(Ensemble, "/src"), sink, null, ct).ConfigureAwait(false);
         var exportSeconds = sw.Elapsed.TotalSeconds;
+        var exportCpu = Cpu(sandbox) - cpu0;
         await sampling.CancelAsync().ConfigureAwait(false);
         await sampler.ConfigureAwait(false);
         var exportRate = summary.Nodes / exportSeconds;
         var heapGrowthMb = (heapPeak - heap0) / (1024.0 * 1024.0);
         var wsGrowthMb = (wsPeak - ws0) / (1024.0 * 1024.0);
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $"export: {summary.Nodes:N0} nodes, {sink.Length / (1024.0 * 1024.0):0.0} MB in {exportSeconds:0.00} s = {exportRate:N0} nodes/s; heap growth {heapGrowthMb:0.0} MB (peak), working-set growth {wsGrowthMb:0.0} MB"));
+            $"export: {summary.Nodes:N0} nodes, {sink.Length / (1024.0 * 1024.0):0.0} MB in {exportSeconds:0.00} s = {exportRate:N0} nodes/s; heap growth {heapGrowthMb:0.0} MB (peak), working-set growth {wsGrowthMb:0.0} MB; {exportCpu}"));
 
         // Import: read the file, dry run, apply (job) into a new path.
         var file = new MemoryStream();
@@ -101,16 +105,42 @@ public sealed class BulkBenchmark : IBenchmark
         // Compare: /src vs the imported copy, with a few differences.
         await ext.SetDataAsync("/dst/copy/p00001/n00001", "changed"u8.ToArray(), ct: ct).ConfigureAwait(false);
         await ext.DeleteAsync("/dst/copy/p00002/n00002", ct: ct).ConfigureAwait(false);
+        cpu0 = Cpu(sandbox);
         sw.Restart();
         var compare = await transfer.CompareAsync(User, new CompareSide(Ensemble, "/src"), new CompareSide(Ensemble, "/dst/copy"), null, ct).ConfigureAwait(false);
         var compareSeconds = sw.Elapsed.TotalSeconds;
-        Console.WriteLine($"compare: {compare.Summary}");
+        var compareCpu = Cpu(sandbox) - cpu0;
+        Console.WriteLine($"compare: {compare.Summary}; {compareCpu}");
 
         var load = LoadAverage();
         Console.WriteLine($"load average: {load}");
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $"RESULT export-nodes-per-s@100k={exportRate:0} import-nodes-per-s@100k={importRate:0} compare-s@2x100k={compareSeconds:0.00} api-getdata-overhead-us=n/a export-heap-growth-mb={heapGrowthMb:0.0} export-ws-growth-mb={wsGrowthMb:0.0} load=\"{load}\""));
+            $"RESULT export-nodes-per-s@100k={exportRate:0} import-nodes-per-s@100k={importRate:0} compare-s@2x100k={compareSeconds:0.00} api-getdata-overhead-us=n/a export-heap-growth-mb={heapGrowthMb:0.0} export-ws-growth-mb={wsGrowthMb:0.0} read-connections={readConnections} load=\"{load}\""));
         return 0;
+    }
+
+    /// <summary>CPU seconds used so far by this process and by the sandbox's servers (Linux /proc; zero elsewhere).</summary>
+    private static CpuTime Cpu(SandboxEnsemble sandbox)
+        => new(ProcCpu(Environment.ProcessId), sandbox.Servers.Sum(s => s.ProcessId is { } pid ? ProcCpu(pid) : 0));
+
+    private static double ProcCpu(int pid)
+    {
+        try
+        {
+            var stat = File.ReadAllText($"/proc/{pid}/stat");
+            var fields = stat[(stat.LastIndexOf(')') + 2)..].Split(' ');
+            return (long.Parse(fields[11], CultureInfo.InvariantCulture) + long.Parse(fields[12], CultureInfo.InvariantCulture)) / 100.0; // utime, stime in ticks
+        }
+        catch (IOException)
+        {
+            return 0;
+        }
+    }
+
+    private readonly record struct CpuTime(double Client, double Servers)
+    {
+        public static CpuTime operator -(CpuTime a, CpuTime b) => new(a.Client - b.Client, a.Servers - b.Servers);
+        public override string ToString() => string.Create(CultureInfo.InvariantCulture, $"cpu: client {Client:0.0} s, server {Servers:0.0} s");
     }
 
     private static string LoadAverage()
@@ -168,12 +198,13 @@ public sealed class BulkBenchmark : IBenchmark
         return total;
     }
 
-    private static ServiceProvider Build(string connectString)
+    private static ServiceProvider Build(string connectString, int readConnections)
     {
         var services = new ServiceCollection();
         var configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
         {
             ["ZkDashboard:Sessions:BulkBatchSize"] = "500",
+            ["ZkDashboard:Transfer:ReadConnections"] = readConnections.ToString(CultureInfo.InvariantCulture),
             ["ZkDashboard:Access:Bindings:0:Subject"] = "group:admins",
             ["ZkDashboard:Access:Bindings:0:Role"] = "admin",
         }).Build();

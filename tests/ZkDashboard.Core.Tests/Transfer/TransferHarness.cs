@@ -21,8 +21,15 @@ internal sealed class TransferHarness : IAsyncDisposable
     {
         H = h;
         Jobs = new BulkJobs(h.Ops, h.Services.GetRequiredService<IAccessPolicy>(), h.Audit, Options.Create(new BulkJobOptions()), NullLogger<BulkJobs>.Instance);
-        Transfer = new TransferService(h.Sessions, h.Services.GetRequiredService<IAccessPolicy>(), h.Audit, h.Services.GetRequiredService<ICreatedNodeRegistry>(), Jobs,
-            Options.Create(new SessionOptions { BulkBatchSize = 50 }), Options.Create(new TransferOptions { ExportDirectory = _exports }), NullLogger<TransferService>.Instance);
+        Transfer = NewTransfer(new TransferOptions());
+    }
+
+    /// <summary>Another transfer service over the same sessions, jobs and audit, with these settings (and the harness's export directory).</summary>
+    public TransferService NewTransfer(TransferOptions options)
+    {
+        options.ExportDirectory = _exports;
+        return new TransferService(H.Sessions, H.Services.GetRequiredService<IAccessPolicy>(), H.Audit, H.Services.GetRequiredService<ICreatedNodeRegistry>(), Jobs,
+            Options.Create(new SessionOptions { BulkBatchSize = 50 }), Options.Create(options), NullLogger<TransferService>.Instance);
     }
 
     public SessionsHarness H { get; }
