@@ -70,8 +70,8 @@ public sealed record ChildPage(int Total, int Matched, IReadOnlyList<TreeNodeInf
 }
 
 /// <summary>
-/// Where the tree gets its nodes. The ensemble service implements it over its node cache; tests use
-/// <see cref="InMemoryTreeDataSource"/>. <see cref="ChildQueries"/> sorts, filters and pages a list in memory.
+/// Where the tree gets its nodes. The ensemble service implements it over its node cache; tests use an in-memory tree
+/// (tests/ZkDashboard.Web.Preview). <see cref="ChildQueries"/> sorts, filters and pages a list in memory.
 /// </summary>
 public interface ITreeDataSource
 {
