@@ -57,6 +57,12 @@ public sealed class AuditOptions
     /// <summary>Most records written in one store transaction (appends are batched by a single writer).</summary>
     public int MaxBatch { get; set; } = 256;
 
+    /// <summary>How long the writer task may hold back records nobody waits for (outcomes, denials) so that the next write's
+    /// intent record, which its caller commits itself, carries them in the same transaction instead of queueing behind
+    /// them. Default 5 ms; zero commits them at once. A flush (every read of the trail does one), a purge, a full batch
+    /// and shutdown never wait.</summary>
+    public TimeSpan WriterLinger { get; set; } = TimeSpan.FromMilliseconds(5);
+
     /// <summary>SQLite only: how commits are synced to disk (PostgreSQL keeps its own server settings).</summary>
     public AuditSqliteDurability SqliteDurability { get; set; } = AuditSqliteDurability.Normal;
 

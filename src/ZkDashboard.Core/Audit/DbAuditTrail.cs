@@ -28,6 +28,8 @@ public sealed partial class DbAuditTrail : IAuditSink, IAuditTrail, IAsyncDispos
     // Read by the writer task and by a caller committing inline (one at a time, under _writeGate).
     private readonly Channel<WorkItem> _queue = Channel.CreateUnbounded<WorkItem>(new UnboundedChannelOptions { SingleReader = false });
     private readonly SemaphoreSlim _writeGate = new(1, 1);
+    private readonly SemaphoreSlim _wake = new(0); // released for each queued item somebody waits for
+    private int _urgent; // queued items somebody waits for
     private volatile bool _disposed;
     private readonly Lock _startLock = new();
     private Task? _writer;
@@ -68,7 +70,7 @@ public sealed partial class DbAuditTrail : IAuditSink, IAuditTrail, IAsyncDispos
         {
             // Not a precondition of anything (an outcome, a denial, a login): queued for the writer, which commits it with the
             // next batch; readers of the trail flush the queue first. A failure is logged by the writer (never silently dropped).
-            var queued = EnqueueAsync(new WorkItem(row, null));
+            var queued = EnqueueAsync(new WorkItem(row, null) { Lazy = true });
             _ = queued.ContinueWith(t => LogStoreFailed(t.Exception!.GetBaseException(), row.Operation, row.Ensemble, row.Path, false),
                 CancellationToken.None, TaskContinuationOptions.OnlyOnFaulted, TaskScheduler.Default);
             return queued.IsCompletedSuccessfully ? queued.Result : null;
@@ -175,11 +177,64 @@ public sealed partial class DbAuditTrail : IAuditSink, IAuditTrail, IAsyncDispos
     private Task<long> EnqueueAsync(WorkItem item)
     {
         EnsureWriter();
+        if (!item.Lazy)
+        {
+            Interlocked.Increment(ref _urgent);
+        }
         if (!_queue.Writer.TryWrite(item))
         {
+            if (!item.Lazy)
+            {
+                Interlocked.Decrement(ref _urgent);
+            }
             throw new InvalidOperationException("The audit writer has stopped (the dashboard is shutting down).");
         }
+        if (!item.Lazy)
+        {
+            _wake.Release(); // a lingering writer goes now
+        }
         return item.Done.Task;
+    }
+
+    /// <summary>Takes <paramref name="item"/> off the queue's books (it was read from the queue).</summary>
+    private void Taken(WorkItem item)
+    {
+        if (!item.Lazy)
+        {
+            Interlocked.Decrement(ref _urgent);
+        }
+    }
+
+    /// <summary>
+    /// Before the writer task commits what is queued: when all of it is lazy (outcome records nobody waits for), it waits up
+    /// to <see cref="AuditOptions.WriterLinger"/> so that the next write's intent, committed inline, takes those records into
+    /// its own transaction. Without this the writer's commit of one write's outcome held the store's lock just when the next
+    /// write's intent came: that intent then waited for the commit and for two thread hand-offs (the audit's p99 cost).
+    /// A record anyone waits for (a flush, a purge, an intent that found the writer busy), a full batch, or shutdown ends
+    /// the wait at once.
+    /// </summary>
+    /// <returns>False when an inline commit took everything meanwhile (nothing left for the writer).</returns>
+    private async Task<bool> LingerAsync()
+    {
+        var linger = _options.WriterLinger;
+        while (_queue.Reader.TryPeek(out var head))
+        {
+            if (linger <= TimeSpan.Zero || _disposed || Volatile.Read(ref _urgent) > 0 || _queue.Reader.Count >= Math.Max(1, _options.MaxBatch))
+            {
+                return true;
+            }
+            var woken = await _wake.WaitAsync(linger).ConfigureAwait(false);
+            while (_wake.Wait(0))
+            {
+                // signals of items this round writes anyway
+            }
+            if (woken || (_queue.Reader.TryPeek(out var now) && ReferenceEquals(now, head)))
+            {
+                return true; // somebody waits, or the head waited its linger
+            }
+            // An inline commit took the queue meanwhile; whatever came after it gets its own linger.
+        }
+        return false;
     }
 
     private void EnsureWriter()
@@ -217,6 +272,7 @@ public sealed partial class DbAuditTrail : IAuditSink, IAuditTrail, IAsyncDispos
             // Records handed over before this one keep their place in the chain; a purge stays for the writer task.
             while (batch.Count < max - 1 && _queue.Reader.TryPeek(out var head) && head.Purge is null && _queue.Reader.TryRead(out head))
             {
+                Taken(head);
                 batch.Add(head);
             }
             batch.Add(item);
@@ -234,6 +290,10 @@ public sealed partial class DbAuditTrail : IAuditSink, IAuditTrail, IAsyncDispos
         var batch = new List<WorkItem>();
         while (await _queue.Reader.WaitToReadAsync().ConfigureAwait(false))
         {
+            if (!await LingerAsync().ConfigureAwait(false))
+            {
+                continue;
+            }
             await _writeGate.WaitAsync().ConfigureAwait(false);
             try
             {
@@ -252,6 +312,7 @@ public sealed partial class DbAuditTrail : IAuditSink, IAuditTrail, IAsyncDispos
         batch.Clear();
         while (batch.Count < Math.Max(1, _options.MaxBatch) && _queue.Reader.TryRead(out var item))
         {
+            Taken(item);
             if (item.Purge is not null && batch.Count > 0)
             {
                 // A purge runs alone; put it first in the next round.
@@ -454,6 +515,7 @@ public sealed partial class DbAuditTrail : IAuditSink, IAuditTrail, IAsyncDispos
     {
         _disposed = true;
         _queue.Writer.TryComplete();
+        _wake.Release();
         if (_writer is { } w)
         {
             await w.WaitAsync(TimeSpan.FromSeconds(10)).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
@@ -470,6 +532,9 @@ public sealed partial class DbAuditTrail : IAuditSink, IAuditTrail, IAsyncDispos
 
     private sealed record WorkItem(AuditRecordRow? Row, Func<Task<long>>? Purge)
     {
+        /// <summary>Nobody waits for it to be committed (an outcome, a denial): the writer may linger before writing it.</summary>
+        public bool Lazy { get; init; }
+
         public TaskCompletionSource<long> Done { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
     }
 

@@ -39,6 +39,12 @@ public sealed class AuditBenchmark : IBenchmark
         {
             Console.WriteLine("starting a 1-server sandbox...");
             await using var sandbox = await SandboxEnsemble.StartAsync(new SandboxOptions { Servers = 1 }, ct).ConfigureAwait(false);
+            if (args.GetInt("linger-off", 1) == 1)
+            {
+                // The same measurement with the writer's linger off (each outcome committed at once), for the ratio.
+                var off = await OverheadAsync(sandbox.ConnectString, dir, writes, ct, lingerMs: 0).ConfigureAwait(false);
+                Console.WriteLine(Inv($"linger off: setData p99 with the trail {off.P99With:0.000} ms, without {off.P99Without:0.000} ms; extra p50 {off.P50Extra:0.000} ms, p99 {off.P99Extra:0.000} ms (load average {load0} -> {LoadAverage()})"));
+            }
             var (p50Extra, p99Extra, p99With, p99Without) = await OverheadAsync(sandbox.ConnectString, dir, writes, ct).ConfigureAwait(false);
             var load1 = LoadAverage();
             Console.WriteLine(Inv($"setData p99 with the trail {p99With:0.000} ms, without {p99Without:0.000} ms; extra p50 {p50Extra:0.000} ms, p99 {p99Extra:0.000} ms ({writes} writes each, interleaved; load average {load0} -> {load1})"));
@@ -71,15 +77,16 @@ public sealed class AuditBenchmark : IBenchmark
         }
     }
 
-    private static async Task<(double P50Extra, double P99Extra, double P99With, double P99Without)> OverheadAsync(string connectString, string dir, int writes, CancellationToken ct)
+    private static async Task<(double P50Extra, double P99Extra, double P99With, double P99Without)> OverheadAsync(string connectString, string dir, int writes, CancellationToken ct, int? lingerMs = null)
     {
-        await using var with = Stack(connectString, Path.Combine(dir, "overhead.db"), durable: true);
-        await using var without = Stack(connectString, Path.Combine(dir, "unused.db"), durable: false);
+        var tag = lingerMs is null ? "" : "-linger" + lingerMs.Value.ToString(CultureInfo.InvariantCulture);
+        await using var with = Stack(connectString, Path.Combine(dir, $"overhead{tag}.db"), durable: true, lingerMs: lingerMs);
+        await using var without = Stack(connectString, Path.Combine(dir, $"unused{tag}.db"), durable: false);
         var user = new ActingUser("bench", ["admins"], "127.0.0.1") { UserAgent = "bench/1", RequestId = "bench" };
         var opsWith = with.GetRequiredService<IZooKeeperOperations>();
         var opsWithout = without.GetRequiredService<IZooKeeperOperations>();
-        await opsWith.CreateAsync(user, Ensemble, new CreateNodeRequest("/audit-with", new byte[256], Acls.OpenUnsafe), ct).ConfigureAwait(false);
-        await opsWithout.CreateAsync(user, Ensemble, new CreateNodeRequest("/audit-without", new byte[256], Acls.OpenUnsafe), ct).ConfigureAwait(false);
+        await opsWith.CreateAsync(user, Ensemble, new CreateNodeRequest("/audit-with" + tag, new byte[256], Acls.OpenUnsafe), ct).ConfigureAwait(false);
+        await opsWithout.CreateAsync(user, Ensemble, new CreateNodeRequest("/audit-without" + tag, new byte[256], Acls.OpenUnsafe), ct).ConfigureAwait(false);
         var data = new byte[256];
         var withMs = new List<double>(writes);
         var withoutMs = new List<double>(writes);
@@ -92,7 +99,7 @@ public sealed class AuditBenchmark : IBenchmark
             {
                 var durable = order ^ (k == 1);
                 var sw = Stopwatch.StartNew();
-                await (durable ? opsWith : opsWithout).SetDataAsync(user, Ensemble, durable ? "/audit-with" : "/audit-without", data, -1, ct).ConfigureAwait(false);
+                await (durable ? opsWith : opsWithout).SetDataAsync(user, Ensemble, (durable ? "/audit-with" : "/audit-without") + tag, data, -1, ct).ConfigureAwait(false);
                 if (i >= 0)
                 {
                     (durable ? withMs : withoutMs).Add(sw.Elapsed.TotalMilliseconds);
@@ -183,7 +190,7 @@ public sealed class AuditBenchmark : IBenchmark
         return (first, detail);
     }
 
-    private static ServiceProvider Stack(string? connectString, string sqlite, bool durable, int maxBatch = 256)
+    private static ServiceProvider Stack(string? connectString, string sqlite, bool durable, int maxBatch = 256, int? lingerMs = null)
     {
         var values = new Dictionary<string, string?>
         {
@@ -194,6 +201,10 @@ public sealed class AuditBenchmark : IBenchmark
             ["ZkDashboard:Access:Bindings:0:Subject"] = "group:admins",
             ["ZkDashboard:Access:Bindings:0:Role"] = "admin",
         };
+        if (lingerMs is { } ms)
+        {
+            values["ZkDashboard:Audit:WriterLinger"] = TimeSpan.FromMilliseconds(ms).ToString("c", CultureInfo.InvariantCulture);
+        }
         var configuration = new ConfigurationBuilder().AddInMemoryCollection(values).Build();
         var services = new ServiceCollection();
         services.AddLogging(b => b.SetMinimumLevel(LogLevel.Warning).AddConsole());

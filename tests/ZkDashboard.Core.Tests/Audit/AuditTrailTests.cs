@@ -358,6 +358,30 @@ public abstract class AuditTrailTestsBase(EnsembleFixture fx)
     }
 
     [Fact]
+    public async Task Linger_QueuedOutcomeRidesWithTheNextIntent_AndAReadDoesNotWaitForIt()
+    {
+        // A writer linger of a minute: a record nobody waits for stays queued until something takes it.
+        await using var h = await StartAsync(s => s["ZkDashboard:Audit:WriterLinger"] = "00:01:00");
+        AuditRecord R(string path, AuditOutcome outcome) => new(DateTimeOffset.UtcNow, new OperationContext(Alice, Main, ZkOperationKind.SetData, path), outcome, "linger");
+        Assert.Null(await h.Trail.AppendAsync(R("/linger/outcome", AuditOutcome.Succeeded), required: false, default)); // not committed yet
+        await Task.Delay(300); // without the linger the writer task would commit it now
+        await using (var db = await h.Store.CreateContextAsync())
+        {
+            Assert.Equal(0, await db.AuditRecords.CountAsync());
+        }
+
+        // The next intent is committed by its caller, with the queued record before it in the same transaction.
+        Assert.Equal(2, await h.Trail.AppendAsync(R("/linger/intent", AuditOutcome.Pending), required: true, default));
+
+        // A read of the trail flushes what is queued at once (well within the minute of linger).
+        await h.Trail.AppendAsync(R("/linger/late", AuditOutcome.Succeeded), required: false, default);
+        var all = await h.AllAsync().WaitAsync(TimeSpan.FromSeconds(30));
+        Assert.Equal(["/linger/outcome", "/linger/intent", "/linger/late"], all.Select(e => e.Path));
+        Assert.Equal([1L, 2L, 3L], all.Select(e => e.Id));
+        Assert.Equal(new AuditVerification(true, 3, null), await h.Reader.VerifyAsync(Alice));
+    }
+
+    [Fact]
     public async Task Append_RequiredInlineAndQueuedMixed_EveryRecordOnceInOneChain()
     {
         // Records a write waits for are committed by the caller when the writer is idle, queued ones by the writer task:
