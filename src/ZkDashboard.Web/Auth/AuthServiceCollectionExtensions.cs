@@ -6,7 +6,6 @@ using Microsoft.AspNetCore.Components.Server.Circuits;
 using Microsoft.Extensions.Options;
 using ZkDashboard.Core.Access;
 using ZkDashboard.Core.Accounts;
-using ZkDashboard.Web.Explorer.Live;
 
 namespace ZkDashboard.Web.Auth;
 

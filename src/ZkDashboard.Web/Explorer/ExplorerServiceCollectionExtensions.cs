@@ -1,3 +1,4 @@
+using ZkDashboard.Web.Auth;
 using ZkDashboard.Web.Explorer.Live;
 
 namespace ZkDashboard.Web.Explorer;

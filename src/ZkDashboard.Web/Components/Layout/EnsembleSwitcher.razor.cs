@@ -3,6 +3,7 @@ using Microsoft.AspNetCore.Components.Routing;
 using ZkDashboard.Core.Boundary;
 using ZkDashboard.Core.Ensembles;
 using ZkDashboard.Core.Sessions;
+using ZkDashboard.Web.Auth;
 using ZkDashboard.Web.Explorer.Live;
 
 namespace ZkDashboard.Web.Components.Layout;

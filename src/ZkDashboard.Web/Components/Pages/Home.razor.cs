@@ -4,6 +4,7 @@ using ZkDashboard.Core.Ensembles;
 using ZkDashboard.Core.Sessions;
 using ZkDashboard.Core.Access;
 using ZkDashboard.Core.Health;
+using ZkDashboard.Web.Auth;
 using ZkDashboard.Web.Explorer.Live;
 
 namespace ZkDashboard.Web.Components.Pages;

@@ -5,6 +5,7 @@ using ZkDashboard.Core.Boundary;
 using ZkDashboard.Core.Cache;
 using ZkDashboard.Core.Operations;
 using ZkDashboard.Core.Sessions;
+using ZkDashboard.Web.Auth;
 using ZkDashboard.Web.Explorer.Tree;
 using ZkDashboard.ZooKeeper;
 

@@ -4,7 +4,7 @@ using ZkDashboard.Core.Access;
 using ZkDashboard.Core.Boundary;
 using ZkDashboard.Core.Changes;
 using ZkDashboard.Web.Explorer.Formats;
-using ZkDashboard.Web.Explorer.Live;
+using ZkDashboard.Web.Auth;
 using ZkDashboard.ZooKeeper;
 
 namespace ZkDashboard.Web.Components.Pages.Changes;

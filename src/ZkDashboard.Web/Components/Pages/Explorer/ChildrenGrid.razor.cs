@@ -6,6 +6,7 @@ using ZkDashboard.Core.Boundary;
 using ZkDashboard.Core.Cache;
 using ZkDashboard.Core.Operations;
 using ZkDashboard.Web.Components.Shared;
+using ZkDashboard.Web.Auth;
 using ZkDashboard.Web.Explorer.Live;
 using ZkDashboard.Web.Explorer.Stats;
 

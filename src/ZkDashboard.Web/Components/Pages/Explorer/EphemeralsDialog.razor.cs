@@ -3,6 +3,7 @@ using Microsoft.Extensions.Logging;
 using ZkDashboard.Core.Cache;
 using ZkDashboard.Core.Operations;
 using ZkDashboard.Web.Components.Shared;
+using ZkDashboard.Web.Auth;
 using ZkDashboard.Web.Explorer.Live;
 using ZkDashboard.ZooKeeper;
 

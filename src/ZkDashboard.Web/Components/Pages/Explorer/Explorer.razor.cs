@@ -8,6 +8,7 @@ using ZkDashboard.Core.Operations;
 using ZkDashboard.Core.Sessions;
 using ZkDashboard.Core.Watches;
 using ZkDashboard.Web.Components.Shared;
+using ZkDashboard.Web.Auth;
 using ZkDashboard.Web.Explorer.Live;
 using ZkDashboard.Web.Explorer.Stats;
 using ZkDashboard.ZooKeeper;

@@ -6,6 +6,7 @@ using ZkDashboard.Core.Operations;
 using ZkDashboard.Core.Tracking;
 using ZkDashboard.Web.Components.Pages.Explorer.Operations;
 using ZkDashboard.Web.Explorer.Formats;
+using ZkDashboard.Web.Auth;
 using ZkDashboard.Web.Explorer.Live;
 using ZkDashboard.Web.Explorer.Stats;
 using ZkDashboard.ZooKeeper;

@@ -5,6 +5,7 @@ using Microsoft.JSInterop;
 using ZkDashboard.Core.Cache;
 using ZkDashboard.Core.Operations;
 using ZkDashboard.Web.Components.Shared;
+using ZkDashboard.Web.Auth;
 using ZkDashboard.Web.Explorer.Live;
 
 namespace ZkDashboard.Web.Components.Pages.Explorer;

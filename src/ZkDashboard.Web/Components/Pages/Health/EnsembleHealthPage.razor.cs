@@ -2,7 +2,7 @@ using Microsoft.AspNetCore.Components;
 using ZkDashboard.Core.Access;
 using ZkDashboard.Core.Health;
 using ZkDashboard.Core.Sessions;
-using ZkDashboard.Web.Explorer.Live;
+using ZkDashboard.Web.Auth;
 using ZkDashboard.Web.Explorer.Stats;
 
 namespace ZkDashboard.Web.Components.Pages.Health;

@@ -1,7 +1,7 @@
 using System.Globalization;
 using Microsoft.AspNetCore.Components;
 using ZkDashboard.Core.Health;
-using ZkDashboard.Web.Explorer.Live;
+using ZkDashboard.Web.Auth;
 using ZkDashboard.Web.Explorer.Stats;
 
 namespace ZkDashboard.Web.Components.Pages.Health;

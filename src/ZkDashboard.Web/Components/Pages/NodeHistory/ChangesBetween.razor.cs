@@ -3,7 +3,7 @@ using Microsoft.AspNetCore.Components;
 using ZkDashboard.Core.Access;
 using ZkDashboard.Core.Tracking;
 using ZkDashboard.Web.Explorer.Formats;
-using ZkDashboard.Web.Explorer.Live;
+using ZkDashboard.Web.Auth;
 using ZkDashboard.Web.Explorer.Stats;
 using ZkDashboard.ZooKeeper;
 

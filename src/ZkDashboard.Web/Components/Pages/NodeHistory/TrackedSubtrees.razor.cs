@@ -1,7 +1,7 @@
 using Microsoft.AspNetCore.Components;
 using ZkDashboard.Core.Access;
 using ZkDashboard.Core.Tracking;
-using ZkDashboard.Web.Explorer.Live;
+using ZkDashboard.Web.Auth;
 using ZkDashboard.Web.Explorer.Stats;
 
 namespace ZkDashboard.Web.Components.Pages.NodeHistory;

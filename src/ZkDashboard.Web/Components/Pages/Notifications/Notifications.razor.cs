@@ -2,7 +2,7 @@ using Microsoft.AspNetCore.Components;
 using ZkDashboard.Core.Access;
 using ZkDashboard.Core.Health;
 using ZkDashboard.Core.Health.Notifications;
-using ZkDashboard.Web.Explorer.Live;
+using ZkDashboard.Web.Auth;
 using ZkDashboard.Web.Explorer.Stats;
 
 namespace ZkDashboard.Web.Components.Pages.Notifications;

@@ -2,6 +2,7 @@ using Microsoft.AspNetCore.Components;
 using ZkDashboard.Core.Access;
 using ZkDashboard.Core.Recipes;
 using ZkDashboard.Core.Sessions;
+using ZkDashboard.Web.Auth;
 using ZkDashboard.Web.Explorer.Live;
 using ZkDashboard.Web.Explorer.Stats;
 using ZkDashboard.ZooKeeper;

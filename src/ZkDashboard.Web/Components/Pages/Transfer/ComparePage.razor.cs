@@ -5,7 +5,7 @@ using ZkDashboard.Core.Boundary;
 using ZkDashboard.Core.Jobs;
 using ZkDashboard.Core.Sessions;
 using ZkDashboard.Core.Transfer;
-using ZkDashboard.Web.Explorer.Live;
+using ZkDashboard.Web.Auth;
 using ZkDashboard.ZooKeeper;
 
 namespace ZkDashboard.Web.Components.Pages.Transfer;

@@ -4,6 +4,7 @@ using ZkDashboard.Core.Access;
 using ZkDashboard.Core.Ensembles;
 using ZkDashboard.Core.Operations;
 using ZkDashboard.Web.Explorer.Acl;
+using ZkDashboard.Web.Auth;
 using ZkDashboard.Web.Explorer.Live;
 using ZkDashboard.ZooKeeper;
 

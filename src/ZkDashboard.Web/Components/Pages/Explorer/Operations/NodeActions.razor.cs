@@ -8,6 +8,7 @@ using ZkDashboard.Core.Jobs;
 using ZkDashboard.Core.Operations;
 using ZkDashboard.Web.Explorer.Acl;
 using ZkDashboard.Web.Explorer.Formats;
+using ZkDashboard.Web.Auth;
 using ZkDashboard.Web.Explorer.Live;
 using ZkDashboard.Web.Explorer.Naming;
 using ZkDashboard.ZooKeeper;

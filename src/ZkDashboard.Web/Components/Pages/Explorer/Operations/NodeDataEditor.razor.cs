@@ -4,6 +4,7 @@ using Radzen;
 using ZkDashboard.Core.Access;
 using ZkDashboard.Core.Operations;
 using ZkDashboard.Web.Explorer.Formats;
+using ZkDashboard.Web.Auth;
 using ZkDashboard.Web.Explorer.Live;
 using ZkDashboard.ZooKeeper;
 

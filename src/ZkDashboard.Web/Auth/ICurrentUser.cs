@@ -1,6 +1,6 @@
 using ZkDashboard.Core.Access;
 
-namespace ZkDashboard.Web.Explorer.Live;
+namespace ZkDashboard.Web.Auth;
 
 /// <summary>The person using this circuit, as Core's <see cref="ActingUser"/> (one per circuit, scoped).</summary>
 public interface ICurrentUser

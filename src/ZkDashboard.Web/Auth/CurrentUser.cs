@@ -1,9 +1,8 @@
 using System.Net;
 using Microsoft.AspNetCore.Components.Authorization;
 using ZkDashboard.Core.Access;
-using ZkDashboard.Web.Auth;
 
-namespace ZkDashboard.Web.Explorer.Live;
+namespace ZkDashboard.Web.Auth;
 
 /// <summary>
 /// The circuit's person, from the circuit's <see cref="AuthenticationStateProvider"/> (never from the HTTP context):
