@@ -1,5 +1,5 @@
 using ZkDashboard.Web.Auth;
-using ZkDashboard.Web.Explorer.Live;
+using ZkDashboard.Web.Components.Shared;
 
 namespace ZkDashboard.Web.Explorer;
 

@@ -4,7 +4,7 @@ using ZkDashboard.Core.Boundary;
 using ZkDashboard.Core.Ensembles;
 using ZkDashboard.Core.Sessions;
 using ZkDashboard.Web.Auth;
-using ZkDashboard.Web.Explorer.Live;
+using ZkDashboard.Web.Components.Shared;
 
 namespace ZkDashboard.Web.Components.Layout;
 

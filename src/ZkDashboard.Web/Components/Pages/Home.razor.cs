@@ -5,7 +5,7 @@ using ZkDashboard.Core.Sessions;
 using ZkDashboard.Core.Access;
 using ZkDashboard.Core.Health;
 using ZkDashboard.Web.Auth;
-using ZkDashboard.Web.Explorer.Live;
+using ZkDashboard.Web.Components.Shared;
 
 namespace ZkDashboard.Web.Components.Pages;
 

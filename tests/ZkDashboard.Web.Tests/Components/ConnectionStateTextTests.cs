@@ -1,7 +1,7 @@
 using ZkDashboard.Core.Sessions;
-using ZkDashboard.Web.Explorer.Live;
+using ZkDashboard.Web.Components.Shared;
 
-namespace ZkDashboard.Web.Tests.Explorer;
+namespace ZkDashboard.Web.Tests.Components;
 
 public sealed class ConnectionStateTextTests
 {

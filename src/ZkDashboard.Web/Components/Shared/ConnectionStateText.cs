@@ -1,6 +1,6 @@
 using ZkDashboard.Core.Sessions;
 
-namespace ZkDashboard.Web.Explorer.Live;
+namespace ZkDashboard.Web.Components.Shared;
 
 /// <summary>How a session state is shown: a short badge text, a CSS tone and a sentence.</summary>
 public static class ConnectionStateText

@@ -1,4 +1,4 @@
-namespace ZkDashboard.Web.Explorer.Live;
+namespace ZkDashboard.Web.Components.Shared;
 
 /// <summary>
 /// One per circuit. Tells the parts of the page that moved ahead of a navigation (the tree already marked the clicked
