@@ -3,7 +3,6 @@ using ZkDashboard.Core.Access;
 using ZkDashboard.Core.Recipes;
 using ZkDashboard.Core.Sessions;
 using ZkDashboard.Web.Auth;
-using ZkDashboard.Web.Explorer.Live;
 using ZkDashboard.Web.Explorer.Stats;
 using ZkDashboard.ZooKeeper;
 

@@ -2,7 +2,6 @@ using Radzen;
 using ZkDashboard.Core.Access;
 using ZkDashboard.Core.Jobs;
 using ZkDashboard.Core.Operations;
-using ZkDashboard.Web.Explorer.Live;
 using ZkDashboard.Web.Explorer.Naming;
 using ZkDashboard.ZooKeeper;
 

@@ -1,8 +1,8 @@
 using System.Reflection;
 using Microsoft.AspNetCore.Components;
-using ZkDashboard.Web.Explorer.Live;
+using ZkDashboard.Web.Components;
 
-namespace ZkDashboard.Web.Tests.Explorer;
+namespace ZkDashboard.Web.Tests.Components;
 
 /// <summary>Explorer links of znodes whose first segment a tool page (/e/{e}/health…) takes, and the list of those segments.</summary>
 public sealed class ExplorerLinksTests

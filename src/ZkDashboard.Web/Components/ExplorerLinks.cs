@@ -1,6 +1,6 @@
 using System.Text;
 
-namespace ZkDashboard.Web.Explorer.Live;
+namespace ZkDashboard.Web.Components;
 
 /// <summary>Deep links of the explorer (<c>e/{ensemble}/{**path}</c>) and path helpers.</summary>
 /// <remarks>
