@@ -76,7 +76,9 @@ public static class AuthServiceCollectionExtensions
         services.AddScoped<IAuthorizationHandler, AccessActionRequirementHandler>();
         services.AddCascadingAuthenticationState();
         services.AddScoped<AuthenticationStateProvider, SessionRevalidatingAuthenticationStateProvider>();
+        services.AddHttpContextAccessor();
         services.AddScoped<CircuitRemoteAddress>();
+        services.AddScoped<ICurrentUser, CurrentUser>();
         services.AddScoped<CircuitHandler, RemoteAddressCircuitHandler>();
         services.AddScoped<LoginService>();
         services.AddZkLoginRateLimiter();
