@@ -7,8 +7,8 @@ using ZkDashboard.Core.Cache;
 using ZkDashboard.Core.Operations;
 using ZkDashboard.Web.Components.Shared;
 using ZkDashboard.Web.Auth;
-using ZkDashboard.Web.Explorer.Live;
-using ZkDashboard.Web.Explorer.Stats;
+using ZkDashboard.Web.Znodes.Live;
+using ZkDashboard.Web.Znodes.Stats;
 
 namespace ZkDashboard.Web.Components.Pages.Explorer;
 

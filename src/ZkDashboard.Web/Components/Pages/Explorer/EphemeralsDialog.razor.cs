@@ -4,7 +4,7 @@ using ZkDashboard.Core.Cache;
 using ZkDashboard.Core.Operations;
 using ZkDashboard.Web.Components.Shared;
 using ZkDashboard.Web.Auth;
-using ZkDashboard.Web.Explorer.Live;
+using ZkDashboard.Web.Znodes.Live;
 using ZkDashboard.ZooKeeper;
 
 namespace ZkDashboard.Web.Components.Pages.Explorer;

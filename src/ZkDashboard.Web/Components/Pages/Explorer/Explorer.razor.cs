@@ -9,8 +9,8 @@ using ZkDashboard.Core.Sessions;
 using ZkDashboard.Core.Watches;
 using ZkDashboard.Web.Components.Shared;
 using ZkDashboard.Web.Auth;
-using ZkDashboard.Web.Explorer.Live;
-using ZkDashboard.Web.Explorer.Stats;
+using ZkDashboard.Web.Znodes.Live;
+using ZkDashboard.Web.Znodes.Stats;
 using ZkDashboard.ZooKeeper;
 
 namespace ZkDashboard.Web.Components.Pages.Explorer;

@@ -6,7 +6,7 @@ using ZkDashboard.Core.Cache;
 using ZkDashboard.Core.Operations;
 using ZkDashboard.Web.Components.Shared;
 using ZkDashboard.Web.Auth;
-using ZkDashboard.Web.Explorer.Live;
+using ZkDashboard.Web.Znodes.Live;
 
 namespace ZkDashboard.Web.Components.Pages.Explorer;
 

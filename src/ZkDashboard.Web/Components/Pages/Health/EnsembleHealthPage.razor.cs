@@ -3,7 +3,7 @@ using ZkDashboard.Core.Access;
 using ZkDashboard.Core.Health;
 using ZkDashboard.Core.Sessions;
 using ZkDashboard.Web.Auth;
-using ZkDashboard.Web.Explorer.Stats;
+using ZkDashboard.Web.Znodes.Stats;
 
 namespace ZkDashboard.Web.Components.Pages.Health;
 

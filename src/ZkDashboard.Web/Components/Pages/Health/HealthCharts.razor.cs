@@ -2,7 +2,7 @@ using System.Globalization;
 using Microsoft.AspNetCore.Components;
 using ZkDashboard.Core.Health;
 using ZkDashboard.Web.Auth;
-using ZkDashboard.Web.Explorer.Stats;
+using ZkDashboard.Web.Znodes.Stats;
 
 namespace ZkDashboard.Web.Components.Pages.Health;
 

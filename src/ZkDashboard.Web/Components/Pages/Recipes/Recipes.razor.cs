@@ -3,7 +3,7 @@ using ZkDashboard.Core.Access;
 using ZkDashboard.Core.Recipes;
 using ZkDashboard.Core.Sessions;
 using ZkDashboard.Web.Auth;
-using ZkDashboard.Web.Explorer.Stats;
+using ZkDashboard.Web.Znodes.Stats;
 using ZkDashboard.ZooKeeper;
 
 namespace ZkDashboard.Web.Components.Pages.Recipes;
