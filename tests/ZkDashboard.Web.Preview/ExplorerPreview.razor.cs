@@ -1,7 +1,7 @@
 using System.Text;
 using ZkDashboard.Web.Components.Shared;
-using ZkDashboard.Web.Explorer.Acl;
-using ZkDashboard.Web.Explorer.Tree;
+using ZkDashboard.Web.Znodes.Acl;
+using ZkDashboard.Web.Znodes.Tree;
 using ZkDashboard.ZooKeeper;
 
 namespace ZkDashboard.Web.Preview;
@@ -20,7 +20,7 @@ public partial class ExplorerPreview
     private readonly InMemoryTreeDataSource _source = SharedSource;
     private ZkTree? _tree;
     private string _editText = "{\n  \"feature\": true,\n  \"limit\": 10\n}";
-    private ZkDashboard.Web.Explorer.Formats.DataFormat _editFormat = ZkDashboard.Web.Explorer.Formats.DataFormat.Json;
+    private ZkDashboard.Web.Znodes.Formats.DataFormat _editFormat = ZkDashboard.Web.Znodes.Formats.DataFormat.Json;
     private string? _selected = "/config/app";
     private int _added;
     private byte[] _data = Encoding.UTF8.GetBytes("{\"feature\":true,\"limit\":10,\"owner\":\"ops\",\"hosts\":[\"a\",\"b\"],\"ratio\":0.25,\"note\":null}");

@@ -1,4 +1,4 @@
-using ZkDashboard.Web.Explorer.Tree;
+using ZkDashboard.Web.Znodes.Tree;
 
 namespace ZkDashboard.Web.Preview;
 

@@ -6,7 +6,6 @@ using Microsoft.AspNetCore.Components.Server.Circuits;
 using Microsoft.Extensions.Options;
 using ZkDashboard.Core.Access;
 using ZkDashboard.Core.Accounts;
-using ZkDashboard.Web.Explorer.Live;
 
 namespace ZkDashboard.Web.Auth;
 
@@ -77,7 +76,9 @@ public static class AuthServiceCollectionExtensions
         services.AddScoped<IAuthorizationHandler, AccessActionRequirementHandler>();
         services.AddCascadingAuthenticationState();
         services.AddScoped<AuthenticationStateProvider, SessionRevalidatingAuthenticationStateProvider>();
+        services.AddHttpContextAccessor();
         services.AddScoped<CircuitRemoteAddress>();
+        services.AddScoped<ICurrentUser, CurrentUser>();
         services.AddScoped<CircuitHandler, RemoteAddressCircuitHandler>();
         services.AddScoped<LoginService>();
         services.AddZkLoginRateLimiter();

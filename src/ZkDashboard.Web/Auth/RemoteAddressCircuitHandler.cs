@@ -1,5 +1,4 @@
 using Microsoft.AspNetCore.Components.Server.Circuits;
-using ZkDashboard.Web.Explorer.Live;
 
 namespace ZkDashboard.Web.Auth;
 

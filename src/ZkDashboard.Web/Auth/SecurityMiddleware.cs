@@ -1,7 +1,6 @@
 using System.Security.Cryptography;
 using System.Text;
 using Microsoft.Extensions.Options;
-using ZkDashboard.Web.Explorer.Live;
 using ZkDashboard.Web.Hubs;
 
 namespace ZkDashboard.Web.Auth;

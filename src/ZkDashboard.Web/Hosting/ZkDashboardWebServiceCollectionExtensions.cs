@@ -1,7 +1,7 @@
 using Radzen;
 using ZkDashboard.Web.Auth.External;
 using ZkDashboard.Web.Components.Layout;
-using ZkDashboard.Web.Explorer;
+using ZkDashboard.Web.Components.Shared;
 
 namespace ZkDashboard.Web.Hosting;
 
@@ -34,7 +34,7 @@ public static class ZkDashboardWebServiceCollectionExtensions
             o.HeaderActions.Add(typeof(Components.Layout.ChangesLink));
             o.HeaderActions.Insert(0, typeof(Components.Layout.TransferNav));
         });
-        services.AddZkDashboardExplorer();
+        services.AddScoped<UnsavedEditsSignals>();
         services.AddZkExternalSignIn(configuration);
         services.AddOptions<ReconnectOptions>()
             .Bind(configuration.GetSection(ReconnectOptions.Section))

@@ -4,7 +4,6 @@ using ZkDashboard.Core.Boundary;
 using ZkDashboard.Core.Sessions;
 using ZkDashboard.Core.Watches;
 using ZkDashboard.Web.Auth;
-using ZkDashboard.Web.Explorer.Live;
 
 namespace ZkDashboard.Web.Hubs;
 

@@ -1,5 +1,5 @@
 using ZkDashboard.Web.Components.Shared;
-using ZkDashboard.Web.Explorer.Formats;
+using ZkDashboard.Web.Znodes.Formats;
 
 namespace ZkDashboard.Web.Tests.Components;
 

@@ -1,5 +1,5 @@
 using ZkDashboard.Web.Components.Shared;
-using ZkDashboard.Web.Explorer.Stats;
+using ZkDashboard.Web.Znodes.Stats;
 using ZkDashboard.ZooKeeper;
 
 namespace ZkDashboard.Web.Tests.Components;

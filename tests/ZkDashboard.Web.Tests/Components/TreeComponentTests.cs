@@ -1,5 +1,5 @@
 using ZkDashboard.Web.Components.Shared;
-using ZkDashboard.Web.Explorer.Tree;
+using ZkDashboard.Web.Znodes.Tree;
 using ZkDashboard.Web.Preview;
 
 namespace ZkDashboard.Web.Tests.Components;

@@ -1,8 +1,8 @@
 using System.Net;
 using System.Text;
 using ZkDashboard.Web.Components.Shared;
-using ZkDashboard.Web.Explorer.Acl;
-using ZkDashboard.Web.Explorer.Formats;
+using ZkDashboard.Web.Znodes.Acl;
+using ZkDashboard.Web.Znodes.Formats;
 using ZkDashboard.ZooKeeper;
 
 namespace ZkDashboard.Web.Tests.Components;

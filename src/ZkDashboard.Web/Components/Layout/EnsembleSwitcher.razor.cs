@@ -3,7 +3,8 @@ using Microsoft.AspNetCore.Components.Routing;
 using ZkDashboard.Core.Boundary;
 using ZkDashboard.Core.Ensembles;
 using ZkDashboard.Core.Sessions;
-using ZkDashboard.Web.Explorer.Live;
+using ZkDashboard.Web.Auth;
+using ZkDashboard.Web.Components.Shared;
 
 namespace ZkDashboard.Web.Components.Layout;
 

@@ -1,7 +1,7 @@
 using Microsoft.AspNetCore.Components;
 using ZkDashboard.Core.Jobs;
 using ZkDashboard.Core.Operations;
-using ZkDashboard.Web.Explorer.Live;
+using ZkDashboard.Web.Auth;
 
 namespace ZkDashboard.Web.Components.Layout;
 

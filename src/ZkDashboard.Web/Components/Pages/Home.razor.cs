@@ -4,7 +4,8 @@ using ZkDashboard.Core.Ensembles;
 using ZkDashboard.Core.Sessions;
 using ZkDashboard.Core.Access;
 using ZkDashboard.Core.Health;
-using ZkDashboard.Web.Explorer.Live;
+using ZkDashboard.Web.Auth;
+using ZkDashboard.Web.Components.Shared;
 
 namespace ZkDashboard.Web.Components.Pages;
 

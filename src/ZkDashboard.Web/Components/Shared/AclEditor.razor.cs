@@ -1,5 +1,5 @@
 using Microsoft.AspNetCore.Components;
-using ZkDashboard.Web.Explorer.Acl;
+using ZkDashboard.Web.Znodes.Acl;
 using ZkDashboard.ZooKeeper;
 
 namespace ZkDashboard.Web.Components.Shared;

@@ -1,6 +1,6 @@
 using ZkDashboard.ZooKeeper;
 using Microsoft.AspNetCore.Components;
-using ZkDashboard.Web.Explorer.Acl;
+using ZkDashboard.Web.Znodes.Acl;
 
 namespace ZkDashboard.Web.Components.Shared;
 

@@ -1,7 +1,7 @@
 using System.Text;
 using Microsoft.AspNetCore.Components;
 using Microsoft.JSInterop;
-using ZkDashboard.Web.Explorer.Formats;
+using ZkDashboard.Web.Znodes.Formats;
 
 namespace ZkDashboard.Web.Components.Shared;
 

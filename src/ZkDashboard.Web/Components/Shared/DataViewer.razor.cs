@@ -1,7 +1,7 @@
 using Microsoft.AspNetCore.Components;
 using Microsoft.AspNetCore.Components.Web.Virtualization;
 using Microsoft.JSInterop;
-using ZkDashboard.Web.Explorer.Formats;
+using ZkDashboard.Web.Znodes.Formats;
 
 namespace ZkDashboard.Web.Components.Shared;
 

@@ -1,5 +1,5 @@
 using Microsoft.AspNetCore.Components;
-using ZkDashboard.Web.Explorer.Diff;
+using ZkDashboard.Web.Znodes.Diff;
 
 namespace ZkDashboard.Web.Components.Shared;
 

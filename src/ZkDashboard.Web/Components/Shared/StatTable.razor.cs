@@ -1,5 +1,5 @@
 using Microsoft.AspNetCore.Components;
-using ZkDashboard.Web.Explorer.Stats;
+using ZkDashboard.Web.Znodes.Stats;
 using ZkDashboard.ZooKeeper;
 
 namespace ZkDashboard.Web.Components.Shared;

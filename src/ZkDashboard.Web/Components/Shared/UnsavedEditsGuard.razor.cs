@@ -2,7 +2,6 @@ using Microsoft.AspNetCore.Components;
 using Microsoft.AspNetCore.Components.Routing;
 using Microsoft.Extensions.Logging;
 using Radzen;
-using ZkDashboard.Web.Explorer.Live;
 
 namespace ZkDashboard.Web.Components.Shared;
 

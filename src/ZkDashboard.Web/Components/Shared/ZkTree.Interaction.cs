@@ -1,7 +1,7 @@
 using ZkDashboard.Core.Cache;
 using Microsoft.AspNetCore.Components;
 using Microsoft.JSInterop;
-using ZkDashboard.Web.Explorer.Tree;
+using ZkDashboard.Web.Znodes.Tree;
 
 namespace ZkDashboard.Web.Components.Shared;
 

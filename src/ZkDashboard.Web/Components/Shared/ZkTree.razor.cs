@@ -4,7 +4,7 @@ using Microsoft.AspNetCore.Components;
 using Microsoft.AspNetCore.Components.Web.Virtualization;
 using Microsoft.Extensions.Logging;
 using Microsoft.JSInterop;
-using ZkDashboard.Web.Explorer.Tree;
+using ZkDashboard.Web.Znodes.Tree;
 
 namespace ZkDashboard.Web.Components.Shared;
 

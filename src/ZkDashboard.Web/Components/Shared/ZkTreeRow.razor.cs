@@ -1,6 +1,6 @@
 using System.Globalization;
 using Microsoft.AspNetCore.Components;
-using ZkDashboard.Web.Explorer.Tree;
+using ZkDashboard.Web.Znodes.Tree;
 
 namespace ZkDashboard.Web.Components.Shared;
 

@@ -1,6 +1,6 @@
 using Microsoft.AspNetCore.Components;
 using ZkDashboard.Core.Access;
-using ZkDashboard.Web.Explorer.Live;
+using ZkDashboard.Web.Auth;
 
 namespace ZkDashboard.Web.Components.Pages.Admin;
 

@@ -3,8 +3,8 @@ using Microsoft.AspNetCore.Components;
 using ZkDashboard.Core.Access;
 using ZkDashboard.Core.Boundary;
 using ZkDashboard.Core.Changes;
-using ZkDashboard.Web.Explorer.Formats;
-using ZkDashboard.Web.Explorer.Live;
+using ZkDashboard.Web.Znodes.Formats;
+using ZkDashboard.Web.Auth;
 using ZkDashboard.ZooKeeper;
 
 namespace ZkDashboard.Web.Components.Pages.Changes;
@@ -283,7 +283,7 @@ public sealed partial class Changes : IDisposable
         var after = r.Operation == ChangeOperation.Delete ? (int?)null : r.ProposedData?.Length ?? 0;
         var text = $"{(before is { } b ? $"{b.ToString(CultureInfo.InvariantCulture)} bytes" : "no node")} → {(after is { } a ? $"{a.ToString(CultureInfo.InvariantCulture)} bytes" : "deleted")}";
         var sameLines = r.BaseData is not null && r.ProposedData is not null && !r.BaseData.AsSpan().SequenceEqual(r.ProposedData)
-            && ZkDashboard.Web.Explorer.Diff.LineDiff.Compare(Text(r.BaseData), Text(r.ProposedData)).IsIdentical;
+            && ZkDashboard.Web.Znodes.Diff.LineDiff.Compare(Text(r.BaseData), Text(r.ProposedData)).IsIdentical;
         return sameLines ? text + " (the bytes differ only in line endings or a final newline, which the line diff does not show)" : text;
     }
 

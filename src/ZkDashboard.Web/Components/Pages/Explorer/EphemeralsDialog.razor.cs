@@ -3,7 +3,8 @@ using Microsoft.Extensions.Logging;
 using ZkDashboard.Core.Cache;
 using ZkDashboard.Core.Operations;
 using ZkDashboard.Web.Components.Shared;
-using ZkDashboard.Web.Explorer.Live;
+using ZkDashboard.Web.Auth;
+using ZkDashboard.Web.Znodes.Live;
 using ZkDashboard.ZooKeeper;
 
 namespace ZkDashboard.Web.Components.Pages.Explorer;

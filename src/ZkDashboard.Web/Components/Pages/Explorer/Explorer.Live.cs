@@ -3,7 +3,6 @@ using Radzen;
 using ZkDashboard.Core.Sessions;
 using ZkDashboard.Core.Watches;
 using ZkDashboard.Web.Components.Shared;
-using ZkDashboard.Web.Explorer.Live;
 
 namespace ZkDashboard.Web.Components.Pages.Explorer;
 

@@ -1,7 +1,7 @@
 using Microsoft.AspNetCore.Components;
 using ZkDashboard.Core.Cache;
 using ZkDashboard.Core.Operations;
-using ZkDashboard.Web.Explorer.Live;
+using ZkDashboard.Web.Auth;
 using ZkDashboard.ZooKeeper;
 
 namespace ZkDashboard.Web.Components.Pages.Explorer;

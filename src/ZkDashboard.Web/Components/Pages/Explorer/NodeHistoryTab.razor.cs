@@ -5,9 +5,10 @@ using ZkDashboard.Core.Access;
 using ZkDashboard.Core.Operations;
 using ZkDashboard.Core.Tracking;
 using ZkDashboard.Web.Components.Pages.Explorer.Operations;
-using ZkDashboard.Web.Explorer.Formats;
-using ZkDashboard.Web.Explorer.Live;
-using ZkDashboard.Web.Explorer.Stats;
+using ZkDashboard.Web.Znodes.Formats;
+using ZkDashboard.Web.Auth;
+using ZkDashboard.Web.Znodes.Live;
+using ZkDashboard.Web.Znodes.Stats;
 using ZkDashboard.ZooKeeper;
 
 namespace ZkDashboard.Web.Components.Pages.Explorer;

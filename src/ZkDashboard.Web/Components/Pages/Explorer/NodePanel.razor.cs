@@ -4,8 +4,8 @@ using Microsoft.JSInterop;
 using Radzen;
 using ZkDashboard.Core.Operations;
 using ZkDashboard.Web.Components.Pages.Explorer.Operations;
-using ZkDashboard.Web.Explorer.Live;
-using ZkDashboard.Web.Explorer.Stats;
+using ZkDashboard.Web.Znodes.Live;
+using ZkDashboard.Web.Znodes.Stats;
 
 namespace ZkDashboard.Web.Components.Pages.Explorer;
 

@@ -1,7 +1,7 @@
 using Microsoft.AspNetCore.Components;
 using Microsoft.Extensions.DependencyInjection;
 using ZkDashboard.Core.Changes;
-using ZkDashboard.Web.Explorer.Live;
+using ZkDashboard.Web.Auth;
 
 namespace ZkDashboard.Web.Components.Pages.Explorer;
 

@@ -5,7 +5,8 @@ using Microsoft.JSInterop;
 using ZkDashboard.Core.Cache;
 using ZkDashboard.Core.Operations;
 using ZkDashboard.Web.Components.Shared;
-using ZkDashboard.Web.Explorer.Live;
+using ZkDashboard.Web.Auth;
+using ZkDashboard.Web.Znodes.Live;
 
 namespace ZkDashboard.Web.Components.Pages.Explorer;
 

@@ -2,9 +2,9 @@ using System.Globalization;
 using Microsoft.AspNetCore.Components;
 using ZkDashboard.Core.Access;
 using ZkDashboard.Core.Tracking;
-using ZkDashboard.Web.Explorer.Formats;
-using ZkDashboard.Web.Explorer.Live;
-using ZkDashboard.Web.Explorer.Stats;
+using ZkDashboard.Web.Znodes.Formats;
+using ZkDashboard.Web.Auth;
+using ZkDashboard.Web.Znodes.Stats;
 using ZkDashboard.ZooKeeper;
 
 namespace ZkDashboard.Web.Components.Pages.NodeHistory;

@@ -1,8 +1,8 @@
 using Microsoft.AspNetCore.Components;
 using ZkDashboard.Core.Access;
 using ZkDashboard.Core.Tracking;
-using ZkDashboard.Web.Explorer.Live;
-using ZkDashboard.Web.Explorer.Stats;
+using ZkDashboard.Web.Auth;
+using ZkDashboard.Web.Znodes.Stats;
 
 namespace ZkDashboard.Web.Components.Pages.NodeHistory;
 

@@ -5,7 +5,7 @@ using ZkDashboard.Core.Boundary;
 using ZkDashboard.Core.Jobs;
 using ZkDashboard.Core.Sessions;
 using ZkDashboard.Core.Transfer;
-using ZkDashboard.Web.Explorer.Live;
+using ZkDashboard.Web.Auth;
 using ZkDashboard.ZooKeeper;
 
 namespace ZkDashboard.Web.Components.Pages.Transfer;
@@ -16,7 +16,6 @@ namespace ZkDashboard.Web.Components.Pages.Transfer;
 /// </summary>
 public sealed partial class ComparePage : IDisposable
 {
-    private const int PageSize = 100;
     private IReadOnlyList<string> ensembles = [];
     private bool leftFromFile;
     private string leftEnsemble = "";
@@ -32,7 +31,6 @@ public sealed partial class ComparePage : IDisposable
     private bool showDifferent = true;
     private string? pathFilter;
     private List<CompareEntry> filtered = [];
-    private int page;
     private string? reason;
     private string? error;
     private bool comparing;
@@ -45,9 +43,6 @@ public sealed partial class ComparePage : IDisposable
     [Inject] private IBulkJobs Jobs { get; set; } = default!;
     [Inject] private IUserEnsembles Ensembles { get; set; } = default!;
     [Inject] private ICurrentUser CurrentUser { get; set; } = default!;
-
-    private IEnumerable<CompareEntry> PageOfEntries => filtered.Skip(page * PageSize).Take(PageSize);
-    private int PageCount => (filtered.Count + PageSize - 1) / PageSize;
 
     protected override async Task OnInitializedAsync()
     {
@@ -125,7 +120,6 @@ public sealed partial class ComparePage : IDisposable
             CompareKind.OnlyRight => showOnlyRight,
             _ => showDifferent,
         }) && (string.IsNullOrEmpty(pathFilter) || e.RelativePath.Contains(pathFilter, StringComparison.OrdinalIgnoreCase))).ToList() ?? [];
-        page = 0;
     }
 
     private void Choose(CompareEntry e, bool on)

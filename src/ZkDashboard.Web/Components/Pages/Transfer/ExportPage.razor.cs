@@ -2,7 +2,7 @@ using Microsoft.AspNetCore.Components;
 using ZkDashboard.Core.Boundary;
 using ZkDashboard.Core.Jobs;
 using ZkDashboard.Core.Transfer;
-using ZkDashboard.Web.Explorer.Live;
+using ZkDashboard.Web.Auth;
 
 namespace ZkDashboard.Web.Components.Pages.Transfer;
 

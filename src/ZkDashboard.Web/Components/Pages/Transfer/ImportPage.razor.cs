@@ -5,7 +5,7 @@ using ZkDashboard.Core.Boundary;
 using ZkDashboard.Core.Jobs;
 using ZkDashboard.Core.Sessions;
 using ZkDashboard.Core.Transfer;
-using ZkDashboard.Web.Explorer.Live;
+using ZkDashboard.Web.Auth;
 using ZkDashboard.ZooKeeper;
 
 namespace ZkDashboard.Web.Components.Pages.Transfer;
@@ -16,7 +16,6 @@ namespace ZkDashboard.Web.Components.Pages.Transfer;
 /// </summary>
 public sealed partial class ImportPage : IDisposable
 {
-    private const int PageSize = 100;
     private static readonly PlanAction[] Actions = [PlanAction.Create, PlanAction.Update, PlanAction.AclChange, PlanAction.Delete, PlanAction.Conflict, PlanAction.Denied, PlanAction.Unchanged];
     private IReadOnlyList<string> ensembles = [];
     private string ensemble = "";
@@ -30,7 +29,6 @@ public sealed partial class ImportPage : IDisposable
     private PlanEntry? selected;
     private readonly HashSet<PlanAction> shown = [PlanAction.Create, PlanAction.Update, PlanAction.AclChange, PlanAction.Delete, PlanAction.Conflict, PlanAction.Denied];
     private List<PlanEntry> filtered = [];
-    private int page;
     private string? error;
     private bool planning;
     private CancellationTokenSource? dryRun;
@@ -42,9 +40,6 @@ public sealed partial class ImportPage : IDisposable
     [Inject] private IBulkJobs Jobs { get; set; } = default!;
     [Inject] private IUserEnsembles Ensembles { get; set; } = default!;
     [Inject] private ICurrentUser CurrentUser { get; set; } = default!;
-
-    private IEnumerable<PlanEntry> PageOfEntries => filtered.Skip(page * PageSize).Take(PageSize);
-    private int PageCount => (filtered.Count + PageSize - 1) / PageSize;
 
     protected override async Task OnInitializedAsync()
     {
@@ -137,7 +132,6 @@ public sealed partial class ImportPage : IDisposable
     private void Refilter()
     {
         filtered = plan?.Entries.Where(e => shown.Contains(e.Action)).ToList() ?? [];
-        page = 0;
     }
 
     private void Apply()

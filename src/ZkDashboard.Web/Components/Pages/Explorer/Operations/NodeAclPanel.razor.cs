@@ -3,8 +3,9 @@ using Radzen;
 using ZkDashboard.Core.Access;
 using ZkDashboard.Core.Ensembles;
 using ZkDashboard.Core.Operations;
-using ZkDashboard.Web.Explorer.Acl;
-using ZkDashboard.Web.Explorer.Live;
+using ZkDashboard.Web.Znodes.Acl;
+using ZkDashboard.Web.Auth;
+using ZkDashboard.Web.Znodes.Live;
 using ZkDashboard.ZooKeeper;
 
 namespace ZkDashboard.Web.Components.Pages.Explorer.Operations;

@@ -2,8 +2,7 @@ using Radzen;
 using ZkDashboard.Core.Access;
 using ZkDashboard.Core.Jobs;
 using ZkDashboard.Core.Operations;
-using ZkDashboard.Web.Explorer.Live;
-using ZkDashboard.Web.Explorer.Naming;
+using ZkDashboard.Web.Znodes.Naming;
 using ZkDashboard.ZooKeeper;
 
 namespace ZkDashboard.Web.Components.Pages.Explorer.Operations;

@@ -1,7 +1,6 @@
 using Radzen;
 using ZkDashboard.Core.Jobs;
 using ZkDashboard.Core.Operations;
-using ZkDashboard.Web.Explorer.Live;
 
 namespace ZkDashboard.Web.Components.Pages.Explorer.Operations;
 

@@ -1,6 +1,5 @@
 using Radzen;
 using ZkDashboard.Core.Operations;
-using ZkDashboard.Web.Explorer.Live;
 
 namespace ZkDashboard.Web.Components.Pages.Explorer.Operations;
 

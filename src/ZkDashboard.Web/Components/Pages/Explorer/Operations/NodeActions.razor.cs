@@ -6,10 +6,11 @@ using ZkDashboard.Core.Access;
 using ZkDashboard.Core.Ensembles;
 using ZkDashboard.Core.Jobs;
 using ZkDashboard.Core.Operations;
-using ZkDashboard.Web.Explorer.Acl;
-using ZkDashboard.Web.Explorer.Formats;
-using ZkDashboard.Web.Explorer.Live;
-using ZkDashboard.Web.Explorer.Naming;
+using ZkDashboard.Web.Znodes.Acl;
+using ZkDashboard.Web.Znodes.Formats;
+using ZkDashboard.Web.Auth;
+using ZkDashboard.Web.Znodes.Live;
+using ZkDashboard.Web.Znodes.Naming;
 using ZkDashboard.ZooKeeper;
 
 namespace ZkDashboard.Web.Components.Pages.Explorer.Operations;

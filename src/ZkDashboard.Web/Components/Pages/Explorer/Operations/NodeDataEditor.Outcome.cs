@@ -1,6 +1,6 @@
 using Radzen;
 using ZkDashboard.Core.Operations;
-using ZkDashboard.Web.Explorer.Formats;
+using ZkDashboard.Web.Znodes.Formats;
 
 namespace ZkDashboard.Web.Components.Pages.Explorer.Operations;
 

@@ -3,8 +3,9 @@ using Microsoft.AspNetCore.Components;
 using Radzen;
 using ZkDashboard.Core.Access;
 using ZkDashboard.Core.Operations;
-using ZkDashboard.Web.Explorer.Formats;
-using ZkDashboard.Web.Explorer.Live;
+using ZkDashboard.Web.Znodes.Formats;
+using ZkDashboard.Web.Auth;
+using ZkDashboard.Web.Znodes.Live;
 using ZkDashboard.ZooKeeper;
 
 namespace ZkDashboard.Web.Components.Pages.Explorer.Operations;
