@@ -30,6 +30,12 @@ public sealed class SessionOptions
     /// <summary>Child stat reads in flight at once when the node cache loads a children list.</summary>
     public int ChildStatConcurrency { get; set; } = 400;
 
+    /// <summary>
+    /// Children from which a list counts as big (default 20,000): its early pages in a name order are selected in one
+    /// pass while the full sort runs in the background.
+    /// </summary>
+    public int BigListThreshold { get; set; } = 20_000;
+
     /// <summary>How long an unused cache entry (no open view) is kept.</summary>
     public TimeSpan CacheIdleTimeout { get; set; } = TimeSpan.FromMinutes(2);
 
