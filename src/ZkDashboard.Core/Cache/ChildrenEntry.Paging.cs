@@ -182,6 +182,7 @@ internal sealed partial class ChildrenEntry
             items[i] = new ChildEntry(name, PathUtils.Join(Path, name), stat);
         }
         var stale = !sessionLive || (freshSince is { } fs && _asOf < fs);
+        _firstPageServed.TrySetResult();
         return new ChildrenPage(Ensemble, Path, offset, items, _children.Count, matching, _statsLoaded, _exists ? _parentStat : null, _asOf, stale);
     }
 

@@ -20,6 +20,7 @@ internal sealed partial class ChildrenEntry : CacheEntry, IWatchSubscriber
     private readonly Dictionary<string, Stat?> _children = new(StringComparer.Ordinal);
     private readonly Dictionary<(ChildSort, bool), (long Version, string[] Sorted)> _sorted = [];
     private (long Version, string Key, string[] Names)? _filtered;
+    private readonly TaskCompletionSource _firstPageServed = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private TaskCompletionSource _statsComplete = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private Task? _loaded;
     private long _version;
@@ -217,6 +218,10 @@ internal sealed partial class ChildrenEntry : CacheEntry, IWatchSubscriber
     {
         // Read stats only once the subtree watch is in place, so a change after a read is always notified.
         await WatchReadyAsync().ConfigureAwait(false);
+        if (names.Count >= _owner.Options.BigListThreshold)
+        {
+            await FirstPageGraceAsync().ConfigureAwait(false);
+        }
         var next = -1;
         var workers = Math.Clamp(_owner.Options.ChildStatConcurrency, 1, Math.Max(1, names.Count));
         async Task Worker()
@@ -260,6 +265,22 @@ internal sealed partial class ChildrenEntry : CacheEntry, IWatchSubscriber
             }
             _owner.RaiseChanged(Ensemble, Path, children: true, data: false);
         }
+    }
+
+    /// <summary>
+    /// Before the stats of a big list are fetched (minutes of exists calls on the shared session, as much work for the
+    /// server): a moment for its first page to reach the screen, which would otherwise share the CPU with them
+    /// (<see cref="SessionOptions.BigListStatsDelay"/> after the first page was served).
+    /// </summary>
+    private async Task FirstPageGraceAsync()
+    {
+        var delay = _owner.Options.BigListStatsDelay;
+        if (delay <= TimeSpan.Zero)
+        {
+            return;
+        }
+        await Task.WhenAny(_firstPageServed.Task, Task.Delay(delay)).ConfigureAwait(false);
+        await Task.Delay(delay).ConfigureAwait(false);
     }
 
     public void Dispose()

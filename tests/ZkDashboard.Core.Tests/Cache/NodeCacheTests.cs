@@ -73,7 +73,11 @@ public sealed class NodeCacheTests(EnsembleFixture fx)
     public async Task GetChildrenPage_BigList_EarlyPagesAreThoseOfTheSortedList()
     {
         // A low threshold makes 1,200 children a big list: early pages are selected while the full sort runs behind.
-        await using var h = await SessionsHarness.StartAsync(fx, s => s["ZkDashboard:Sessions:BigListThreshold"] = "100");
+        await using var h = await SessionsHarness.StartAsync(fx, s =>
+        {
+            s["ZkDashboard:Sessions:BigListThreshold"] = "100";
+            s["ZkDashboard:Sessions:BigListStatsDelay"] = "00:00:00.200";
+        });
         await using var ext = await h.ExternalClientAsync();
         // Two- and three-byte UTF-8 names among ASCII ones, upper and lower case, digit runs of several lengths.
         string[] stems = ["n-", "N-", "ü-", "日本-", "！-", "lock-000000"];
@@ -103,7 +107,7 @@ public sealed class NodeCacheTests(EnsembleFixture fx)
             }
         }
 
-        // Stats still arrive and the list stays live.
+        // Stats still arrive (after the short delay) and the list stays live.
         await Eventually.TrueAsync(async () =>
             (await h.Cache.GetChildrenPageAsync(SessionsHarness.Main, "/huge", new ChildrenQuery(Limit: 1))).StatsComplete, "every child's stat is read");
         await ext.CreateAsync("/huge/!first", new byte[3], Acls.OpenUnsafe);
