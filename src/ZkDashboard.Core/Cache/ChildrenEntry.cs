@@ -20,6 +20,7 @@ internal sealed partial class ChildrenEntry : CacheEntry, IWatchSubscriber
     private readonly Dictionary<string, Stat?> _children = new(StringComparer.Ordinal);
     private readonly Dictionary<(ChildSort, bool), (long Version, string[] Sorted)> _sorted = [];
     private (long Version, string Key, string[] Names)? _filtered;
+    private readonly TaskCompletionSource _firstPageServed = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private TaskCompletionSource _statsComplete = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private Task? _loaded;
     private long _version;
@@ -138,30 +139,47 @@ internal sealed partial class ChildrenEntry : CacheEntry, IWatchSubscriber
                 _owner.RaiseChanged(Ensemble, Path, children: true, data: false);
                 return;
             }
-            List<string> missing = [];
+            IReadOnlyList<string> missing;
             var added = 0;
             lock (_gate)
             {
-                var fresh = new HashSet<string>(result.Children, StringComparer.Ordinal);
-                foreach (var gone in _children.Keys.Where(k => !fresh.Contains(k)).ToList())
+                if (_children.Count == 0)
                 {
-                    if (_children.Remove(gone, out var s) && s is not null)
+                    // First load (or the node was empty): every name is new. No set of the fresh names, no second list
+                    // of them: with a million children each pass over the names costs more than the server's reply.
+                    _children.EnsureCapacity(result.Children.Count);
+                    foreach (var name in result.Children)
                     {
-                        _statsLoaded--;
+                        _children.TryAdd(name, null);
                     }
-                    _namesVersion++;
+                    added = _children.Count;
+                    missing = added == result.Children.Count ? result.Children : [.. _children.Keys];
                 }
-                foreach (var name in result.Children)
+                else
                 {
-                    if (_children.TryAdd(name, null))
+                    var fresh = new HashSet<string>(result.Children, StringComparer.Ordinal);
+                    foreach (var gone in _children.Keys.Where(k => !fresh.Contains(k)).ToList())
                     {
-                        missing.Add(name);
-                        added++;
+                        if (_children.Remove(gone, out var s) && s is not null)
+                        {
+                            _statsLoaded--;
+                        }
+                        _namesVersion++;
                     }
-                    else if (refreshAllStats)
+                    var toRead = new List<string>();
+                    foreach (var name in result.Children)
                     {
-                        missing.Add(name); // keeps its old stat until the new one is read
+                        if (_children.TryAdd(name, null))
+                        {
+                            toRead.Add(name);
+                            added++;
+                        }
+                        else if (refreshAllStats)
+                        {
+                            toRead.Add(name); // keeps its old stat until the new one is read
+                        }
                     }
+                    missing = toRead;
                 }
                 if (added > 0)
                 {
@@ -196,10 +214,14 @@ internal sealed partial class ChildrenEntry : CacheEntry, IWatchSubscriber
     /// Fetches child stats with up to <see cref="SessionOptions.ChildStatConcurrency"/> exists calls in flight
     /// (pipelined on the one connection), never one at a time.
     /// </summary>
-    private async Task FetchStatsAsync(ZooKeeperClient client, List<string> names)
+    private async Task FetchStatsAsync(ZooKeeperClient client, IReadOnlyList<string> names)
     {
         // Read stats only once the subtree watch is in place, so a change after a read is always notified.
         await WatchReadyAsync().ConfigureAwait(false);
+        if (names.Count >= _owner.Options.BigListThreshold)
+        {
+            await FirstPageGraceAsync().ConfigureAwait(false);
+        }
         var next = -1;
         var workers = Math.Clamp(_owner.Options.ChildStatConcurrency, 1, Math.Max(1, names.Count));
         async Task Worker()
@@ -243,6 +265,22 @@ internal sealed partial class ChildrenEntry : CacheEntry, IWatchSubscriber
             }
             _owner.RaiseChanged(Ensemble, Path, children: true, data: false);
         }
+    }
+
+    /// <summary>
+    /// Before the stats of a big list are fetched (minutes of exists calls on the shared session, as much work for the
+    /// server): a moment for its first page to reach the screen, which would otherwise share the CPU with them
+    /// (<see cref="SessionOptions.BigListStatsDelay"/> after the first page was served).
+    /// </summary>
+    private async Task FirstPageGraceAsync()
+    {
+        var delay = _owner.Options.BigListStatsDelay;
+        if (delay <= TimeSpan.Zero)
+        {
+            return;
+        }
+        await Task.WhenAny(_firstPageServed.Task, Task.Delay(delay)).ConfigureAwait(false);
+        await Task.Delay(delay).ConfigureAwait(false);
     }
 
     public void Dispose()

@@ -30,6 +30,19 @@ public sealed class SessionOptions
     /// <summary>Child stat reads in flight at once when the node cache loads a children list.</summary>
     public int ChildStatConcurrency { get; set; } = 400;
 
+    /// <summary>
+    /// Children from which a list counts as big (default 20,000): its early pages in a name order are selected in one
+    /// pass while the full sort runs in the background, and its child stats are read only after <see cref="BigListStatsDelay"/>.
+    /// </summary>
+    public int BigListThreshold { get; set; } = 20_000;
+
+    /// <summary>
+    /// For a big list (<see cref="BigListThreshold"/>): how long the child stat reads wait after its first page was served
+    /// (or, when none is asked for, after the list was read, plus this long again), so the first rows reach the screen
+    /// before minutes of stat reads share the CPU with them. Zero: no wait.
+    /// </summary>
+    public TimeSpan BigListStatsDelay { get; set; } = TimeSpan.FromMilliseconds(500);
+
     /// <summary>How long an unused cache entry (no open view) is kept.</summary>
     public TimeSpan CacheIdleTimeout { get; set; } = TimeSpan.FromMinutes(2);
 

@@ -126,8 +126,16 @@ public sealed class BrowserReport(BrowserBenchSettings settings)
         Row(Inv($"managed heap growth per circuit ({circuits} circuits added)"), Inv($"{mbManaged:0.00} MB"));
         Row("VmRSS growth per circuit", Inv($"{mbRss:0.00} MB"));
         w.WriteLine();
-        var firstRowsTarget = settings.Children >= 1_000_000 ? FirstRowsTargetMsAt1M : FirstRowsTargetMs;
-        Target(Inv($"first rows @{settings.Children / 1000}k p50 < {firstRowsTarget:0} ms"), firstRowsP50 < firstRowsTarget, Ms(firstRowsP50));
+        if (settings.Children >= 1_000_000)
+        {
+            // Issue 11's goal is about the cold cache: the first run, not the median of mostly warm ones.
+            var cold = FirstRows.Count > 0 ? FirstRows[0] : double.NaN;
+            Target(Inv($"first rows @{settings.Children / 1000}k cold < {FirstRowsTargetMsAt1M:0} ms"), cold < FirstRowsTargetMsAt1M, Ms(cold));
+        }
+        else
+        {
+            Target(Inv($"first rows @{settings.Children / 1000}k p50 < {FirstRowsTargetMs:0} ms"), firstRowsP50 < FirstRowsTargetMs, Ms(firstRowsP50));
+        }
         Target(Inv($"setData→DOM p99 @{n} contexts < {P99TargetMs:0} ms"), p99N < P99TargetMs && LatencyN.Missed == 0,
             Ms(p99N) + (LatencyN.Missed > 0 ? Inv($" ({LatencyN.Missed} updates never shown)") : ""));
         Target(Inv($"server memory per circuit < {MbPerCircuitTarget:0} MB (managed heap)"), mbManaged < MbPerCircuitTarget, Inv($"{mbManaged:0.00} MB"));

@@ -70,6 +70,57 @@ public sealed class NodeCacheTests(EnsembleFixture fx)
     }
 
     [Fact]
+    public async Task GetChildrenPage_BigList_EarlyPagesAreThoseOfTheSortedList()
+    {
+        // A low threshold makes 1,200 children a big list: early pages are selected while the full sort runs behind.
+        await using var h = await SessionsHarness.StartAsync(fx, s =>
+        {
+            s["ZkDashboard:Sessions:BigListThreshold"] = "100";
+            s["ZkDashboard:Sessions:BigListStatsDelay"] = "00:00:00.200";
+        });
+        await using var ext = await h.ExternalClientAsync();
+        // Two- and three-byte UTF-8 names among ASCII ones, upper and lower case, digit runs of several lengths.
+        string[] stems = ["n-", "N-", "ü-", "日本-", "！-", "lock-000000"];
+        var names = Enumerable.Range(0, 1_200).Select(i => $"{stems[i % stems.Length]}{i}").ToList();
+        await ext.CreateAsync("/huge", ReadOnlyMemory<byte>.Empty, Acls.OpenUnsafe);
+        foreach (var chunk in names.Chunk(400))
+        {
+            await ext.MultiAsync(chunk.Select(n => (Op)Op.Create($"/huge/{n}", ReadOnlyMemory<byte>.Empty, Acls.OpenUnsafe)));
+        }
+        using var open = h.Cache.Open(SessionsHarness.Main, "/huge");
+
+        foreach (var (sort, comparer) in new (ChildSort, IComparer<string>)[] { (ChildSort.Name, StringComparer.Ordinal), (ChildSort.Sequence, NaturalNameComparer.Instance) })
+        {
+            foreach (var descending in new[] { false, true })
+            {
+                var expected = descending ? names.Order(comparer).Reverse().ToList() : names.Order(comparer).ToList();
+                // The first request of each order comes before its sorted list exists; the deep one needs the full sort.
+                foreach (var (offset, limit) in new[] { (0, 100), (900, 100), (1_150, 100) })
+                {
+                    var page = await h.Cache.GetChildrenPageAsync(SessionsHarness.Main, "/huge", new ChildrenQuery(sort, descending, Offset: offset, Limit: limit));
+                    Assert.Equal(expected.Skip(offset).Take(limit), page.Items.Select(i => i.Name));
+                    Assert.Equal(offset, page.Offset);
+                    Assert.Equal(names.Count, page.TotalChildren);
+                    Assert.Equal(names.Count, page.MatchingChildren);
+                    Assert.All(page.Items, i => Assert.Equal($"/huge/{i.Name}", i.Path));
+                }
+            }
+        }
+
+        // Stats still arrive (after the short delay) and the list stays live.
+        await Eventually.TrueAsync(async () =>
+            (await h.Cache.GetChildrenPageAsync(SessionsHarness.Main, "/huge", new ChildrenQuery(Limit: 1))).StatsComplete, "every child's stat is read");
+        await ext.CreateAsync("/huge/!first", new byte[3], Acls.OpenUnsafe);
+        await ext.DeleteAsync($"/huge/{names.Order(StringComparer.Ordinal).First()}");
+        await Eventually.TrueAsync(async () =>
+        {
+            var page = await h.Cache.GetChildrenPageAsync(SessionsHarness.Main, "/huge", new ChildrenQuery(Limit: 2));
+            return page.TotalChildren == names.Count && page.Items is [{ Name: "!first", Stat.DataLength: 3 }, var second]
+                && second.Name == names.Order(StringComparer.Ordinal).ElementAt(1);
+        }, "the new first child shows with its stat, the deleted one is gone");
+    }
+
+    [Fact]
     public async Task GetData_OpenNode_InvalidatedByWatch()
     {
         await using var h = await SessionsHarness.StartAsync(fx);
