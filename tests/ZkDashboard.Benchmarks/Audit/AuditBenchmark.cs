@@ -37,8 +37,11 @@ public sealed class AuditBenchmark : IBenchmark
         Directory.CreateDirectory(dir);
         try
         {
-            Console.WriteLine("starting a 1-server sandbox...");
-            await using var sandbox = await SandboxEnsemble.StartAsync(new SandboxOptions { Servers = 1 }, ct).ConfigureAwait(false);
+            // --zk-data <dir>: the server's data (and its transaction log, fsynced per write) in that directory, e.g. on
+            // /dev/shm, to tell the server's fsync apart from the trail's cost (kept: delete it afterwards).
+            var zkData = args.Get("zk-data");
+            Console.WriteLine($"starting a 1-server sandbox{(zkData is null ? "" : " with its data under " + zkData)}...");
+            await using var sandbox = await SandboxEnsemble.StartAsync(new SandboxOptions { Servers = 1, DataRoot = zkData }, ct).ConfigureAwait(false);
             if (args.GetInt("linger-off", 1) == 1)
             {
                 // The same measurement with the writer's linger off (each outcome committed at once), for the ratio.
