@@ -38,6 +38,13 @@ public enum ChangeRequestState
     Superseded,
 }
 
+/// <summary>Groups of <see cref="ChangeRequestState"/> that queries filter on.</summary>
+public static class ChangeRequestStates
+{
+    /// <summary>Not decided yet: pending, in conflict, or being written (the states of <see cref="ChangeRequest.IsOpen"/>).</summary>
+    public static IReadOnlyCollection<ChangeRequestState> Open { get; } = [ChangeRequestState.Pending, ChangeRequestState.Conflict, ChangeRequestState.Applying];
+}
+
 /// <summary>Internal: lets one approver's identity write exactly the node of one approved request.</summary>
 internal sealed record ApprovalGrant(long RequestId, string Ensemble, string Path, AccessAction Action)
 {
@@ -87,7 +94,7 @@ public sealed record ChangeRequest
     /// <summary>True when the data is hidden from the person reading (sensitive-data mask): the data fields are empty.</summary>
     public bool DataHidden { get; init; }
 
-    /// <summary>Still open: pending or in conflict.</summary>
+    /// <summary>Still open: pending, in conflict or being written (<see cref="ChangeRequestStates.Open"/>).</summary>
     public bool IsOpen => State is ChangeRequestState.Pending or ChangeRequestState.Conflict or ChangeRequestState.Applying;
 
     /// <summary>True when <paramref name="user"/> wrote it (same name, any provider: one person may sign in several ways).</summary>

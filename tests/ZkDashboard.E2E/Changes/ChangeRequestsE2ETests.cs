@@ -68,6 +68,10 @@ public sealed class ChangeRequestsE2ETests(SandboxAppFixture app)
             var admin = await adminContext.NewPageAsync();
             admin.SetDefaultTimeout(30_000);
             await admin.GotoAndWaitForInteractiveAsync("changes");
+            // The header's Changes link counts the open requests this admin may see (this one among them).
+            var changesLink = admin.GetByRole(AriaRole.Link, new() { NameRegex = new Regex(@"^Changes(, \d+ open)?$") });
+            await Expect(changesLink).ToHaveAttributeAsync("aria-label", new Regex(@"^Changes, [1-9]\d* open$"), new() { Timeout = 30_000 });
+            var openBefore = int.Parse(Regex.Match(await changesLink.GetAttributeAsync("aria-label") ?? "", @"\d+").Value, System.Globalization.CultureInfo.InvariantCulture);
             await admin.Link($"Review request #{id}").ClickAsync();
             await Expect(admin.GetByTestId("request-state")).ToHaveTextAsync("pending", OpsPage.SlowHave);
             await Expect(admin.GetByRole(AriaRole.Region, new() { Name = "Differences between base and proposed" })).ToContainTextAsync("\"limit\": 2");
@@ -75,6 +79,8 @@ public sealed class ChangeRequestsE2ETests(SandboxAppFixture app)
             await admin.Button("Approve and apply").ClickAsync();
             await Expect(admin.GetByTestId("change-message")).ToContainTextAsync($"Approved and applied request #{id}", OpsPage.SlowText);
             await admin.SaveScreenshotAsync("changes-approved");
+            // The count follows the approval without a reload.
+            await Expect(changesLink).ToHaveAttributeAsync("aria-label", openBefore == 1 ? "Changes" : $"Changes, {openBefore - 1} open", new() { Timeout = 30_000 });
 
             await observer.SyncAsync(path);
             var (after, afterStat) = await observer.GetDataAsync(path);

@@ -12,7 +12,7 @@ using ZkDashboard.Core.Audit;
 using ZkDashboard.Core.Operations;
 using ZkDashboard.Testing;
 using ZkDashboard.Web.Auth;
-using ZkDashboard.Web.Tests.Hub;
+using ZkDashboard.Web.Tests.Hubs;
 using ZkDashboard.ZooKeeper;
 
 namespace ZkDashboard.Web.Tests.Api;

@@ -7,7 +7,7 @@ using Microsoft.Extensions.DependencyInjection;
 using ZkDashboard.Core.Access;
 using ZkDashboard.Core.Jobs;
 using ZkDashboard.Testing;
-using ZkDashboard.Web.Tests.Hub;
+using ZkDashboard.Web.Tests.Hubs;
 using ZkDashboard.ZooKeeper;
 
 namespace ZkDashboard.Web.Tests.Api;

@@ -28,7 +28,7 @@ public static class ChangesEndpoints
             IReadOnlyCollection<ChangeRequestState>? states = state switch
             {
                 null or "" or "all" => null,
-                "open" => [ChangeRequestState.Pending, ChangeRequestState.Conflict, ChangeRequestState.Applying],
+                "open" => ChangeRequestStates.Open,
                 _ when Enum.TryParse<ChangeRequestState>(state, ignoreCase: true, out var s) && Enum.IsDefined(s) => [s],
                 _ => throw new ArgumentException($"Unknown state '{state}'; use open, all, or one of {string.Join(", ", Enum.GetNames<ChangeRequestState>()).ToLowerInvariant()}."),
             };

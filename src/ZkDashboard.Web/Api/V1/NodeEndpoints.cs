@@ -1,6 +1,4 @@
 using System.Globalization;
-using System.Text;
-using ZkDashboard.Core.Cache;
 using ZkDashboard.Core.Jobs;
 using ZkDashboard.Core.Operations;
 using ZkDashboard.ZooKeeper;
@@ -12,7 +10,7 @@ namespace ZkDashboard.Web.Api.V1;
 /// setAcl, copy and move (jobs). Every call goes through <see cref="IZooKeeperOperations"/> / <see cref="IBulkJobs"/> with the
 /// acting user: the access policy and the audit log are there.
 /// </summary>
-public static class NodeEndpoints
+public static partial class NodeEndpoints
 {
     /// <summary>Most bytes of node data (ZooKeeper's jute.maxbuffer default, 1 MiB).</summary>
     public const int MaxDataBytes = 1024 * 1024;
@@ -141,109 +139,6 @@ public static class NodeEndpoints
             node.CreatedHere is { TtlMs: > 0 } t ? t.TtlMs : null), ApiJsonContext.Default.NodeResponse);
     }
 
-    private static async Task<IResult> ChildrenAsync(HttpContext context, string e, string path, IZooKeeperOperations ops, CancellationToken ct)
-    {
-        var request = context.Request;
-        var (limit, limitError) = ApiInput.Int(request, "limit", 100, 1, 10_000);
-        if (limitError is not null)
-        {
-            return limitError;
-        }
-        var (desc, descError) = ApiInput.Bool(request, "desc");
-        if (descError is not null)
-        {
-            return descError;
-        }
-        var sortText = request.Query["sort"].ToString();
-        ChildSort sort;
-        switch (sortText.ToLowerInvariant())
-        {
-            case "" or "name": sort = ChildSort.Name; break;
-            case "sequence": sort = ChildSort.Sequence; break;
-            case "mtime": sort = ChildSort.Mtime; break;
-            case "size": sort = ChildSort.Size; break;
-            case "childcount": sort = ChildSort.ChildCount; break;
-            default: return ApiProblems.Invalid("sort", $"unknown sort '{sortText}'; allowed: name, sequence, mtime, size, childCount.");
-        }
-        var user = ApiV1.User(context);
-        var after = request.Query["after"].ToString();
-        var offset = 0;
-        IReadOnlyList<ChildEntry> items;
-        ChildrenPage page;
-        if (after.Length == 0)
-        {
-            page = await ops.GetChildrenAsync(user, e, path, new ChildrenQuery(sort, desc, Offset: 0, Limit: limit), ct).ConfigureAwait(false);
-            items = page.Items;
-        }
-        else
-        {
-            if (!TryReadCursor(after, out var next, out var lastName))
-            {
-                return ApiProblems.Invalid("after", "not a cursor of this API: pass the 'next' value of the previous page unchanged.");
-            }
-            // The page after lastName: expected at next; when the list changed, look for lastName in a window around it.
-            page = await ops.GetChildrenAsync(user, e, path, new ChildrenQuery(sort, desc, Offset: Math.Max(0, next - 1), Limit: Math.Min(10_000, limit + 1)), ct).ConfigureAwait(false);
-            var at = page.Offset;
-            var index = IndexOf(page.Items, lastName);
-            if (index < 0 || next == 0)
-            {
-                var start = Math.Max(0, next - 1 - 1000);
-                page = await ops.GetChildrenAsync(user, e, path, new ChildrenQuery(sort, desc, Offset: start, Limit: Math.Min(10_000, 2000 + limit)), ct).ConfigureAwait(false);
-                at = page.Offset;
-                index = IndexOf(page.Items, lastName);
-                if (index < 0)
-                {
-                    return ApiProblems.Problem(StatusCodes.Status409Conflict, ApiProblems.StaleCursor, "The cursor lost its place.",
-                        $"'{lastName}' (the last child of the previous page) is no longer near where it was in {path}'s children; the list changed. Start again without 'after'.",
-                        new Dictionary<string, object?> { ["field"] = "after" });
-                }
-            }
-            items = page.Items.Skip(index + 1).Take(limit).ToList();
-            offset = at + index + 1;
-        }
-        var end = offset + items.Count;
-        var nextCursor = items.Count > 0 && end < page.MatchingChildren ? Cursor(end, items[^1].Name) : null;
-        return TypedResults.Json(new ChildrenResponse(page.Ensemble, page.Path, items.Select(i => new ChildResponse(i.Name, i.Path, StatResponse.From(i.Stat))).ToList(),
-            page.TotalChildren, page.HiddenChildren, nextCursor, page.Stale, page.AsOf), ApiJsonContext.Default.ChildrenResponse);
-    }
-
-    private static int IndexOf(IReadOnlyList<ChildEntry> items, string name)
-    {
-        for (var i = 0; i < items.Count; i++)
-        {
-            if (items[i].Name == name)
-            {
-                return i;
-            }
-        }
-        return -1;
-    }
-
-    private static string Cursor(int next, string lastName)
-        => Convert.ToBase64String(Encoding.UTF8.GetBytes(next.ToString(CultureInfo.InvariantCulture) + ":" + lastName)).TrimEnd('=').Replace('+', '-').Replace('/', '_');
-
-    private static bool TryReadCursor(string cursor, out int next, out string lastName)
-    {
-        next = 0;
-        lastName = "";
-        try
-        {
-            var b64 = cursor.Replace('-', '+').Replace('_', '/');
-            var text = Encoding.UTF8.GetString(Convert.FromBase64String(b64.PadRight(b64.Length + ((4 - (b64.Length % 4)) % 4), '=')));
-            var colon = text.IndexOf(':', StringComparison.Ordinal);
-            if (colon <= 0 || !int.TryParse(text.AsSpan(0, colon), NumberStyles.None, CultureInfo.InvariantCulture, out next))
-            {
-                return false;
-            }
-            lastName = text[(colon + 1)..];
-            return lastName.Length > 0;
-        }
-        catch (FormatException)
-        {
-            return false;
-        }
-    }
-
     private static async Task<IResult> SetDataAsync(HttpContext context, string e, string? path, IZooKeeperOperations ops, CancellationToken ct)
     {
         var (nodePath, pathError) = ApiInput.NodePath(context, SegmentsBeforePath, path);
@@ -308,113 +203,6 @@ public static class NodeEndpoints
         var (raw, rawError) = await ApiInput.ReadBodyAsync(request, MaxDataBytes, "data", ct).ConfigureAwait(false);
         return rawError is not null ? ([], rawError) : (raw!, null);
     }
-
-    private static async Task<IResult> CreateAsync(HttpContext context, string e, string? path, IZooKeeperOperations ops, CancellationToken ct)
-    {
-        var (nodePath, pathError) = ApiInput.NodePath(context, SegmentsBeforePath, path);
-        if (pathError is not null)
-        {
-            return pathError;
-        }
-        var (body, bodyError) = await ApiInput.JsonBodyAsync<CreateNodeBody>(context, MaxDataBytes * 2 + 64 * 1024, ct).ConfigureAwait(false);
-        if (bodyError is not null)
-        {
-            return bodyError;
-        }
-        body ??= new CreateNodeBody(null, null, null, null, null);
-        var (mode, modeError) = ParseMode(body.Mode);
-        if (modeError is not null)
-        {
-            return modeError;
-        }
-        if (mode.IsTtl() && body.TtlMs is not > 0)
-        {
-            return ApiProblems.Invalid("ttlMs", $"mode {body.Mode} needs ttlMs, the time to live in milliseconds (greater than 0).");
-        }
-        if (!mode.IsTtl() && body.TtlMs is not (null or 0))
-        {
-            return ApiProblems.Invalid("ttlMs", $"a TTL is only allowed with the ttl modes (ttl, persistentSequentialTtl), not {ModeName(mode)}.");
-        }
-        var (data, dataError) = DataEncoding.Decode(body.Data, body.Encoding);
-        if (dataError is not null)
-        {
-            return dataError;
-        }
-        if (data!.Length > MaxDataBytes)
-        {
-            return ApiInput.TooLarge("data", data.Length, MaxDataBytes);
-        }
-        var (acl, aclError) = ApiInput.Acl(body.Acl, "acl", required: false);
-        if (aclError is not null)
-        {
-            return aclError;
-        }
-        var user = ApiV1.User(context);
-        if (body.MakeParents)
-        {
-            var parents = new List<string>();
-            for (var p = PathUtils.Parent(nodePath!); p != "/"; p = PathUtils.Parent(p))
-            {
-                parents.Add(p);
-            }
-            parents.Reverse();
-            IReadOnlyList<Acl>? parentAcl = null;
-            var existing = "/";
-            foreach (var parent in parents)
-            {
-                if (await ops.ExistsAsync(user, e, parent, ct).ConfigureAwait(false) is not null)
-                {
-                    existing = parent;
-                    continue;
-                }
-                // Missing parents get the ACL of the nearest existing ancestor (they open nothing it does not), else the node's.
-                parentAcl ??= (await ops.GetNodeAsync(user, e, existing, ct).ConfigureAwait(false)).Acl ?? acl!;
-                try
-                {
-                    await ops.CreateAsync(user, e, new CreateNodeRequest(parent, ReadOnlyMemory<byte>.Empty, parentAcl), ct).ConfigureAwait(false);
-                }
-                catch (NodeExistsException)
-                {
-                    // Created by someone else meanwhile: that is what makeParents asks for.
-                }
-            }
-        }
-        var result = await ops.CreateAsync(user, e, new CreateNodeRequest(nodePath!, data, acl!, mode, body.TtlMs ?? 0), ct).ConfigureAwait(false);
-        if (result.Stat is { } stat)
-        {
-            context.Response.Headers.ETag = ETagFor(stat.Version);
-        }
-        return TypedResults.Created(ApiInput.NodeUrl(e, result.Path), WriteResponse.From(result));
-    }
-
-    private static (CreateMode Mode, IResult? Error) ParseMode(string? mode)
-    {
-        const string allowed = "allowed: persistent, persistentSequential, container, ttl, persistentSequentialTtl";
-        var key = (mode ?? "persistent").Replace("-", "", StringComparison.Ordinal).Replace("_", "", StringComparison.Ordinal).ToLowerInvariant();
-        return key switch
-        {
-            "persistent" => (CreateMode.Persistent, null),
-            "persistentsequential" or "sequential" => (CreateMode.PersistentSequential, null),
-            "container" => (CreateMode.Container, null),
-            "ttl" or "persistentwithttl" or "persistentttl" => (CreateMode.PersistentWithTtl, null),
-            "persistentsequentialttl" or "persistentsequentialwithttl" or "sequentialttl" => (CreateMode.PersistentSequentialWithTtl, null),
-            "ephemeral" or "ephemeralsequential" => (default, ApiProblems.Invalid("mode",
-                $"{mode} is not available over HTTP: an ephemeral node would belong to the dashboard's shared ZooKeeper session, not to your request, "
-                + $"and vanish whenever that session ends. Use a ttl node for something that should go away by itself; {allowed}.")),
-            _ => (default, ApiProblems.Invalid("mode", $"unknown mode '{mode}'; {allowed}.")),
-        };
-    }
-
-    internal static string ModeName(CreateMode mode) => mode switch
-    {
-        CreateMode.Persistent => "persistent",
-        CreateMode.PersistentSequential => "persistentSequential",
-        CreateMode.Container => "container",
-        CreateMode.PersistentWithTtl => "ttl",
-        CreateMode.PersistentSequentialWithTtl => "persistentSequentialTtl",
-        CreateMode.Ephemeral => "ephemeral",
-        _ => "ephemeralSequential",
-    };
 
     private static async Task<IResult> DeleteAsync(HttpContext context, string e, string? path, IZooKeeperOperations ops, IBulkJobs jobs, CancellationToken ct)
     {

@@ -16,8 +16,7 @@ namespace ZkDashboard.Web.Components.Pages.Changes;
 /// </summary>
 public sealed partial class Changes : IDisposable
 {
-    private static readonly ChangeRequestState[] Open = [ChangeRequestState.Pending, ChangeRequestState.Conflict, ChangeRequestState.Applying];
-    private static readonly ChangeRequestState[] Decided = [ChangeRequestState.Applied, ChangeRequestState.Rejected, ChangeRequestState.Withdrawn, ChangeRequestState.Superseded];
+    private static readonly IReadOnlyCollection<ChangeRequestState> Decided = [ChangeRequestState.Applied, ChangeRequestState.Rejected, ChangeRequestState.Withdrawn, ChangeRequestState.Superseded];
 
     internal sealed record Message(string Kind, string Text);
 
@@ -80,7 +79,7 @@ public sealed partial class Changes : IDisposable
 
     private async Task LoadAsync(bool resetMessage)
     {
-        var states = StateFilter switch { "decided" => Decided, "all" => null, _ => Open };
+        var states = StateFilter switch { "decided" => Decided, "all" => null, _ => ChangeRequestStates.Open };
         _requests = await ChangeRequestService.ListAsync(CurrentUser.User, new ChangeRequestQuery
         {
             Ensemble = string.IsNullOrEmpty(EnsembleFilter) ? null : EnsembleFilter,

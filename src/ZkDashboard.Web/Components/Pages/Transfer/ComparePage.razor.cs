@@ -35,14 +35,15 @@ public sealed partial class ComparePage : IDisposable
     private string? error;
     private bool comparing;
     private CancellationTokenSource? running;
-    private BulkJobSnapshot? job;
+    private BulkJobFollower? applyJob;
     private ApplyResult? applied;
-    private IDisposable? subscription;
 
     [Inject] private ITransferService Transfer { get; set; } = default!;
     [Inject] private IBulkJobs Jobs { get; set; } = default!;
     [Inject] private IUserEnsembles Ensembles { get; set; } = default!;
     [Inject] private ICurrentUser CurrentUser { get; set; } = default!;
+
+    private BulkJobFollower ApplyJob => applyJob ??= new BulkJobFollower(Jobs, CurrentUser, OnJob);
 
     protected override async Task OnInitializedAsync()
     {
@@ -153,8 +154,7 @@ public sealed partial class ComparePage : IDisposable
         try
         {
             var plan = await Transfer.PlanCompareApplyAsync(CurrentUser.User, result, chosen.ToList(), reason);
-            subscription ??= Jobs.Subscribe(CurrentUser.User, OnJob);
-            job = Transfer.StartApply(CurrentUser.User, plan);
+            ApplyJob.Start(() => Transfer.StartApply(CurrentUser.User, plan));
         }
         catch (Exception ex) when (ex is AccessDeniedException or ArgumentException or BulkJobLimitException or EnsembleReadOnlyException)
         {
@@ -164,11 +164,6 @@ public sealed partial class ComparePage : IDisposable
 
     private void OnJob(BulkJobSnapshot snapshot)
     {
-        if (snapshot.Id != job?.Id)
-        {
-            return;
-        }
-        job = snapshot;
         if (!snapshot.IsRunning)
         {
             applied = Transfer.GetApplyResult(CurrentUser.User, snapshot.Id);
@@ -176,17 +171,9 @@ public sealed partial class ComparePage : IDisposable
         _ = InvokeAsync(StateHasChanged);
     }
 
-    private void CancelJob()
-    {
-        if (job is { } j)
-        {
-            job = Jobs.Cancel(CurrentUser.User, j.Id);
-        }
-    }
-
     public void Dispose()
     {
-        subscription?.Dispose();
+        applyJob?.Dispose();
         running?.Cancel();
     }
 }

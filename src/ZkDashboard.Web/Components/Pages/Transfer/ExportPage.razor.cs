@@ -19,14 +19,15 @@ public sealed partial class ExportPage : IDisposable
     private bool stats;
     private bool gzip;
     private string? error;
-    private BulkJobSnapshot? job;
+    private BulkJobFollower? exportJob;
     private ExportRequest? request;
-    private IDisposable? subscription;
 
     [Inject] private ITransferService Transfer { get; set; } = default!;
     [Inject] private IBulkJobs Jobs { get; set; } = default!;
     [Inject] private IUserEnsembles Ensembles { get; set; } = default!;
     [Inject] private ICurrentUser CurrentUser { get; set; } = default!;
+
+    private BulkJobFollower ExportJob => exportJob ??= new BulkJobFollower(Jobs, CurrentUser, _ => InvokeAsync(StateHasChanged));
 
     [SupplyParameterFromQuery(Name = "e")] public string? QueryEnsemble { get; set; }
     [SupplyParameterFromQuery(Name = "path")] public string? QueryPath { get; set; }
@@ -43,9 +44,8 @@ public sealed partial class ExportPage : IDisposable
         error = null;
         try
         {
-            request = new ExportRequest(ensemble, path.Trim(), format, stats, gzip);
-            subscription ??= Jobs.Subscribe(CurrentUser.User, OnJob);
-            job = Transfer.StartExport(CurrentUser.User, request);
+            var export = request = new ExportRequest(ensemble, path.Trim(), format, stats, gzip);
+            ExportJob.Start(() => Transfer.StartExport(CurrentUser.User, export));
         }
         catch (Exception ex) when (ex is ArgumentException or BulkJobLimitException or Core.Sessions.UnknownEnsembleException or ZooKeeper.ZooKeeperException)
         {
@@ -54,22 +54,5 @@ public sealed partial class ExportPage : IDisposable
         return Task.CompletedTask;
     }
 
-    private void OnJob(BulkJobSnapshot snapshot)
-    {
-        if (snapshot.Id == job?.Id)
-        {
-            job = snapshot;
-            _ = InvokeAsync(StateHasChanged);
-        }
-    }
-
-    private void Cancel()
-    {
-        if (job is { } j)
-        {
-            job = Jobs.Cancel(CurrentUser.User, j.Id);
-        }
-    }
-
-    public void Dispose() => subscription?.Dispose();
+    public void Dispose() => exportJob?.Dispose();
 }

@@ -32,14 +32,15 @@ public sealed partial class ImportPage : IDisposable
     private string? error;
     private bool planning;
     private CancellationTokenSource? dryRun;
-    private BulkJobSnapshot? job;
+    private BulkJobFollower? applyJob;
     private ApplyResult? result;
-    private IDisposable? subscription;
 
     [Inject] private ITransferService Transfer { get; set; } = default!;
     [Inject] private IBulkJobs Jobs { get; set; } = default!;
     [Inject] private IUserEnsembles Ensembles { get; set; } = default!;
     [Inject] private ICurrentUser CurrentUser { get; set; } = default!;
+
+    private BulkJobFollower ApplyJob => applyJob ??= new BulkJobFollower(Jobs, CurrentUser, OnJob);
 
     protected override async Task OnInitializedAsync()
     {
@@ -144,8 +145,7 @@ public sealed partial class ImportPage : IDisposable
         result = null;
         try
         {
-            subscription ??= Jobs.Subscribe(CurrentUser.User, OnJob);
-            job = Transfer.StartApply(CurrentUser.User, plan);
+            ApplyJob.Start(() => Transfer.StartApply(CurrentUser.User, plan));
         }
         catch (Exception ex) when (ex is BulkJobLimitException or ArgumentException)
         {
@@ -155,11 +155,6 @@ public sealed partial class ImportPage : IDisposable
 
     private void OnJob(BulkJobSnapshot snapshot)
     {
-        if (snapshot.Id != job?.Id)
-        {
-            return;
-        }
-        job = snapshot;
         if (!snapshot.IsRunning)
         {
             result = Transfer.GetApplyResult(CurrentUser.User, snapshot.Id);
@@ -167,17 +162,9 @@ public sealed partial class ImportPage : IDisposable
         _ = InvokeAsync(StateHasChanged);
     }
 
-    private void CancelJob()
-    {
-        if (job is { } j)
-        {
-            job = Jobs.Cancel(CurrentUser.User, j.Id);
-        }
-    }
-
     public void Dispose()
     {
-        subscription?.Dispose();
+        applyJob?.Dispose();
         dryRun?.Cancel();
     }
 }

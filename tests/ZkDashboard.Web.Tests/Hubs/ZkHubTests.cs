@@ -19,7 +19,7 @@ using ZkDashboard.Web.Auth;
 using ZkDashboard.Web.Hubs;
 using ZkDashboard.ZooKeeper;
 
-namespace ZkDashboard.Web.Tests.Hub;
+namespace ZkDashboard.Web.Tests.Hubs;
 
 [CollectionDefinition(Name)]
 public sealed class HubEnsembleCollection : ICollectionFixture<EnsembleFixture>

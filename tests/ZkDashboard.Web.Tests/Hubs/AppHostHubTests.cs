@@ -7,7 +7,7 @@ using ZkDashboard.Testing;
 using ZkDashboard.Web.Hubs;
 using ZkDashboard.ZooKeeper;
 
-namespace ZkDashboard.Web.Tests.Hub;
+namespace ZkDashboard.Web.Tests.Hubs;
 
 /// <summary>The hub as the real app host (Program) maps it, on Kestrel, spoken to over a raw WebSocket.</summary>
 [Collection(HubEnsembleCollection.Name)]
