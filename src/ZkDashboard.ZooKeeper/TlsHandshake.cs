@@ -10,7 +10,11 @@ namespace ZkDashboard.ZooKeeper;
 /// </summary>
 internal static class TlsHandshake
 {
-    public static async Task<SslStream> AuthenticateAsync(Stream inner, ZooKeeperTlsOptions tls, HostEndpoint host, CancellationToken ct)
+    /// <summary>
+    /// A blocking handshake (the connection's socket only sees synchronous operations, see
+    /// ZooKeeperClient.OpenConnection); <paramref name="ct"/> is the attempt's token, whose cancellation disposes the socket.
+    /// </summary>
+    public static SslStream Authenticate(Stream inner, ZooKeeperTlsOptions tls, HostEndpoint host, CancellationToken ct)
     {
         string? refusal = null;
         var targetHost = tls.TargetHost ?? host.Host;
@@ -33,12 +37,12 @@ internal static class TlsHandshake
         };
         try
         {
-            await ssl.AuthenticateAsClientAsync(options, ct).ConfigureAwait(false);
+            ssl.AuthenticateAsClient(options);
             return ssl;
         }
         catch (Exception ex)
         {
-            await ssl.DisposeAsync().ConfigureAwait(false);
+            ssl.Dispose();
             if (ex is not (AuthenticationException or IOException) || ct.IsCancellationRequested)
             {
                 throw;

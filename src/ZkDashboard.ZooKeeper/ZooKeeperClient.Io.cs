@@ -22,6 +22,8 @@ public sealed partial class ZooKeeperClient
     /// The writer of a connection: sends the preamble (re-auth, SetWatches2), then opens the connection to
     /// <see cref="KickWriter"/>, which writes on the thread that queued a request (no hand-off to a writer
     /// thread); returns when the connection drops or the client ends, once no flush is running any more.
+    /// Every socket operation of a connection is synchronous (see <see cref="OpenConnection"/>): the socket stays a
+    /// blocking one, so the reader thread's reads are plain blocking reads.
     /// </summary>
     private async Task WriterLoopAsync(Connection conn)
     {
@@ -32,12 +34,12 @@ public sealed partial class ZooKeeperClient
             foreach (var item in conn.Preamble) Serialize(buffer, conn, item);
             if (buffer.WrittenCount > 0)
             {
-                await conn.Stream.WriteAsync(buffer.WrittenMemory, ct).ConfigureAwait(false);
+                conn.Stream.Write(buffer.WrittenSpan);
                 conn.LastSend = Environment.TickCount64;
                 buffer.Reset();
             }
             // Still the owner: drain what was queued before and during the preamble, then release.
-            await FlushAsync(conn, owned: true).ConfigureAwait(false);
+            Flush(conn, owned: true);
             await _requests.Reader.Completion.WaitAsync(ct).ConfigureAwait(false);
             conn.Abort(TerminalException(State));
         }
@@ -56,9 +58,10 @@ public sealed partial class ZooKeeperClient
 
     /// <summary>
     /// Makes sure what is queued gets written: when no flush runs on the current connection, the calling
-    /// thread becomes the flusher (it serializes everything queued and writes it; a write the socket
-    /// completes at once costs no thread hand-off). On the reader thread, during a batch of replies, the
-    /// flush is deferred to the end of the batch so that requests issued by continuations go out together.
+    /// thread becomes the flusher (it serializes everything queued and writes it with a blocking send: no thread
+    /// hand-off; the send returns once the bytes are in the socket's send buffer, see <see cref="ConfigureSocket"/>).
+    /// On the reader thread, during a batch of replies, the flush is deferred to the end of the batch so that
+    /// requests issued by continuations go out together.
     /// </summary>
     private void KickWriter()
     {
@@ -70,11 +73,11 @@ public sealed partial class ZooKeeperClient
             return;
         }
         if (Interlocked.CompareExchange(ref conn.WriteState, Connection.WriteBusy, Connection.WriteIdle) != Connection.WriteIdle) return;
-        _ = FlushAsync(conn, owned: true);
+        Flush(conn, owned: true);
     }
 
-    /// <summary>Runs while owning <see cref="Connection.WriteState"/>; releases it when the queue is empty.</summary>
-    private async Task FlushAsync(Connection conn, bool owned)
+    /// <summary>Runs while owning <see cref="Connection.WriteState"/>; releases it when the queue is empty. Never throws: a failed write drops the connection.</summary>
+    private void Flush(Connection conn, bool owned)
     {
         var buffer = conn.WriteBuffer;
         var reader = _requests.Reader;
@@ -93,9 +96,7 @@ public sealed partial class ZooKeeperClient
                         && Interlocked.CompareExchange(ref conn.WriteState, Connection.WriteBusy, Connection.WriteIdle) == Connection.WriteIdle;
                     continue;
                 }
-                var write = conn.Stream.WriteAsync(buffer.WrittenMemory, ct);
-                if (write.IsCompletedSuccessfully) write.GetAwaiter().GetResult();
-                else await write.ConfigureAwait(false);
+                conn.Stream.Write(buffer.WrittenSpan);
                 conn.LastSend = Environment.TickCount64;
                 buffer.Reset();
             }
@@ -173,16 +174,45 @@ public sealed partial class ZooKeeperClient
     }
 
     /// <summary>
-    /// The reader loop: reads into a pooled buffer and handles every complete frame in it. A frame over
+    /// Starts the reader of a connection on its own thread (background, named "zk-reader host:port"). It blocks in
+    /// the socket's read, which on a socket that never saw an async operation is a plain blocking recv: a reply
+    /// wakes this thread directly (no thread-pool work item, no socket-engine event). The task ends with the thread.
+    /// </summary>
+    private Task StartReader(Connection conn)
+    {
+        var done = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var thread = new Thread(static state =>
+        {
+            var (client, c, tcs) = ((ZooKeeperClient, Connection, TaskCompletionSource))state!;
+            try
+            {
+                client.ReaderLoop(c);
+            }
+            finally
+            {
+                tcs.TrySetResult();
+            }
+        })
+        {
+            IsBackground = true,
+            Name = $"zk-reader {conn.Server}",
+        };
+        thread.UnsafeStart((this, conn, done));
+        return done.Task;
+    }
+
+    /// <summary>
+    /// The reader loop (on the reader thread): reads into a pooled buffer and handles every complete frame in it. A frame over
     /// <see cref="ZooKeeperClientOptions.MaxReplyLength"/> fails its request and is skipped without being buffered.
     /// </summary>
-    private async Task ReaderLoopAsync(Connection conn)
+    private void ReaderLoop(Connection conn)
     {
         var buffer = ArrayPool<byte>.Shared.Rent(ReadBufferSize);
         var start = 0;
         var end = 0;
-        var ct = conn.Token;
         var max = _options.MaxReplyLength;
+        // A blocking read ends when the socket is disposed: closing the client (or the connection) aborts it.
+        using var stop = conn.Token.UnsafeRegister(static c => ((Connection)c!).Abort(new ConnectionLossException("connection closed")), conn);
         try
         {
             while (true)
@@ -212,7 +242,7 @@ public sealed partial class ZooKeeperClient
                         start = end = 0;
                         while (toSkip > 0)
                         {
-                            var n = await conn.Stream.ReadAsync(buffer.AsMemory(0, (int)Math.Min(buffer.Length, toSkip)), ct).ConfigureAwait(false);
+                            var n = conn.Stream.Read(buffer.AsSpan(0, (int)Math.Min(buffer.Length, toSkip)));
                             if (n == 0) throw new EndOfStreamException();
                             conn.LastRecv = Environment.TickCount64;
                             toSkip -= n;
@@ -269,7 +299,7 @@ public sealed partial class ZooKeeperClient
                 }
 
                 FlushIfDeferred(conn);
-                var read = await conn.Stream.ReadAsync(buffer.AsMemory(end), ct).ConfigureAwait(false);
+                var read = conn.Stream.Read(buffer.AsSpan(end));
                 if (read == 0) throw new EndOfStreamException();
                 end += read;
                 conn.LastRecv = Environment.TickCount64;

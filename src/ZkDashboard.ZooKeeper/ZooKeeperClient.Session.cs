@@ -1,4 +1,5 @@
 using System.Buffers.Binary;
+using System.Net;
 using System.Net.Security;
 using System.Net.Sockets;
 using Microsoft.Extensions.Logging;
@@ -128,24 +129,71 @@ public sealed partial class ZooKeeperClient
         _ => ex.Message,
     };
 
-    /// <summary>TCP connect (+ TLS) and the ConnectRequest/ConnectResponse handshake, within one attempt timeout.</summary>
+    /// <summary>
+    /// TCP connect (+ TLS) and the ConnectRequest/ConnectResponse handshake, within one attempt timeout. The name is
+    /// resolved asynchronously; the rest runs synchronously on a short-lived thread ("zk-connect host:port", see
+    /// <see cref="OpenConnection"/>) so that the socket never sees an async operation. The attempt timeout and closing
+    /// the client dispose the socket, which ends a blocked connect, handshake or read at once.
+    /// </summary>
     private async Task<Connection> OpenConnectionAsync(HostEndpoint host, CancellationToken closing)
     {
         var sessionMs = (int)Math.Min(int.MaxValue, _options.SessionTimeout.TotalMilliseconds);
         var attemptMs = Math.Clamp(sessionMs / _hosts.Length, 1000, Math.Max(1000, (int)Math.Min(int.MaxValue, _options.ConnectTimeout.TotalMilliseconds)));
         using var cts = CancellationTokenSource.CreateLinkedTokenSource(closing);
         cts.CancelAfter(attemptMs);
-        var socket = new Socket(SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
+        var addresses = await Dns.GetHostAddressesAsync(host.Host, cts.Token).ConfigureAwait(false);
+        var socket = new Socket(SocketType.Stream, ProtocolType.Tcp);
+        var done = new TaskCompletionSource<Connection>(TaskCreationOptions.RunContinuationsAsynchronously);
+        var thread = new Thread(static state =>
+        {
+            var (client, h, a, sock, ms, ct, close, tcs) = ((ZooKeeperClient, HostEndpoint, IPAddress[], Socket, int, CancellationToken, CancellationToken, TaskCompletionSource<Connection>))state!;
+            try
+            {
+                tcs.TrySetResult(client.OpenConnection(h, a, sock, ms, ct, close));
+            }
+            catch (Exception ex)
+            {
+                tcs.TrySetException(ex);
+            }
+        })
+        {
+            IsBackground = true,
+            Name = $"zk-connect {host}",
+        };
+        Connection conn;
+        // Registered before the thread starts: a cancel at any point disposes the socket, so the thread cannot stay blocked.
+        using (cts.Token.UnsafeRegister(static s => ((Socket)s!).Dispose(), socket))
+        {
+            thread.UnsafeStart((this, host, addresses, socket, sessionMs, cts.Token, closing, done));
+            conn = await done.Task.ConfigureAwait(false);
+        }
+        // The registration is gone (a running callback finished): a cancel that raced with success disposed this socket.
+        if (cts.IsCancellationRequested)
+        {
+            await conn.DisposeAsync().ConfigureAwait(false);
+            throw new OperationCanceledException("the connection attempt timed out or the client closed", cts.Token);
+        }
+        return conn;
+    }
+
+    /// <summary>
+    /// The blocking part of <see cref="OpenConnectionAsync"/> (on its own thread): connect, TLS handshake, ConnectRequest
+    /// and ConnectResponse. A failure after <paramref name="attempt"/> was cancelled (which disposed the socket) is
+    /// reported as the <see cref="OperationCanceledException"/> of the attempt ("timed out").
+    /// </summary>
+    private Connection OpenConnection(HostEndpoint host, IPAddress[] addresses, Socket socket, int sessionMs, CancellationToken attempt, CancellationToken closing)
+    {
         Stream? stream = null;
         try
         {
-            await socket.ConnectAsync(host.Host, host.Port, cts.Token).ConfigureAwait(false);
+            ConfigureSocket(socket);
+            socket.Connect(addresses, host.Port);
             stream = new NetworkStream(socket, ownsSocket: true);
             if (_options.Tls is { } tls)
             {
                 var plain = stream;
                 stream = null; // the handshake disposes it when it fails
-                stream = await TlsHandshake.AuthenticateAsync(plain, tls, host, cts.Token).ConfigureAwait(false);
+                stream = TlsHandshake.Authenticate(plain, tls, host, attempt);
             }
 
             using (var frame = new FrameBuffer(256))
@@ -157,10 +205,10 @@ public sealed partial class ZooKeeperClient
                 var seenRw = Volatile.Read(ref _seenReadWrite);
                 new ConnectRequest(WireConstants.ProtocolVersion, LastZxidSeen, sessionMs, seenRw ? SessionId : 0, seenRw ? _sessionPassword : new byte[16], _options.CanBeReadOnly).Write(ref w);
                 frame.EndFrame(start);
-                await stream.WriteAsync(frame.WrittenMemory, cts.Token).ConfigureAwait(false);
+                stream.Write(frame.WrittenSpan);
             }
-            var lengthBytes = new byte[4];
-            await stream.ReadExactlyAsync(lengthBytes, cts.Token).ConfigureAwait(false);
+            Span<byte> lengthBytes = stackalloc byte[4];
+            stream.ReadExactly(lengthBytes);
             var length = BinaryPrimitives.ReadInt32BigEndian(lengthBytes);
             if (length is < 20 or > 4096)
             {
@@ -168,17 +216,19 @@ public sealed partial class ZooKeeperClient
                 if (length is > 0 and <= 64)
                 {
                     var small = new byte[length];
-                    await stream.ReadExactlyAsync(small, cts.Token).ConfigureAwait(false);
+                    stream.ReadExactly(small);
                     detail = " [" + Convert.ToHexString(small) + "]";
                 }
                 throw new ZooKeeperProtocolException($"Bad handshake reply from {host}: frame length {length}{detail} (is this a ZooKeeper client port?).");
             }
             var body = new byte[length];
-            await stream.ReadExactlyAsync(body, cts.Token).ConfigureAwait(false);
+            stream.ReadExactly(body);
             var response = Read(body);
 
             if (response.TimeOut > 0)
             {
+                // A send that blocks this long (the server stopped reading) drops the connection, like the read timeout.
+                socket.SendTimeout = Math.Max(1, response.TimeOut * 2 / 3);
                 if (!response.ReadOnly) Volatile.Write(ref _seenReadWrite, true);
                 Interlocked.Exchange(ref _sessionId, response.SessionId);
                 Volatile.Write(ref _sessionPassword, response.Passwd);
@@ -187,10 +237,11 @@ public sealed partial class ZooKeeperClient
             }
             return new Connection(host, socket, stream, response.TimeOut, response.ReadOnly, closing);
         }
-        catch
+        catch (Exception ex)
         {
-            if (stream is not null) await stream.DisposeAsync().ConfigureAwait(false);
+            stream?.Dispose();
             socket.Dispose();
+            if (attempt.IsCancellationRequested && ex is not OperationCanceledException) throw new OperationCanceledException("the connection attempt timed out or the client closed", ex, attempt);
             throw;
         }
 
@@ -217,7 +268,7 @@ public sealed partial class ZooKeeperClient
         }
 
         _connection = conn;
-        var reader = Task.Run(() => ReaderLoopAsync(conn));
+        var reader = StartReader(conn);
         var writer = Task.Run(() => WriterLoopAsync(conn));
         var pinger = PingLoopAsync(conn);
         var probe = conn.ReadOnly && _hosts.Length > 1 ? ProbeReadWriteAsync(conn) : Task.CompletedTask;
@@ -245,6 +296,21 @@ public sealed partial class ZooKeeperClient
             return paths;
         }
     }
+
+    /// <summary>
+    /// Socket options of a connection, set before connecting. Writes are blocking sends by the thread that flushes
+    /// (<see cref="KickWriter"/>), so the send buffer is made large enough (1 MiB asked; Linux doubles it, within
+    /// net.core.wmem_max) that a batch (at most 256 KiB) nearly always fits at once and the send returns without waiting
+    /// for the server. A send that has to wait blocks its caller only until the server reads; one blocked longer than
+    /// the read timeout fails (SO_SNDTIMEO, set after the handshake) and drops the connection.
+    /// </summary>
+    private static void ConfigureSocket(Socket socket)
+    {
+        socket.NoDelay = true;
+        socket.SendBufferSize = SocketSendBufferBytes;
+    }
+
+    private const int SocketSendBufferBytes = 1024 * 1024;
 
     /// <summary>
     /// While connected to a read-only server, looks for a read-write one like ClientCnxn.pingRwServer:

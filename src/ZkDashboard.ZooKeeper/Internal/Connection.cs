@@ -85,12 +85,13 @@ internal sealed class Connection(HostEndpoint host, Socket socket, Stream stream
         }
     }
 
-    public async ValueTask DisposeAsync()
+    public ValueTask DisposeAsync()
     {
         Abort(new ConnectionLossException("connection closed"));
         try
         {
-            await Stream.DisposeAsync().ConfigureAwait(false);
+            // Synchronous: the socket never sees an async operation (see ZooKeeperClient.OpenConnection).
+            Stream.Dispose();
         }
         catch (IOException)
         {
@@ -99,5 +100,6 @@ internal sealed class Connection(HostEndpoint host, Socket socket, Stream stream
         {
         }
         _cts.Dispose();
+        return ValueTask.CompletedTask;
     }
 }

@@ -9,7 +9,9 @@ namespace ZkDashboard.Benchmarks.Client;
 /// Our ZooKeeper client against the Java client and kazoo, in the same run on one 3-server sandbox:
 /// pipelined getData of 1 KiB nodes at 1/16/256 in flight, create+delete throughput, sequential getData
 /// latency, allocations per op (ours) and client-process CPU per op. Each client runs in its own process.
-/// Options: --nodes N --phase-seconds S --warmup-seconds S --latency-ops N --cd-in-flight N --rounds N.
+/// Options: --nodes N --phase-seconds S --warmup-seconds S --latency-ops N --cd-in-flight N --rounds N; --ours-base PATH
+/// (another build's benchmark executable as column "base") and --ours-env K=V[,K=V] (ours with environment variables);
+/// --clients ours,base (only those columns).
 /// </summary>
 public sealed class ClientBenchmark : IBenchmark
 {
@@ -34,7 +36,19 @@ public sealed class ClientBenchmark : IBenchmark
             var root = $"/zkbench-{Guid.NewGuid():N}";
             await SetupAndWarmServersAsync(connect, root, settings, ct).ConfigureAwait(false);
 
-            string[] clients = settings.IncludeRaw ? ["ours", "java", "kazoo", "raw"] : ["ours", "java", "kazoo"];
+            string[] clients =
+            [
+                "ours", "java", "kazoo",
+                .. settings.IncludeRaw ? ["raw"] : Array.Empty<string>(),
+                .. settings.OursBase is not null ? ["base"] : Array.Empty<string>(),
+                .. settings.OursEnv is not null ? ["ours-env"] : Array.Empty<string>(),
+            ];
+            if (settings.OnlyClients is { } only)
+            {
+                var unknown = only.Except(clients, StringComparer.Ordinal).ToArray();
+                if (unknown.Length > 0) throw new ArgumentException($"--clients: unknown or not enabled: {string.Join(", ", unknown)} (choose from {string.Join(", ", clients)}).");
+                clients = [.. clients.Where(only.Contains)];
+            }
             var rounds = clients.ToDictionary(c => c, _ => new List<HarnessResults>(), StringComparer.Ordinal);
             for (var round = 0; round < settings.Rounds; round++)
             {
@@ -45,18 +59,26 @@ public sealed class ClientBenchmark : IBenchmark
                     {
                         "ours" => await ClientHarnesses.RunOursAsync(settings, connect, root, ct).ConfigureAwait(false),
                         "java" => await ClientHarnesses.RunJavaAsync(javaDir, settings, connect, root, ct).ConfigureAwait(false),
+                        "base" => await ClientHarnesses.RunOursBaseAsync(settings.OursBase!, settings, connect, root, ct).ConfigureAwait(false),
+                        "ours-env" => await ClientHarnesses.RunOursEnvAsync(settings.OursEnv!, settings, connect, root, ct).ConfigureAwait(false),
                         "raw" => await ClientHarnesses.RunRawAsync(settings, connect, root, ct).ConfigureAwait(false),
                         _ => await ClientHarnesses.RunKazooAsync(settings, connect, root, ct).ConfigureAwait(false),
                     };
                     rounds[client].Add(r);
+                    Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                        $"  {client}: ops/s @1={Fmt(r["get1_ops_per_s"], "N0")} @16={Fmt(r["get16_ops_per_s"], "N0")} @256={Fmt(r["get256_ops_per_s"], "N0")}, cpu µs/op @1={Fmt(r["get1_cpu_us_per_op"], "N1")} @16={Fmt(r["get16_cpu_us_per_op"], "N1")} @256={Fmt(r["get256_cpu_us_per_op"], "N1")}"));
                 }
             }
 
-            var ours = HarnessResults.Median("ours", rounds["ours"]);
-            var java = HarnessResults.Median("java", rounds["java"]);
-            var kazoo = HarnessResults.Median("kazoo", rounds["kazoo"]);
-            var raw = settings.IncludeRaw ? HarnessResults.Median("raw", rounds["raw"]) : new HarnessResults("raw");
+            HarnessResults Of(string client) => HarnessResults.Median(client, rounds.GetValueOrDefault(client) ?? []);
+            var ours = Of("ours");
+            var java = Of("java");
+            var kazoo = Of("kazoo");
+            var raw = Of("raw");
             PrintTable(Console.Out, settings, ours, java, kazoo, raw);
+            if (settings.OursBase is not null) PrintVariant(Console.Out, $"base ({settings.OursBase})", Of("base"), ours, raw);
+            if (settings.OursEnv is { } env)
+                PrintVariant(Console.Out, $"ours-env ({string.Join(',', env.Select(kv => $"{kv.Key}={kv.Value}"))})", Of("ours-env"), ours, raw);
             return 0;
         }
         finally
@@ -158,6 +180,18 @@ public sealed class ClientBenchmark : IBenchmark
         w.WriteLine($"load average (1/5/15 min) at the end of the run: {LoadAverage()} — a shared 2-core machine: absolute figures are noisy, compare the ratios");
         w.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"RATIO getData@256 ours/java={r1:0.00} ours/kazoo={r2:0.00} cpu-per-op ours/java={r3:0.00} ours/raw={cpuRaw256:0.00} cpu-per-op@1 ours/raw={cpuRaw1:0.00} tput@1 ours/raw={tput1:0.00}"));
+    }
+
+    /// <summary>An extra column (another build, or ours with environment variables): its getData figures, and ours relative to it.</summary>
+    private static void PrintVariant(TextWriter w, string label, HarnessResults v, HarnessResults ours, HarnessResults raw)
+    {
+        static string R(double? a, double? b) => Ratio(a, b);
+        w.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"variant {label}: ops/s @1={Fmt(v["get1_ops_per_s"], "N0")} @16={Fmt(v["get16_ops_per_s"], "N0")} @256={Fmt(v["get256_ops_per_s"], "N0")}; cpu µs/op @1={Fmt(v["get1_cpu_us_per_op"], "N1")} @16={Fmt(v["get16_cpu_us_per_op"], "N1")} @256={Fmt(v["get256_cpu_us_per_op"], "N1")}; pool items/op @1={Fmt(v["get1_pool_items_per_op"], "N2")} @256={Fmt(v["get256_pool_items_per_op"], "N2")}"));
+        w.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"  {v.Client} vs raw loop: tput @1={R(v["get1_ops_per_s"], raw["get1_ops_per_s"])} @16={R(v["get16_ops_per_s"], raw["get16_ops_per_s"])} @256={R(v["get256_ops_per_s"], raw["get256_ops_per_s"])}; cpu-per-op @1={R(v["get1_cpu_us_per_op"], raw["get1_cpu_us_per_op"])} @16={R(v["get16_cpu_us_per_op"], raw["get16_cpu_us_per_op"])} @256={R(v["get256_cpu_us_per_op"], raw["get256_cpu_us_per_op"])}"));
+        w.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"  ours/{v.Client}: tput @1={R(ours["get1_ops_per_s"], v["get1_ops_per_s"])} @16={R(ours["get16_ops_per_s"], v["get16_ops_per_s"])} @256={R(ours["get256_ops_per_s"], v["get256_ops_per_s"])}; cpu-per-op @1={R(ours["get1_cpu_us_per_op"], v["get1_cpu_us_per_op"])} @16={R(ours["get16_cpu_us_per_op"], v["get16_cpu_us_per_op"])} @256={R(ours["get256_cpu_us_per_op"], v["get256_cpu_us_per_op"])}; latency p50 {Fmt(ours["latency_p50_us"], "N0")} vs {Fmt(v["latency_p50_us"], "N0")} µs"));
     }
 
     /// <summary>The 1/5/15-minute load average from /proc/loadavg ("n/a" elsewhere).</summary>

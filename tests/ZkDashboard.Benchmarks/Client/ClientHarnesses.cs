@@ -39,22 +39,30 @@ public static class ClientHarnesses
     public static Task<HarnessResults> RunOursAsync(ClientBenchSettings s, string connect, string root, CancellationToken ct) =>
         RunSelfAsync("ours", OursClientWorker.Command, s, connect, root, ct);
 
+    /// <summary>Our client's worker from another build's executable (column "base").</summary>
+    public static Task<HarnessResults> RunOursBaseAsync(string executable, ClientBenchSettings s, string connect, string root, CancellationToken ct) =>
+        RunAsync("base", executable, [OursClientWorker.Command, .. s.HarnessArgs(connect, root)], s, ct);
+
+    /// <summary>This build's worker with extra environment variables (column "ours-env").</summary>
+    public static Task<HarnessResults> RunOursEnvAsync(IReadOnlyDictionary<string, string> env, ClientBenchSettings s, string connect, string root, CancellationToken ct) =>
+        RunSelfAsync("ours-env", OursClientWorker.Command, s, connect, root, ct, env);
+
     public static Task<HarnessResults> RunRawAsync(ClientBenchSettings s, string connect, string root, CancellationToken ct) =>
         RunSelfAsync("raw", RawGetDataWorker.Command, s, connect, root, ct);
 
     /// <summary>Re-launches this executable with a hidden worker sub-command.</summary>
-    private static Task<HarnessResults> RunSelfAsync(string client, string command, ClientBenchSettings s, string connect, string root, CancellationToken ct)
+    private static Task<HarnessResults> RunSelfAsync(string client, string command, ClientBenchSettings s, string connect, string root, CancellationToken ct, IReadOnlyDictionary<string, string>? env = null)
     {
         var self = Environment.ProcessPath ?? throw new InvalidOperationException("Cannot find the benchmark executable to re-launch.");
         string[] prefix = Path.GetFileNameWithoutExtension(self) == "dotnet"
             ? [typeof(ClientHarnesses).Assembly.Location, command]
             : [command];
-        return RunAsync(client, self, [.. prefix, .. s.HarnessArgs(connect, root)], s, ct);
+        return RunAsync(client, self, [.. prefix, .. s.HarnessArgs(connect, root)], s, ct, env);
     }
 
-    private static async Task<HarnessResults> RunAsync(string client, string file, string[] args, ClientBenchSettings s, CancellationToken ct)
+    private static async Task<HarnessResults> RunAsync(string client, string file, string[] args, ClientBenchSettings s, CancellationToken ct, IReadOnlyDictionary<string, string>? env = null)
     {
-        var r = await ChildProcess.RunAsync(file, args, s.HarnessTimeout, ct).ConfigureAwait(false);
+        var r = await ChildProcess.RunAsync(file, args, s.HarnessTimeout, ct, environment: env).ConfigureAwait(false);
         var results = HarnessResults.Parse(client, r.StdOut);
         if (r.ExitCode != 0 || !results.Values.ContainsKey("get256_ops_per_s"))
         {

@@ -8,7 +8,7 @@ public static class ChildProcess
 {
     public sealed record Result(int ExitCode, string StdOut, string StdErr);
 
-    public static async Task<Result> RunAsync(string fileName, IEnumerable<string> args, TimeSpan timeout, CancellationToken ct, string? workingDirectory = null)
+    public static async Task<Result> RunAsync(string fileName, IEnumerable<string> args, TimeSpan timeout, CancellationToken ct, string? workingDirectory = null, IReadOnlyDictionary<string, string>? environment = null)
     {
         var psi = new ProcessStartInfo(fileName)
         {
@@ -20,6 +20,11 @@ public static class ChildProcess
         foreach (var a in args)
         {
             psi.ArgumentList.Add(a);
+        }
+
+        foreach (var (key, value) in environment ?? new Dictionary<string, string>())
+        {
+            psi.Environment[key] = value;
         }
 
         using var process = new Process { StartInfo = psi };

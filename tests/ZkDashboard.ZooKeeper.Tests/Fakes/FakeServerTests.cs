@@ -248,6 +248,46 @@ public sealed class FakeServerTests
     }
 
     [Fact]
+    public async Task ConnectAsync_TimesOut_WhenServerAcceptsButNeverAnswersTheHandshake()
+    {
+        // The handshake is a blocking read on the connect thread: only the attempt timeout disposing the socket ends it.
+        var listener = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
+        listener.Start();
+        var accepted = new List<System.Net.Sockets.Socket>();
+        var accepting = Task.Run(async () =>
+        {
+            try
+            {
+                while (true) accepted.Add(await listener.AcceptSocketAsync());
+            }
+            catch (System.Net.Sockets.SocketException)
+            {
+            }
+            catch (ObjectDisposedException)
+            {
+            }
+        });
+        try
+        {
+            var port = ((System.Net.IPEndPoint)listener.LocalEndpoint).Port;
+            var ex = await Assert.ThrowsAsync<ConnectionLossException>(() => ZooKeeperClient.ConnectAsync(new ZooKeeperClientOptions
+            {
+                ConnectString = $"127.0.0.1:{port}",
+                // Each attempt gets 2 s (session timeout / hosts), so attempts have timed out before ConnectAsync gives up.
+                SessionTimeout = TimeSpan.FromSeconds(2),
+                ConnectTimeout = TimeSpan.FromSeconds(5),
+            }).WaitAsync(Deadline));
+            Assert.Contains($"127.0.0.1:{port}: timed out", ex.Message, StringComparison.Ordinal);
+        }
+        finally
+        {
+            listener.Stop();
+            await accepting;
+            foreach (var socket in accepted) socket.Dispose();
+        }
+    }
+
+    [Fact]
     public async Task Client_MovesOn_WhenServerGoesSilent()
     {
         await using var server = new FakeZooKeeperServer(async s =>
