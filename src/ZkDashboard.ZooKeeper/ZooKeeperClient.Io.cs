@@ -24,6 +24,9 @@ public sealed partial class ZooKeeperClient
     [ThreadStatic]
     private static bool t_pipelined;
 
+    /// <summary>Whether a request is queued and not yet taken by a flush (tests).</summary>
+    internal bool HasQueuedRequests => _requests.Reader.TryPeek(out _);
+
     /// <summary>
     /// Runs <paramref name="issue"/>, which starts calls on this client without awaiting them, and writes the requests it
     /// queued together when it returns (one socket write for all of them instead of one each; ZooKeeper then also reads

@@ -19,7 +19,7 @@ public sealed class PipelineTests
         });
 
     [Fact]
-    public async Task Pipeline_WritesTheCallsItStartsInOneWrite_AndEachGetsItsReply()
+    public async Task Pipeline_QueuesTheCallsItStartsAndWritesThemTogether_AndEachGetsItsReply()
     {
         var seen = new TaskCompletionSource<(int AvailableAfterFirst, int RestBytes, int[] Ops)>(TaskCreationOptions.RunContinuationsAsynchronously);
         await using var server = new FakeZooKeeperServer(async s =>
@@ -38,11 +38,18 @@ public sealed class PipelineTests
         }, sessionTimeoutMs: 30_000);
         await using var zk = await ConnectAsync(server);
 
-        var calls = zk.Pipeline(() => new[] { zk.GetDataAsync("/a"), zk.GetDataAsync("/b"), zk.GetDataAsync("/c") });
+        var queuedInside = false;
+        var calls = zk.Pipeline(() =>
+        {
+            var started = new[] { zk.GetDataAsync("/a"), zk.GetDataAsync("/b"), zk.GetDataAsync("/c") };
+            queuedInside = zk.HasQueuedRequests; // not written yet (without the pipeline each call is flushed as it starts)
+            return started;
+        });
 
+        Assert.True(queuedInside);
         var (availableAfterFirst, restBytes, ops) = await seen.Task.WaitAsync(Deadline);
         Assert.Equal([4, 4, 4], ops); // getData, in the order issued
-        Assert.Equal(restBytes, availableAfterFirst);
+        Assert.Equal(restBytes, availableAfterFirst); // one write: the other two had arrived with the first
         var replies = await Task.WhenAll(calls).WaitAsync(Deadline);
         Assert.Equal(["reply0", "reply1", "reply2"], replies.Select(r => Encoding.UTF8.GetString(r.Data)));
     }
