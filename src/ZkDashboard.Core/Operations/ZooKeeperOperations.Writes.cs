@@ -49,11 +49,13 @@ public sealed partial class ZooKeeperOperations
     public Task<WriteResult> SetDataAsync(ActingUser user, string ensemble, string path, ReadOnlyMemory<byte> data, int expectedVersion, CancellationToken ct = default)
     {
         var capture = new AuditCapture();
-        Task<DataResult>? before = null;
         return RunAsync(new OperationContext(user, ensemble, ZkOperationKind.SetData, path), async (client, session) =>
         {
             PathUtils.Validate(path);
             capture.Change = new AuditChange { ExpectedVersion = expectedVersion, DataAfter = data };
+            // Read before, pipelined with the write on the same session (ZooKeeper answers in order): no extra round trip.
+            var before = _audit.CapturesChanges ? client.GetDataAsync(path, watch: false, ct) : null;
+            before?.Observe(_logger, $"reading {ensemble}:{path} before a setData for the audit trail", LogLevel.Debug);
             try
             {
                 var stat = await client.SetDataAsync(path, data, expectedVersion, ct).ConfigureAwait(false);
@@ -84,25 +86,14 @@ public sealed partial class ZooKeeperOperations
                 throw new WriteOutcomeUnknownException(ensemble, path,
                     $"the node is now at version {now.Stat.Version} with {(sameData ? "the data you wrote" : "other data")}; someone else may have written it meanwhile.", ex);
             }
-        }, ct, capture: capture, approval: () => new(Changes.ChangeOperation.SetData, path, data.ToArray(), null, null, 0) { ExpectedVersion = expectedVersion },
-        beforeIntent: client =>
-        {
-            // The content before the write, for the outcome record: read on the write's own session while the intent record
-            // commits (the two overlap; the write is sent after the commit). ZooKeeper answers a session in order, so this is
-            // read before the write is applied; a write of someone else in between is caught by ReplacedDataAsync.
-            if (_audit.CapturesChanges && PathUtils.IsValid(path))
-            {
-                before = client.GetDataAsync(path, watch: false, ct);
-                before.Observe(_logger, $"reading {ensemble}:{path} before a setData for the audit trail", LogLevel.Debug);
-            }
-        });
+        }, ct, capture: capture, approval: () => new(Changes.ChangeOperation.SetData, path, data.ToArray(), null, null, 0) { ExpectedVersion = expectedVersion });
     }
 
     /// <summary>
-    /// The data a successful setData replaced: what <paramref name="read"/> (sent before the write on the same session) saw,
-    /// when it is of the version the write replaced: the same node (same czxid) one version below <paramref name="result"/>.
-    /// Null when another write came between the read and this one: what it replaced is then not known, and a record must not
-    /// claim it.
+    /// The data a successful setData replaced: what <paramref name="read"/> (sent just before the write on the same session)
+    /// saw, when it is of the version the write replaced: the same node (same czxid) one version below <paramref name="result"/>.
+    /// Null when another client's write came between the read and this one on the server: what it replaced is then not known,
+    /// and a record must not claim it.
     /// </summary>
     private static async Task<ReadOnlyMemory<byte>?> ReplacedDataAsync(Task<DataResult>? read, Stat result)
     {

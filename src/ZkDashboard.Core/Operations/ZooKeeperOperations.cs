@@ -146,13 +146,8 @@ public sealed partial class ZooKeeperOperations : IZooKeeperOperations
     /// </summary>
     /// <param name="browse">For node, exists and children reads: also allowed where the user may only browse (some
     /// node below is readable); what is shown is then filtered by the read scope.</param>
-    /// <param name="beforeIntent">For a write: starts reads (never a write) on the client the write will use, before the intent
-    /// record is committed, so that their round trips overlap the commit instead of following it. The client is then taken
-    /// before the intent. <paramref name="body"/>, which sends the write, still runs only after the intent is committed; when
-    /// that fails nothing is sent and the started reads are left to finish (they must observe their own faults).</param>
     private async Task<T> RunAsync<T>(OperationContext op, Func<ZooKeeperClient, EnsembleSession, Task<T>> body, CancellationToken ct,
-        bool connect = true, Func<T, (AuditOutcome, string?)>? outcome = null, bool browse = false, AuditCapture? capture = null, Func<Changes.ChangeProposal>? approval = null,
-        Action<ZooKeeperClient>? beforeIntent = null)
+        bool connect = true, Func<T, (AuditOutcome, string?)>? outcome = null, bool browse = false, AuditCapture? capture = null, Func<Changes.ChangeProposal>? approval = null)
     {
         ArgumentNullException.ThrowIfNull(op.User);
         if (op.Reason is null && AuditAnnotations.Reason is { } reason)
@@ -181,23 +176,16 @@ public sealed partial class ZooKeeperOperations : IZooKeeperOperations
         long? intent = null;
         try
         {
-            ZooKeeperClient? client = null;
             if (!op.IsRead)
             {
                 EnsureWritable(session);
                 RequireReason(op);
-                if (beforeIntent is not null && connect)
-                {
-                    client = await ClientAsync(op, session, ct).ConfigureAwait(false);
-                    beforeIntent(client);
-                }
                 intent = await _audit.AppendAsync(new AuditRecord(DateTimeOffset.UtcNow, op, AuditOutcome.Pending, "sending"), required: true, ct).ConfigureAwait(false);
             }
-            if (connect)
-            {
-                client ??= await ClientAsync(op, session, ct).ConfigureAwait(false);
-            }
-            var result = await body(client!, session).ConfigureAwait(false);
+            var client = !connect ? null! : ActsAsUser(op, session)
+                ? await WriteClientAsync(op.User, session, ct).ConfigureAwait(false)
+                : await session.GetClientAsync(ct).ConfigureAwait(false);
+            var result = await body(client, session).ConfigureAwait(false);
             var (o, detail) = outcome?.Invoke(result) ?? (AuditOutcome.Succeeded, null);
             await AuditAsync(op, o, detail, capture, intent).ConfigureAwait(false);
             return result;
@@ -227,11 +215,6 @@ public sealed partial class ZooKeeperOperations : IZooKeeperOperations
             throw;
         }
     }
-
-    private async Task<ZooKeeperClient> ClientAsync(OperationContext op, EnsembleSession session, CancellationToken ct)
-        => ActsAsUser(op, session)
-            ? await WriteClientAsync(op.User, session, ct).ConfigureAwait(false)
-            : await session.GetClientAsync(ct).ConfigureAwait(false);
 
     private void RequireReason(OperationContext op)
     {
