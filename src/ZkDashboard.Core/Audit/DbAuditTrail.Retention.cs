@@ -35,7 +35,7 @@ public sealed partial class DbAuditTrail
         await conn.OpenAsync(ct).ConfigureAwait(false);
         var postgres = db.Database.IsNpgsql();
         await using var tx = await conn.BeginTransactionAsync(ct).ConfigureAwait(false);
-        var chain = await LockChainAsync(conn, tx, postgres, ct).ConfigureAwait(false);
+        var chain = await LockChainAsync(conn, tx, postgres, read: null, ct).ConfigureAwait(false);
         long cutoff = chain.AnchorId;
         if (_options.RetentionRows is { } keep && chain.HeadId - chain.AnchorId > keep)
         {

@@ -20,6 +20,8 @@ public sealed partial class DbAuditTrail
     private int _checkpointsStopped;
     private SqliteConnection? _sqliteWriter; // used by the writer task only
     private DbCommand? _sqliteInsert; // prepared on _sqliteWriter
+    private DbCommand? _sqliteChainRead; // prepared on _sqliteWriter
+    private DbCommand? _sqliteHeadUpdate; // prepared on _sqliteWriter
     private bool _notSqlite;
 
     /// <summary>The writer's open SQLite connection (opened on first use), or null when the store is not SQLite.</summary>
@@ -56,9 +58,12 @@ public sealed partial class DbAuditTrail
 
     private async Task CloseSqliteWriterAsync()
     {
-        if (Interlocked.Exchange(ref _sqliteInsert, null) is { } insert)
+        foreach (var kept in new[] { Interlocked.Exchange(ref _sqliteInsert, null), Interlocked.Exchange(ref _sqliteChainRead, null), Interlocked.Exchange(ref _sqliteHeadUpdate, null) })
         {
-            await insert.DisposeAsync().ConfigureAwait(false);
+            if (kept is not null)
+            {
+                await kept.DisposeAsync().ConfigureAwait(false);
+            }
         }
         if (Interlocked.Exchange(ref _sqliteWriter, null) is { } conn)
         {

@@ -215,11 +215,12 @@ public sealed partial class DbAuditTrail : IAuditSink, IAuditTrail, IAsyncDispos
     private async Task AppendRowsOnAsync(DbConnection conn, bool postgres, List<AuditRecordRow> rows, CancellationToken ct)
     {
         await using var tx = await conn.BeginTransactionAsync(ct).ConfigureAwait(false);
-        var chain = await LockChainAsync(conn, tx, postgres, ct).ConfigureAwait(false);
+        // The SQLite writer's connection keeps its commands (each prepared once: a prepare per statement and commit was part
+        // of the intent's commit time); other connections make them per batch.
+        var kept = ReferenceEquals(conn, _sqliteWriter);
+        var chain = await LockChainAsync(conn, tx, postgres, kept ? _sqliteChainRead ??= CreateChainRead(conn) : null, ct).ConfigureAwait(false);
         var id = chain.HeadId;
         var prev = chain.HeadHash;
-        // The SQLite writer's connection keeps its insert command (prepared once); other connections make one per batch.
-        var kept = ReferenceEquals(conn, _sqliteWriter);
         var insert = kept ? _sqliteInsert ??= CreateInsert(conn, tx) : CreateInsert(conn, tx);
         insert.Transaction = tx;
         try
@@ -241,18 +242,63 @@ public sealed partial class DbAuditTrail : IAuditSink, IAuditTrail, IAsyncDispos
                 await insert.DisposeAsync().ConfigureAwait(false);
             }
         }
-        await ExecAsync(conn, tx, "UPDATE \"AuditChain\" SET \"HeadId\" = @p0, \"HeadHash\" = @p1 WHERE \"Id\" = 1", ct, id, prev).ConfigureAwait(false);
+        if (kept)
+        {
+            var head = _sqliteHeadUpdate ??= CreateHeadUpdate(conn);
+            head.Transaction = tx;
+            head.Parameters[0].Value = id;
+            head.Parameters[1].Value = prev;
+            await head.ExecuteNonQueryAsync(ct).ConfigureAwait(false);
+        }
+        else
+        {
+            await ExecAsync(conn, tx, HeadUpdateSql, ct, id, prev).ConfigureAwait(false);
+        }
         await tx.CommitAsync(ct).ConfigureAwait(false);
     }
 
+    private const string HeadUpdateSql = "UPDATE \"AuditChain\" SET \"HeadId\" = @p0, \"HeadHash\" = @p1 WHERE \"Id\" = 1";
+
+    private DbCommand CreateHeadUpdate(DbConnection conn)
+    {
+        var cmd = conn.CreateCommand();
+        cmd.CommandText = HeadUpdateSql;
+        cmd.CommandTimeout = Math.Max(1, (int)_options.StoreTimeout.TotalSeconds);
+        foreach (var (name, type) in new[] { ("@p0", System.Data.DbType.Int64), ("@p1", System.Data.DbType.String) })
+        {
+            var p = cmd.CreateParameter();
+            p.ParameterName = name;
+            p.DbType = type;
+            cmd.Parameters.Add(p);
+        }
+        return cmd;
+    }
+
+    private static DbCommand CreateChainRead(DbConnection conn)
+    {
+        var cmd = conn.CreateCommand();
+        cmd.CommandText = ChainReadSql;
+        return cmd;
+    }
+
     /// <summary>Takes the chain lock and returns the chain row (created on first use).</summary>
-    private async Task<AuditChainRow> LockChainAsync(DbConnection conn, DbTransaction tx, bool postgres, CancellationToken ct)
+    /// <param name="read">A kept command to read the chain row with (SQLite's writer connection), or null for a new one.</param>
+    private async Task<AuditChainRow> LockChainAsync(DbConnection conn, DbTransaction tx, bool postgres, DbCommand? read, CancellationToken ct)
     {
         if (postgres)
         {
             await ExecAsync(conn, tx, $"SELECT pg_advisory_xact_lock({PostgresLockKey})", ct).ConfigureAwait(false);
         }
-        var chain = await ReadChainAsync(conn, tx, postgres, ct).ConfigureAwait(false);
+        AuditChainRow? chain;
+        if (read is null)
+        {
+            chain = await ReadChainAsync(conn, tx, postgres, ct).ConfigureAwait(false);
+        }
+        else
+        {
+            read.Transaction = tx;
+            chain = await ReadChainOnAsync(read, ct).ConfigureAwait(false);
+        }
         if (chain is not null)
         {
             return chain;
@@ -262,11 +308,18 @@ public sealed partial class DbAuditTrail : IAuditSink, IAuditTrail, IAsyncDispos
         return new AuditChainRow { Id = 1, AnchorId = 0, AnchorHash = AuditHashing.Genesis, HeadId = 0, HeadHash = AuditHashing.Genesis };
     }
 
+    private const string ChainReadSql = "SELECT \"AnchorId\", \"AnchorHash\", \"HeadId\", \"HeadHash\" FROM \"AuditChain\" WHERE \"Id\" = 1";
+
     private static async Task<AuditChainRow?> ReadChainAsync(DbConnection conn, DbTransaction? tx, bool postgres, CancellationToken ct)
     {
         await using var cmd = conn.CreateCommand();
         cmd.Transaction = tx;
-        cmd.CommandText = "SELECT \"AnchorId\", \"AnchorHash\", \"HeadId\", \"HeadHash\" FROM \"AuditChain\" WHERE \"Id\" = 1" + (postgres && tx is not null ? " FOR UPDATE" : "");
+        cmd.CommandText = ChainReadSql + (postgres && tx is not null ? " FOR UPDATE" : "");
+        return await ReadChainOnAsync(cmd, ct).ConfigureAwait(false);
+    }
+
+    private static async Task<AuditChainRow?> ReadChainOnAsync(DbCommand cmd, CancellationToken ct)
+    {
         await using var reader = await cmd.ExecuteReaderAsync(ct).ConfigureAwait(false);
         if (!await reader.ReadAsync(ct).ConfigureAwait(false))
         {

@@ -59,7 +59,7 @@ public sealed partial class ZooKeeperOperations
             try
             {
                 var stat = await client.SetDataAsync(path, data, expectedVersion, ct).ConfigureAwait(false);
-                capture.Change = capture.Change with { ResultVersion = stat.Version, ResultMzxid = stat.Mzxid, DataBefore = await DataOrNullAsync(before).ConfigureAwait(false) };
+                capture.Change = capture.Change with { ResultVersion = stat.Version, ResultMzxid = stat.Mzxid, DataBefore = await ReplacedDataAsync(before, stat).ConfigureAwait(false) };
                 return new WriteResult(path, stat);
             }
             catch (ZooKeeperException e) when (e is not OperationOutcomeUnknownException)
@@ -87,6 +87,29 @@ public sealed partial class ZooKeeperOperations
                     $"the node is now at version {now.Stat.Version} with {(sameData ? "the data you wrote" : "other data")}; someone else may have written it meanwhile.", ex);
             }
         }, ct, capture: capture, approval: () => new(Changes.ChangeOperation.SetData, path, data.ToArray(), null, null, 0) { ExpectedVersion = expectedVersion });
+    }
+
+    /// <summary>
+    /// The data a successful setData replaced: what <paramref name="read"/> (sent just before the write on the same session)
+    /// saw, when it is of the version the write replaced: the same node (same czxid) one version below <paramref name="result"/>.
+    /// Null when another client's write came between the read and this one on the server: what it replaced is then not known,
+    /// and a record must not claim it.
+    /// </summary>
+    private static async Task<ReadOnlyMemory<byte>?> ReplacedDataAsync(Task<DataResult>? read, Stat result)
+    {
+        if (read is null)
+        {
+            return null;
+        }
+        try
+        {
+            var seen = await read.ConfigureAwait(false);
+            return seen.Stat.Czxid == result.Czxid && unchecked(seen.Stat.Version + 1) == result.Version ? (ReadOnlyMemory<byte>?)seen.Data : null;
+        }
+        catch (Exception e) when (e is ZooKeeperException or OperationCanceledException)
+        {
+            return null;
+        }
     }
 
     /// <inheritdoc />

@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Logging;
 using ZkDashboard.Core.Access;
 using ZkDashboard.Core.Audit;
@@ -40,7 +41,10 @@ internal sealed class AuditHarness : IAsyncDisposable
     public IAuditTrail Reader => _provider.GetRequiredService<IAuditTrail>();
     public IDashboardStore Store => _provider.GetRequiredService<IDashboardStore>();
 
-    public static async Task<AuditHarness> StartAsync(EnsembleFixture fx, Dictionary<string, string?> store, Action<Dictionary<string, string?>>? settings = null)
+    /// <param name="onIntent">When set: runs on each intent record (a write's record before it is sent), after the real trail
+    /// has committed it and before the boundary goes on (to make something happen exactly between the two).</param>
+    public static async Task<AuditHarness> StartAsync(EnsembleFixture fx, Dictionary<string, string?> store, Action<Dictionary<string, string?>>? settings = null,
+        Func<IServiceProvider, AuditRecord, Task>? onIntent = null)
     {
         var chroot = EnsembleFixture.NewChrootName();
         await using (var root = await ZooKeeperClient.ConnectAsync(new ZooKeeperClientOptions { ConnectString = fx.ConnectString }))
@@ -66,6 +70,11 @@ internal sealed class AuditHarness : IAsyncDisposable
         services.AddZkDashboardAccess(configuration);
         services.AddZkDashboardSessions(configuration);
         services.AddZkDashboardAudit(configuration);
+        if (onIntent is not null)
+        {
+            services.RemoveAll<IAuditSink>();
+            services.AddSingleton<IAuditSink>(sp => new IntentHookSink(sp.GetRequiredService<DbAuditTrail>(), r => onIntent(sp, r)));
+        }
         var provider = services.BuildServiceProvider();
         await provider.GetRequiredService<IDashboardStore>().EnsureSchemaAsync();
         return new AuditHarness(provider, fx.ConnectString, chroot);
@@ -98,5 +107,23 @@ internal sealed class AuditHarness : IAsyncDisposable
         {
             // Best effort: the chroot name is unique.
         }
+    }
+}
+
+/// <summary>The real trail, with a hook after each intent record it committed.</summary>
+internal sealed class IntentHookSink(DbAuditTrail trail, Func<AuditRecord, Task> onIntent) : IAuditSink
+{
+    public bool CapturesChanges => trail.CapturesChanges;
+
+    public ValueTask RecordAsync(AuditRecord record, CancellationToken ct) => trail.RecordAsync(record, ct);
+
+    public async ValueTask<long?> AppendAsync(AuditRecord record, bool required, CancellationToken ct)
+    {
+        var id = await trail.AppendAsync(record, required, ct);
+        if (record.Outcome == AuditOutcome.Pending)
+        {
+            await onIntent(record);
+        }
+        return id;
     }
 }

@@ -205,6 +205,34 @@ public abstract class AuditTrailTestsBase(EnsembleFixture fx)
     }
 
     [Fact]
+    public async Task SetData_AnotherWriteBetweenTheIntentAndTheWrite_RecordsTheContentTheWriteReplaced()
+    {
+        // Another client writes the node just after the setData's intent record is committed, before the write is sent: the
+        // outcome record's content before is what the write replaced (the other client's), never the content before that.
+        // The before-read goes with the write, after the intent (a read sent before the intent's commit would have seen "one",
+        // and the record could then not say what the write replaced).
+        ZooKeeperClient? outside = null;
+        await using var h = await AuditHarness.StartAsync(fx, StoreSettings(), onIntent: async (sp, intent) =>
+        {
+            if (intent.Operation.Kind == ZkOperationKind.SetData && intent.Operation.Path == "/raced")
+            {
+                await outside!.SetDataAsync("/raced", B("outside"), -1);
+            }
+        });
+        await using var external = outside = await h.ExternalClientAsync();
+        await h.Ops.CreateAsync(Alice, Main, new CreateNodeRequest("/raced", B("one"), Acls.OpenUnsafe));
+
+        var raced = await h.Ops.SetDataAsync(Alice, Main, "/raced", B("mine"), -1);
+
+        Assert.Equal(2, raced.Stat!.Version); // the outside write came first
+        var record = (await h.AllAsync()).Single(e => e.Operation == "SetData" && e.Path == "/raced" && e.Outcome == AuditOutcome.Succeeded);
+        Assert.Equal("outside", Encoding.UTF8.GetString(record.DataBefore!));
+        Assert.Equal(AuditHashing.Sha256(B("outside")), record.Sha256Before);
+        Assert.Equal("mine", Encoding.UTF8.GetString(record.DataAfter!));
+        Assert.Equal(2, record.ResultVersion);
+    }
+
+    [Fact]
     public async Task Write_StoreUnavailable_RefusedBeforeSending_NodeUnchanged()
     {
         await using var h = await StartAsync(s => s["ZkDashboard:Audit:StoreTimeout"] = "00:00:01");
