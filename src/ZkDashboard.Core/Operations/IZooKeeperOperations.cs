@@ -28,6 +28,13 @@ public interface IZooKeeperOperations
     /// <summary>The node's stat, or null when it does not exist.</summary>
     Task<Stat?> ExistsAsync(ActingUser user, string ensemble, string path, CancellationToken ct = default);
 
+    /// <summary>
+    /// ZooKeeper's sync on <paramref name="path"/> (a read: it needs no permission on the node): the server the next reads
+    /// of this boundary go to has then caught up with every write the leader committed before it, including writes made
+    /// over another session (a person's own identity, another client) or whose reply was lost.
+    /// </summary>
+    Task SyncAsync(ActingUser user, string ensemble, string path, CancellationToken ct = default);
+
     /// <summary>A page of a node's children from the shared node cache.</summary>
     Task<ChildrenPage> GetChildrenAsync(ActingUser user, string ensemble, string path, ChildrenQuery query, CancellationToken ct = default);
 

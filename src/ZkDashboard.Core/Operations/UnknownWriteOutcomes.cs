@@ -66,7 +66,7 @@ public sealed record SettledWrite(WriteVerdict Verdict, NodeDetails? Node, Stat?
 public static class UnknownWriteOutcomes
 {
     /// <summary>
-    /// Re-reads the node of <paramref name="write"/> (a read through <see cref="IZooKeeperOperations"/>, so checked and audited)
+    /// Syncs, then re-reads the node of <paramref name="write"/> (reads through <see cref="IZooKeeperOperations"/>, so checked and audited)
     /// and tells whether the write was applied. Never guesses: when the re-read fails the verdict is
     /// <see cref="WriteVerdict.StillUnknown"/>.
     /// </summary>
@@ -88,6 +88,10 @@ public static class UnknownWriteOutcomes
     {
         try
         {
+            // The write may have been applied by the leader while the server these reads go to lags behind (the reply was
+            // lost, the session moved to another server, or the write went over another session): sync first, so that
+            // "not applied" is never read from a stale server.
+            await operations.SyncAsync(user, ensemble, write.Path, ct).ConfigureAwait(false);
             if (write.Kind == PendingWriteKind.Delete)
             {
                 var stat = await operations.ExistsAsync(user, ensemble, write.Path, ct).ConfigureAwait(false);

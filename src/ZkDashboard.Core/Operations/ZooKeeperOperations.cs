@@ -96,6 +96,15 @@ public sealed partial class ZooKeeperOperations : IZooKeeperOperations
         }, ct, browse: true);
 
     /// <inheritdoc />
+    public Task SyncAsync(ActingUser user, string ensemble, string path, CancellationToken ct = default)
+        => RunAsync(new OperationContext(user, ensemble, ZkOperationKind.Read, path), async (client, _) =>
+        {
+            PathUtils.Validate(path);
+            await client.SyncAsync(path, ct).ConfigureAwait(false);
+            return true;
+        }, ct, browse: true);
+
+    /// <inheritdoc />
     public Task<ChildrenPage> GetChildrenAsync(ActingUser user, string ensemble, string path, ChildrenQuery query, CancellationToken ct = default)
         => RunAsync(new OperationContext(user, ensemble, ZkOperationKind.Read, path), async (_, session) =>
         {
